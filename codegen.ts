@@ -1,0 +1,44 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** Typed resolvers for one subgraph, from its SDL, with its context and row-type mappers. */
+function subgraph(name: string, context: string, mappers: Record<string, string>) {
+  return {
+    schema: `schema/${name}.graphql`,
+    plugins: ['typescript', 'typescript-resolvers'],
+    config: {
+      federation: true,
+      useIndexSignature: true,
+      useTypeImports: true,
+      enumsAsTypes: true,
+      contextType: context,
+      mappers,
+      scalars: { DateTime: 'Date | string | number', Decimal: 'string' },
+    },
+  };
+}
+
+const config: CodegenConfig = {
+  overwrite: true,
+  generates: {
+    'subgraphs/strategy/src/__generated__/resolvers.ts': subgraph('strategy', '../context.ts#StrategyContext', {
+      Strategy: '@alphintra/db#StrategyRecord as StrategyModel',
+    }),
+    'subgraphs/market-data/src/__generated__/resolvers.ts': subgraph(
+      'market-data',
+      '../context.ts#MarketDataContext',
+      { Candle: '@alphintra/core#Candle as CandleModel', Instrument: '../context.ts#InstrumentState' },
+    ),
+    'subgraphs/signal/src/__generated__/resolvers.ts': subgraph('signal', '../context.ts#SignalContext', {
+      Signal: '@alphintra/core#Signal as SignalModel',
+    }),
+    'packages/client/src/__generated__/': {
+      schema: 'schema/api.graphql',
+      documents: 'packages/client/operations/*.graphql',
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string', Decimal: 'string' } },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,3 @@
+export * from './compose.ts';
+export * from './server.ts';
+export * from './urls.ts';

@@ -1,0 +1,14 @@
+export { MemoryEventBus, type MemoryEventBusOptions } from './memory.ts';
+export { type ClosablePubSub, createMemoryPubSub } from './pubsub.ts';
+export {
+  type BusConsumer,
+  type BusLogger,
+  type BusMessage,
+  type BusRecord,
+  type ConsumeOptions,
+  DEFAULT_PARTITIONS,
+  type EventBus,
+  TOPICS,
+  type TopicName,
+  type TopicSpec,
+} from './types.ts';

@@ -1,0 +1,341 @@
+import {
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type IMemberAssignment,
+  Kafka,
+  type LogEntry,
+  logLevel,
+  type Message,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+import {
+  type BusConsumer,
+  type BusLogger,
+  type BusMessage,
+  type BusRecord,
+  type ConsumeOptions,
+  DEFAULT_PARTITIONS,
+  type EventBus,
+  type TopicSpec,
+} from './types.ts';
+
+/** Options of {@link KafkaEventBus}. */
+export interface KafkaEventBusOptions {
+  /** `host:port` of one or more brokers (the rest of the cluster is discovered from them). */
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /** Put before every topic name on the broker; consumed messages report the name without it. */
+  readonly topicPrefix?: string;
+  /** Where broker outages, restarts and failing handlers are reported (default: `console`). */
+  readonly logger?: BusLogger;
+}
+
+// Long-poll wait of a fetch, and the pause of a fetch loop whose partitions are all paused; kafkajs' 5 s
+// default would hold a new consumer's first records back that long after it starts.
+const MAX_WAIT_MS = 1_000;
+const RESTART_MIN_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    // Kafka allows a header name more than once; like a map lookup, the last one wins.
+    const last = Array.isArray(value) ? value.at(-1) : value;
+    if (last !== undefined) decoded[name] = last.toString();
+  }
+  return decoded;
+}
+
+function toMessage(record: BusRecord): Message {
+  return record.headers ? { key: record.key, value: record.value, headers: { ...record.headers } } : record;
+}
+
+/** What a group consumer needs from its bus. */
+interface ConsumerContext {
+  readonly kafka: Kafka;
+  readonly logger: BusLogger;
+  readonly prefix: string;
+  admin(): Promise<Admin>;
+  ensure(topics: readonly TopicSpec[]): Promise<void>;
+  closed(consumer: KafkaGroupConsumer): void;
+}
+
+/**
+ * One consumer-group member. It outlives the kafkajs consumer inside it: when kafkajs gives up on a crash
+ * (a non-retriable error, a broker gone for longer than its retries), a fresh consumer replaces it.
+ */
+class KafkaGroupConsumer implements BusConsumer {
+  readonly #context: ConsumerContext;
+  readonly #options: ConsumeOptions;
+  readonly #ready: Promise<void>;
+  #resolveReady: () => void = () => {};
+  #rejectReady: (error: Error) => void = () => {};
+  #consumer: Consumer | undefined;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #failures = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(context: ConsumerContext, options: ConsumeOptions) {
+    this.#context = context;
+    this.#options = options;
+    this.#ready = new Promise<void>((resolve, reject) => {
+      this.#resolveReady = resolve;
+      this.#rejectReady = reject;
+    });
+  }
+
+  /** Resolves once the group has been joined and the start offsets are fixed. */
+  start(): Promise<void> {
+    void this.#launch();
+    return this.#ready;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  async #shutDown(): Promise<void> {
+    clearTimeout(this.#restartTimer);
+    this.#rejectReady(new Error(`consumer of group ${this.#options.groupId} was closed before it was ready`));
+    try {
+      // Waits for the handler call in flight, then leaves the group so its partitions move on at once.
+      await this.#consumer?.disconnect();
+    } catch (error) {
+      this.#context.logger.warn(`kafka consumer ${this.#options.groupId}: disconnect failed`, error);
+    }
+    this.#context.closed(this);
+  }
+
+  async #launch(): Promise<void> {
+    if (this.#closing) return;
+    const { kafka, prefix, logger } = this.#context;
+    const { groupId, handler } = this.#options;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: MAX_WAIT_MS });
+    this.#consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => this.#joined(consumer, event.payload.memberAssignment));
+    consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs restarts by itself after retriable failures; the rest would leave the group dead.
+      if (event.payload.restart || this.#closing) return;
+      logger.error(`kafka consumer ${groupId} crashed; starting a new one`, event.payload.error);
+      this.#relaunch(consumer);
+    });
+    try {
+      await this.#context.ensure(this.#options.topics.map((topic) => ({ topic })));
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: this.#options.topics.map((topic) => prefix + topic),
+        fromBeginning: this.#options.fromBeginning ?? false,
+      });
+      await consumer.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          const busMessage: BusMessage = {
+            topic: topic.startsWith(prefix) ? topic.slice(prefix.length) : topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? '',
+            value: message.value?.toString() ?? '',
+            headers: decodeHeaders(message.headers),
+          };
+          try {
+            await handler(busMessage);
+          } catch (error) {
+            // Rethrown: kafkajs fetches the record again after a back-off (at-least-once).
+            logger.error(`kafka consumer ${groupId}: handler failed on ${topic}[${partition}]@${message.offset}`, error);
+            throw error;
+          }
+        },
+      });
+    } catch (error) {
+      if (this.#closing) return;
+      logger.error(`kafka consumer ${groupId}: could not start; retrying`, error);
+      this.#relaunch(consumer);
+    }
+  }
+
+  #relaunch(failed: Consumer): void {
+    if (this.#closing || this.#consumer !== failed || this.#restartTimer) return;
+    const delay = Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** this.#failures);
+    this.#failures++;
+    this.#restartTimer = setTimeout(async () => {
+      this.#restartTimer = undefined;
+      await failed.disconnect().catch(() => {});
+      await this.#launch();
+    }, delay);
+  }
+
+  #joined(consumer: Consumer, assignment: IMemberAssignment): void {
+    this.#failures = 0;
+    const topics = Object.keys(assignment).filter((topic) => (assignment[topic]?.length ?? 0) > 0);
+    if (this.#options.fromBeginning || topics.length === 0) {
+      this.#resolveReady();
+      return;
+    }
+    // kafkajs resolves a new group's start offset ("latest") on its first fetch, after this event: a record
+    // produced in between would be skipped. So the partitions stay paused (this listener runs inside the
+    // event, before that fetch) until they are pinned to the end offsets read now; then `consume` resolves.
+    const paused = topics.map((topic) => ({ topic }));
+    consumer.pause(paused);
+    void this.#pinStartOffsets(consumer, assignment, topics).finally(() => {
+      try {
+        consumer.resume(paused);
+      } catch {
+        // This consumer crashed meanwhile; its replacement joins afresh.
+      }
+      this.#resolveReady();
+    });
+  }
+
+  async #pinStartOffsets(consumer: Consumer, assignment: IMemberAssignment, topics: string[]): Promise<void> {
+    const { groupId } = this.#options;
+    try {
+      const admin = await this.#context.admin();
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+        const mine = new Set(assignment[topic]);
+        const unset = partitions.filter((entry) => mine.has(entry.partition) && Number(entry.offset) < 0);
+        if (unset.length === 0) continue;
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const { partition } of unset) {
+          const end = ends.find((entry) => entry.partition === partition);
+          if (end) consumer.seek({ topic, partition, offset: end.high });
+        }
+      }
+    } catch (error) {
+      this.#context.logger.warn(`kafka consumer ${groupId}: could not pin start offsets, using "latest"`, error);
+    }
+  }
+}
+
+/**
+ * The event bus on Apache Kafka (kafkajs): an idempotent producer with acks from all in-sync replicas,
+ * consumer groups, topics created through the admin client. Connections are opened on first use. A broker
+ * outage never crashes the process: it is logged, sends wait for the broker to return, and consumers rejoin.
+ */
+export class KafkaEventBus implements EventBus {
+  readonly kind = 'kafka';
+  readonly #kafka: Kafka;
+  readonly #prefix: string;
+  readonly #logger: BusLogger;
+  readonly #consumers = new Set<KafkaGroupConsumer>();
+  /** Broker-side topic names known to exist. */
+  readonly #ensured = new Set<string>();
+  #producer: Promise<Producer> | undefined;
+  #admin: Promise<Admin> | undefined;
+  #closed = false;
+
+  constructor(options: KafkaEventBusOptions) {
+    if (options.brokers.length === 0) throw new Error('KafkaEventBus needs at least one broker');
+    this.#prefix = options.topicPrefix ?? '';
+    this.#logger = options.logger ?? console;
+    this.#kafka = new Kafka({
+      clientId: options.clientId ?? 'alphintra',
+      brokers: [...options.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry) => this.#log(entry),
+    });
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    this.#assertOpen();
+    const wanted = new Map<string, TopicSpec>();
+    for (const spec of topics) {
+      const name = this.#prefix + spec.topic;
+      if (!this.#ensured.has(name) && !wanted.has(name)) wanted.set(name, spec);
+    }
+    if (wanted.size === 0) return;
+    const admin = await this.#connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = [...wanted].filter(([name]) => !existing.has(name));
+    if (missing.length > 0) {
+      // Resolves false instead of failing when another client created a topic first.
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map(([name, spec]) => ({ topic: name, numPartitions: spec.partitions ?? DEFAULT_PARTITIONS })),
+      });
+    }
+    for (const name of wanted.keys()) this.#ensured.add(name);
+  }
+
+  async produce(topic: string, records: readonly BusRecord[]): Promise<void> {
+    this.#assertOpen();
+    if (records.length === 0) return;
+    // Created here rather than by the broker, which may have auto-creation off or another partition count.
+    await this.ensureTopics([{ topic }]);
+    const producer = await this.#connectedProducer();
+    await producer.send({ topic: this.#prefix + topic, acks: -1, messages: records.map(toMessage) });
+  }
+
+  async consume(options: ConsumeOptions): Promise<BusConsumer> {
+    this.#assertOpen();
+    if (options.topics.length === 0) throw new Error('consume needs at least one topic');
+    const consumer = new KafkaGroupConsumer(
+      {
+        kafka: this.#kafka,
+        logger: this.#logger,
+        prefix: this.#prefix,
+        admin: () => this.#connectedAdmin(),
+        ensure: (topics) => this.ensureTopics(topics),
+        closed: (closed) => this.#consumers.delete(closed),
+      },
+      options,
+    );
+    this.#consumers.add(consumer);
+    await consumer.start();
+    return consumer;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#consumers].map((consumer) => consumer.close()));
+    const clients = await Promise.allSettled([this.#producer, this.#admin]);
+    this.#producer = undefined;
+    this.#admin = undefined;
+    await Promise.all(
+      clients.map(async (client) => {
+        if (client.status === 'fulfilled') await client.value?.disconnect().catch(() => {});
+      }),
+    );
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('The event bus is closed');
+  }
+
+  #connectedProducer(): Promise<Producer> {
+    if (!this.#producer) {
+      // Idempotent: a send retried after a lost acknowledgement is written once. kafkajs then retries sends
+      // without limit, so during an outage a send waits for the broker instead of failing.
+      const producer = this.#kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+      const connecting = producer.connect().then(() => producer);
+      this.#producer = connecting;
+      // A failed connect is forgotten, so the next send tries again.
+      connecting.catch(() => {
+        if (this.#producer === connecting) this.#producer = undefined;
+        void producer.disconnect().catch(() => {});
+      });
+    }
+    return this.#producer;
+  }
+
+  #connectedAdmin(): Promise<Admin> {
+    if (!this.#admin) {
+      const admin = this.#kafka.admin();
+      const connecting = admin.connect().then(() => admin);
+      this.#admin = connecting;
+      connecting.catch(() => {
+        if (this.#admin === connecting) this.#admin = undefined;
+        void admin.disconnect().catch(() => {});
+      });
+    }
+    return this.#admin;
+  }
+
+  #log(entry: LogEntry): void {
+    const { message, timestamp: _timestamp, ...details } = entry.log;
+    const text = `kafkajs ${entry.namespace}: ${message}`;
+    if (entry.level <= logLevel.ERROR) this.#logger.error(text, details);
+    else this.#logger.warn(text, details);
+  }
+}

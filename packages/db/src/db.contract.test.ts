@@ -1,0 +1,130 @@
+import { type Signal, signalId } from '@alphintra/core';
+import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from './client.ts';
+import { insertSignals, listSignals, getSignals } from './queries/signals.ts';
+import {
+  activeStrategySpecs,
+  createStrategy,
+  getStrategies,
+  listStrategies,
+  setStrategyStatus,
+  StrategyNameTakenError,
+} from './queries/strategies.ts';
+
+const postgresUrl = serviceUrl('DATABASE_URL');
+
+function signalAt(strategyId: string, time: number, symbol = 'XRPETH'): Signal {
+  return {
+    id: signalId(strategyId, 1, symbol, time),
+    timestamp: time,
+    strategyId,
+    strategyName: 'ema',
+    strategyVersion: 1,
+    strategySource: 'NO_CODE',
+    symbol,
+    action: 'BUY',
+    confidence: 0.75,
+    quantity: null,
+    priceTarget: '0.00141342',
+    stopLoss: '0.00000001',
+    takeProfit: '123456789.123456789',
+    riskScore: 0.2,
+    metadata: { marketConditions: 'TRENDING_UP', volatility: 0.0123, volumeProfile: 'HIGH' },
+    executionParams: { orderType: 'MARKET', timeInForce: 'IOC', maxSlippage: 0.001 },
+    marketDataTimestamp: time - 1234,
+    latencyMs: 0.42,
+  };
+}
+
+const adapters = [
+  { name: 'PGlite', url: undefined as string | undefined, enabled: true },
+  { name: 'Postgres', url: postgresUrl, enabled: postgresUrl !== undefined },
+];
+
+describe.each(adapters)('database on $name', ({ url, enabled }) => {
+  let database: Database;
+  let drop = async () => {};
+
+  beforeAll(async () => {
+    if (!enabled) return;
+    let dbUrl: string | undefined;
+    if (url) {
+      const created = await createTestDatabase(url);
+      dbUrl = created.url;
+      drop = created.drop;
+    }
+    database = await openDatabase({ url: dbUrl });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await drop();
+  });
+
+  it.runIf(enabled)('creates strategies, rejects duplicate names, and lists them a page at a time', async () => {
+    const a = await createStrategy(database.db, {
+      name: 'ema-a',
+      type: 'EMA_CROSSOVER',
+      source: 'NO_CODE',
+      symbols: ['XRPETH'],
+      interval: '1m',
+      parameters: { fastPeriod: 9, slowPeriod: 21 },
+      status: 'ACTIVE',
+    });
+    expect(a).toMatchObject({ name: 'ema-a', version: 1, status: 'ACTIVE', symbols: ['XRPETH'] });
+    expect(a.parameters).toEqual({ fastPeriod: 9, slowPeriod: 21 });
+    await expect(
+      createStrategy(database.db, { ...a, name: 'ema-a', status: 'INACTIVE' }),
+    ).rejects.toBeInstanceOf(StrategyNameTakenError);
+    const b = await createStrategy(database.db, { ...a, name: 'rsi-b', type: 'RSI_REVERSION', status: 'INACTIVE' });
+
+    const first = await listStrategies(database.db, { first: 1 });
+    expect(first.items.map((i) => i.node.name)).toEqual(['ema-a']);
+    expect(first.hasNextPage).toBe(true);
+    const second = await listStrategies(database.db, { first: 5, after: first.items[0]?.cursor });
+    expect(second.items.map((i) => i.node.name)).toEqual(['rsi-b']);
+    expect(second.hasNextPage).toBe(false);
+    const active = await listStrategies(database.db, { first: 5, filter: { status: 'ACTIVE' } });
+    expect(active.items.map((i) => i.node.id)).toEqual([a.id]);
+
+    expect((await activeStrategySpecs(database.db)).map((s) => s.id)).toEqual([a.id]);
+    await setStrategyStatus(database.db, b.id, 'ACTIVE');
+    await setStrategyStatus(database.db, a.id, 'INACTIVE');
+    expect((await activeStrategySpecs(database.db)).map((s) => s.id)).toEqual([b.id]);
+
+    const byIds = await getStrategies(database.db, [b.id, '00000000-0000-4000-8000-000000000000', a.id]);
+    expect(byIds.map((s) => s?.name)).toEqual(['rsi-b', undefined, 'ema-a']);
+  });
+
+  it.runIf(enabled)('stores signals exactly, skips duplicates, and pages newest first', async () => {
+    const strategy = await createStrategy(database.db, {
+      name: 'signals-owner',
+      type: 'EMA_CROSSOVER',
+      source: 'NO_CODE',
+      symbols: ['XRPETH', 'BTCUSDT'],
+      interval: '1m',
+      parameters: {},
+      status: 'ACTIVE',
+    });
+    const base = Date.UTC(2019, 9, 11, 0, 0, 0);
+    const batch = [0, 1, 2, 3].map((i) => signalAt(strategy.id, base + i * 60_000, i === 3 ? 'BTCUSDT' : 'XRPETH'));
+    expect((await insertSignals(database.db, batch)).length).toBe(4);
+    expect(await insertSignals(database.db, [batch[0] as Signal])).toEqual([]);
+
+    const [stored] = await getSignals(database.db, [batch[0]?.id ?? '']);
+    expect(stored).toEqual(batch[0]);
+
+    const page1 = await listSignals(database.db, { first: 2 });
+    expect(page1.items.map((i) => i.node.timestamp)).toEqual([base + 180_000, base + 120_000]);
+    expect(page1.hasNextPage).toBe(true);
+    const page2 = await listSignals(database.db, { first: 2, after: page1.items[1]?.cursor });
+    expect(page2.items.map((i) => i.node.timestamp)).toEqual([base + 60_000, base]);
+    expect(page2.hasNextPage).toBe(false);
+
+    const xrp = await listSignals(database.db, { first: 10, filter: { symbols: ['XRPETH'], minConfidence: 0.5 } });
+    expect(xrp.items).toHaveLength(3);
+    const none = await listSignals(database.db, { first: 10, filter: { actions: ['SELL'] } });
+    expect(none.items).toHaveLength(0);
+    await expect(listSignals(database.db, { first: 1, after: 'nonsense' })).rejects.toThrow(/not a cursor/);
+  });
+});

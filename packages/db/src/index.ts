@@ -1,0 +1,5 @@
+export * from './client.ts';
+export * from './cursor.ts';
+export * from './queries/signals.ts';
+export * from './queries/strategies.ts';
+export * as schema from './schema/index.ts';

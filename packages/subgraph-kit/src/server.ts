@@ -1,0 +1,100 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { isUserFacing } from './errors.ts';
+
+/** How to run one subgraph. */
+export interface SubgraphOptions<TContext extends object> {
+  readonly name: string;
+  readonly typeDefs: DocumentNode;
+  readonly resolvers: GraphQLResolverMap<TContext>;
+  /** A fresh context per HTTP request or subscription (so DataLoaders are per request). */
+  readonly context: () => TContext;
+  readonly port?: number;
+  readonly host?: string;
+  readonly plugins?: readonly ApolloServerPlugin<TContext>[];
+  /** Where unexpected errors are reported before being masked. */
+  readonly onUnexpectedError?: (error: unknown) => void;
+}
+
+/** A subgraph listening on HTTP (queries, mutations) and graphql-ws (subscriptions) at `/graphql`. */
+export interface RunningSubgraph {
+  readonly name: string;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Masks any error that is not user-facing: the client sees a generic message, the detail is reported. */
+function maskError(onUnexpected: (error: unknown) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (isUserFacing(formatted.extensions?.['code'])) return formatted;
+    onUnexpected(error);
+    return {
+      message: 'Unexpected error',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+/** Starts a federated subgraph (Apollo Server + `@apollo/subgraph`) with graphql-ws subscriptions. */
+export async function startSubgraph<TContext extends object>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
+  const onUnexpected =
+    options.onUnexpectedError ?? ((error: unknown) => console.error(`[${options.name}] unexpected error`, error));
+  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
+  const app = express();
+  const httpServer: Server = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const mask = maskError(onUnexpected);
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: () => options.context(),
+      onNext: (_ctx, _id, _payload, result) => {
+        if (!result.errors?.length) return result;
+        return { ...result, errors: result.errors.map((e) => mask(e.toJSON(), e)) };
+      },
+    },
+    wsServer,
+  );
+  const server = new ApolloServer<TContext>({
+    schema,
+    formatError: mask,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+      ...(options.plugins ?? []),
+    ],
+  });
+  await server.start();
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', subgraph: options.name });
+  });
+  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server, { context: async () => options.context() }));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    name: options.name,
+    url: `http://127.0.0.1:${port}/graphql`,
+    close: () => server.stop(),
+  };
+}

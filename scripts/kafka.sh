@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# A real single-node Apache Kafka broker (KRaft mode) for development and tests, without Docker and
+# without a download from apache.org: the broker's jars come from Maven Central through Maven.
+#
+# Usage: bash scripts/kafka.sh [start|stop|status|fetch]   (default: start)
+#
+#   fetch   copy the broker jars into the cache (skipped when they are already there)
+#   start   fetch if needed, then start the broker on 127.0.0.1:9092 and wait until it is ready;
+#           does nothing when something already listens on 9092
+#   stop    stop the broker this script started (by its pid file)
+#   status  exit 0 when 127.0.0.1:9092 accepts connections, 1 otherwise
+#
+# Environment:
+#   KAFKA_VERSION        Kafka version to fetch and run (default below)
+#   KAFKA_HOME_CACHE     where the jars are kept (default ~/.cache/alphintra/kafka-<version>);
+#                        outside the clone so that a fresh clone or CI run does not fetch twice
+#   KAFKA_STATE_DIR      config, data, log and pid file of the running broker (default <repo>/.kafka)
+#   KAFKA_START_TIMEOUT  seconds to wait for the broker to be ready (default 60)
+#   KAFKA_JAVA           java executable (default: java on PATH)
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
+readonly SCRIPT_DIR REPO_ROOT
+
+readonly KAFKA_VERSION="${KAFKA_VERSION:-3.9.2}"
+readonly CACHE_DIR="${KAFKA_HOME_CACHE:-${HOME}/.cache/alphintra/kafka-${KAFKA_VERSION}}"
+readonly LIB_DIR="${CACHE_DIR}/lib"
+# Written last by `fetch`: a lib dir without it is an interrupted fetch and is fetched again.
+readonly FETCH_MARKER="${LIB_DIR}/.complete"
+
+readonly STATE_DIR="${KAFKA_STATE_DIR:-${REPO_ROOT}/.kafka}"
+readonly CONFIG_FILE="${STATE_DIR}/server.properties"
+readonly LOG_FILE="${STATE_DIR}/server.log"
+readonly PID_FILE="${STATE_DIR}/kafka.pid"
+readonly DATA_DIR="${STATE_DIR}/data"
+
+readonly HOST=127.0.0.1
+readonly PORT=9092
+readonly START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
+readonly JAVA="${KAFKA_JAVA:-java}"
+readonly STARTED_LINE='Kafka Server started'
+
+log() { printf '[kafka] %s\n' "$*"; }
+die() {
+  printf '[kafka] error: %s\n' "$*" >&2
+  exit 1
+}
+
+require() {
+  local cmd
+  for cmd in "$@"; do
+    command -v "${cmd}" >/dev/null 2>&1 || die "'${cmd}' is required but was not found on PATH"
+  done
+}
+
+# True when HOST:PORT accepts a TCP connection. nc is not installed everywhere, so fall back to
+# bash's /dev/tcp (under `timeout`, because a filtered port would otherwise hang the connect).
+port_open() {
+  if command -v nc >/dev/null 2>&1; then
+    nc -z -w 2 "${HOST}" "${PORT}" >/dev/null 2>&1
+  else
+    timeout 2 bash -c "exec 3<>/dev/tcp/${HOST}/${PORT}" >/dev/null 2>&1
+  fi
+}
+
+# The pid in the pid file, if that process is still alive.
+running_pid() {
+  local pid
+  [[ -f "${PID_FILE}" ]] || return 1
+  pid="$(<"${PID_FILE}")"
+  [[ "${pid}" =~ ^[0-9]+$ ]] && kill -0 "${pid}" 2>/dev/null || return 1
+  printf '%s\n' "${pid}"
+}
+
+fetched() { [[ -f "${FETCH_MARKER}" ]]; }
+
+cmd_fetch() {
+  if fetched; then
+    log "Kafka ${KAFKA_VERSION} jars already in ${LIB_DIR}"
+    return 0
+  fi
+  require mvn
+  log "fetching Kafka ${KAFKA_VERSION} broker jars from Maven Central into ${LIB_DIR}"
+  local started=${SECONDS}
+  # Copy into a temporary dir and rename it at the end, so an interrupted fetch leaves no
+  # half-filled lib dir behind.
+  local tmp_dir="${CACHE_DIR}/lib.tmp.$$"
+  mkdir -p "${CACHE_DIR}"
+  rm -rf "${tmp_dir}"
+  # Maven's output is only shown when it fails (even with -q it prints stray colour codes).
+  local output
+  if ! output="$(mvn -B -q -f "${SCRIPT_DIR}/kafka/pom.xml" -Dkafka.version="${KAFKA_VERSION}" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="${tmp_dir}" 2>&1)"; then
+    printf '%s\n' "${output}" >&2
+    rm -rf "${tmp_dir}"
+    die "Maven could not fetch the Kafka ${KAFKA_VERSION} jars"
+  fi
+  [[ -f "${tmp_dir}/kafka_2.13-${KAFKA_VERSION}.jar" ]] || die "Maven did not bring kafka_2.13-${KAFKA_VERSION}.jar"
+  touch "${tmp_dir}/.complete"
+  rm -rf "${LIB_DIR}"
+  mv "${tmp_dir}" "${LIB_DIR}"
+  log "fetched $(find "${LIB_DIR}" -name '*.jar' | wc -l) jars in $((SECONDS - started)) s"
+}
+
+# Runs a command-line tool from the broker's classpath in the foreground (the storage tool).
+run_tool() {
+  "${JAVA}" -Dlog4j.configuration="file:${SCRIPT_DIR}/kafka/tools-log4j.properties" -cp "${LIB_DIR}/*" "$@"
+}
+
+write_config() {
+  mkdir -p "${DATA_DIR}"
+  # '|' as the sed delimiter: the path contains '/'. A path containing '|' or '&' is not supported.
+  sed "s|@LOG_DIRS@|${DATA_DIR}|" "${SCRIPT_DIR}/kafka/server.properties" >"${CONFIG_FILE}"
+}
+
+format_storage() {
+  local cluster_id meta="${DATA_DIR}/meta.properties"
+  # A data dir formatted by an earlier start keeps its cluster id (and so its topics and offsets):
+  # formatting it again with another id fails, even with -g.
+  if [[ -f "${meta}" ]] && cluster_id="$(sed -n 's/^cluster\.id=//p' "${meta}")" && [[ -n "${cluster_id}" ]]; then
+    :
+  else
+    cluster_id="$(run_tool kafka.tools.StorageTool random-uuid)"
+  fi
+  # A cluster id is 16 random bytes in URL-safe base64 (22 characters).
+  [[ "${cluster_id}" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "unexpected cluster id '${cluster_id}'"
+  # -g: skip the directories that are already formatted.
+  run_tool kafka.tools.StorageTool format -t "${cluster_id}" -c "${CONFIG_FILE}" -g >/dev/null ||
+    die "formatting ${DATA_DIR} failed; delete ${STATE_DIR} to start from an empty broker"
+}
+
+print_log_tail() {
+  if [[ -f "${LOG_FILE}" ]]; then
+    printf '[kafka] last lines of %s:\n' "${LOG_FILE}" >&2
+    tail -n 40 "${LOG_FILE}" >&2
+  fi
+}
+
+# Waits until the broker with the given pid accepts connections and has logged that it started.
+wait_until_ready() {
+  local pid="$1" deadline=$((SECONDS + START_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "${pid}" 2>/dev/null; then
+      print_log_tail
+      rm -f "${PID_FILE}"
+      die "the broker (pid ${pid}) exited during startup"
+    fi
+    # The port opens a moment before the broker can serve metadata; the log line comes after both.
+    if port_open && grep -q "${STARTED_LINE}" "${LOG_FILE}" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  print_log_tail
+  # Do not leave a half-started broker holding 512 MB and the ports behind.
+  cmd_stop >&2
+  die "the broker (pid ${pid}) was not ready after ${START_TIMEOUT} s"
+}
+
+cmd_start() {
+  if port_open; then
+    log "something already accepts connections on ${HOST}:${PORT}; using it"
+    return 0
+  fi
+  require "${JAVA}" timeout setsid
+  cmd_fetch
+
+  local pid started=${SECONDS}
+  # A broker of ours that is still starting (port not open yet): wait for it instead of a second one.
+  if pid="$(running_pid)"; then
+    log "broker (pid ${pid}) is starting; waiting for it"
+    wait_until_ready "${pid}"
+    log "Kafka ${KAFKA_VERSION} ready on ${HOST}:${PORT} (pid ${pid})"
+    return 0
+  fi
+  rm -f "${PID_FILE}"
+
+  mkdir -p "${STATE_DIR}"
+  write_config
+  format_storage
+
+  # setsid: the broker gets its own session, so it outlives this script and the shell (or CI step)
+  # that ran it until `stop`. The inner shell writes its own pid before exec'ing java, so the pid
+  # file names the java process itself.
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "${PID_FILE}" \
+    "${JAVA}" -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:${SCRIPT_DIR}/kafka/log4j.properties" \
+    -cp "${LIB_DIR}/*" kafka.Kafka "${CONFIG_FILE}" \
+    </dev/null >"${LOG_FILE}" 2>&1 &
+
+  # The pid file appears as soon as the inner shell runs; give it a moment.
+  local waited=0
+  until pid="$(running_pid)"; do
+    if [[ -s "${PID_FILE}" ]] || ((waited++ >= 50)); then
+      # A pid file naming a dead process: java exited at once (bad option, missing class...).
+      print_log_tail
+      rm -f "${PID_FILE}"
+      die "the broker did not start"
+    fi
+    sleep 0.1
+  done
+  log "broker starting (pid ${pid}), log: ${LOG_FILE}"
+  wait_until_ready "${pid}"
+  log "Kafka ${KAFKA_VERSION} ready on ${HOST}:${PORT} (pid ${pid}) after $((SECONDS - started)) s"
+}
+
+cmd_stop() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    rm -f "${PID_FILE}"
+    if port_open; then
+      log "${HOST}:${PORT} is served by a broker this script did not start; leaving it alone"
+    else
+      log "not running"
+    fi
+    return 0
+  fi
+  log "stopping broker (pid ${pid})"
+  kill -TERM "${pid}"
+  # A controlled shutdown takes a few seconds; after 30 s stop waiting politely.
+  local deadline=$((SECONDS + 30))
+  while kill -0 "${pid}" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      log "still running after 30 s; killing it"
+      kill -KILL "${pid}" 2>/dev/null || true
+      break
+    fi
+    sleep 0.5
+  done
+  rm -f "${PID_FILE}"
+  log "stopped"
+}
+
+cmd_status() {
+  local pid
+  if port_open; then
+    if pid="$(running_pid)"; then
+      log "running on ${HOST}:${PORT} (pid ${pid})"
+    else
+      log "${HOST}:${PORT} accepts connections (not started by this script)"
+    fi
+    return 0
+  fi
+  log "not running"
+  return 1
+}
+
+main() {
+  local command="${1:-start}"
+  case "${command}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  fetch) cmd_fetch ;;
+  -h | --help | help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '${command}' (expected start, stop, status or fetch)" ;;
+  esac
+}
+
+main "$@"

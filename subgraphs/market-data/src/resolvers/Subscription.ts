@@ -1,0 +1,14 @@
+import type { Candle } from '@alphintra/core';
+import type { SubscriptionResolvers } from '../__generated__/resolvers.ts';
+import { checkSeries } from '../args.ts';
+import { candleChannel } from '../context.ts';
+
+export const Subscription: SubscriptionResolvers = {
+  candles: {
+    subscribe: (_parent, args, ctx) => {
+      const { symbol, interval } = checkSeries(ctx.deps, args.symbol, args.interval);
+      return ctx.deps.pubsub.asyncIterableIterator<Candle>(candleChannel(symbol, interval)) as unknown as AsyncIterable<Candle>;
+    },
+    resolve: (candle: Candle) => candle,
+  },
+};

@@ -1,0 +1,20 @@
+import type { Signal } from '@alphintra/core';
+import { withFilter } from 'graphql-subscriptions';
+import type { SubscriptionResolvers } from '../__generated__/resolvers.ts';
+import { SIGNALS_CHANNEL, type SignalContext } from '../context.ts';
+import { matchesFilter, normalizeFilter } from '../filter.ts';
+
+export const Subscription: SubscriptionResolvers = {
+  signals: {
+    subscribe: (_parent, args, ctx, info) => {
+      // Validate before subscribing, so a bad filter is an error, not a silent empty stream.
+      const wanted = normalizeFilter(args.filter);
+      const subscribe = withFilter<Signal, unknown, SignalContext>(
+        () => ctx.deps.pubsub.asyncIterableIterator<Signal>(SIGNALS_CHANNEL),
+        (signal) => signal !== undefined && matchesFilter(signal, wanted),
+      );
+      return subscribe(undefined, args, ctx, info) as unknown as AsyncIterable<Signal>;
+    },
+    resolve: (signal: Signal) => signal,
+  },
+};

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { DateTimeScalar, DecimalScalar, type RunningSubgraph, startSubgraph } from '@alphintra/subgraph-kit';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import type { Resolvers } from './__generated__/resolvers.ts';
+import { createContext, type SignalContext, type SignalServiceDeps } from './context.ts';
+import { Query } from './resolvers/Query.ts';
+import { Signal } from './resolvers/Signal.ts';
+import { Subscription } from './resolvers/Subscription.ts';
+
+const typeDefs = parse(readFileSync(new URL('../../../schema/signal.graphql', import.meta.url), 'utf8'));
+
+const resolvers: Resolvers = { DateTime: DateTimeScalar, Decimal: DecimalScalar, Query, Subscription, Signal };
+
+/** Starts the signal subgraph: signal history and the live `signals` subscription, owner of `Signal`. */
+export function startSignalSubgraph(
+  deps: SignalServiceDeps,
+  options: { port?: number; host?: string } = {},
+): Promise<RunningSubgraph> {
+  return startSubgraph<SignalContext>({
+    name: 'signal',
+    typeDefs,
+    resolvers: resolvers as GraphQLResolverMap<SignalContext>,
+    context: () => createContext(deps),
+    ...options,
+  });
+}

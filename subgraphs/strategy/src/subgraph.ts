@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { DateTimeScalar, type RunningSubgraph, startSubgraph } from '@alphintra/subgraph-kit';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import type { Resolvers } from './__generated__/resolvers.ts';
+import { createContext, type StrategyContext, type StrategyServiceDeps } from './context.ts';
+import { Mutation } from './resolvers/Mutation.ts';
+import { Query } from './resolvers/Query.ts';
+import { Strategy } from './resolvers/Strategy.ts';
+
+const typeDefs = parse(readFileSync(new URL('../../../schema/strategy.graphql', import.meta.url), 'utf8'));
+
+const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Strategy };
+
+/** Starts the strategy subgraph: strategy CRUD and lifecycle, owner of the `Strategy` entity. */
+export function startStrategySubgraph(
+  deps: StrategyServiceDeps,
+  options: { port?: number; host?: string } = {},
+): Promise<RunningSubgraph> {
+  return startSubgraph<StrategyContext>({
+    name: 'strategy',
+    typeDefs,
+    resolvers: resolvers as GraphQLResolverMap<StrategyContext>,
+    context: () => createContext(deps),
+    ...options,
+  });
+}
