@@ -23,11 +23,10 @@ const config: CodegenConfig = {
     'subgraphs/strategy/src/__generated__/resolvers.ts': subgraph('strategy', '../context.ts#StrategyContext', {
       Strategy: '@alphintra/db#StrategyRecord as StrategyModel',
     }),
-    'subgraphs/market-data/src/__generated__/resolvers.ts': subgraph(
-      'market-data',
-      '../context.ts#MarketDataContext',
-      { Candle: '@alphintra/core#Candle as CandleModel', Instrument: '../context.ts#InstrumentState' },
-    ),
+    'subgraphs/market-data/src/__generated__/resolvers.ts': subgraph('market-data', '../context.ts#MarketDataContext', {
+      Candle: '@alphintra/core#Candle as CandleModel',
+      Instrument: '../context.ts#InstrumentState',
+    }),
     'subgraphs/signal/src/__generated__/resolvers.ts': subgraph('signal', '../context.ts#SignalContext', {
       Signal: '@alphintra/core#Signal as SignalModel',
     }),

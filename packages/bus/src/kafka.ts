@@ -143,7 +143,10 @@ class KafkaGroupConsumer implements BusConsumer {
             await handler(busMessage);
           } catch (error) {
             // Rethrown: kafkajs fetches the record again after a back-off (at-least-once).
-            logger.error(`kafka consumer ${groupId}: handler failed on ${topic}[${partition}]@${message.offset}`, error);
+            logger.error(
+              `kafka consumer ${groupId}: handler failed on ${topic}[${partition}]@${message.offset}`,
+              error,
+            );
             throw error;
           }
         },
@@ -221,6 +224,7 @@ export class KafkaEventBus implements EventBus {
   readonly #consumers = new Set<KafkaGroupConsumer>();
   /** Broker-side topic names known to exist. */
   readonly #ensured = new Set<string>();
+  #ensuring: Promise<void> = Promise.resolve();
   #producer: Promise<Producer> | undefined;
   #admin: Promise<Admin> | undefined;
   #closed = false;
@@ -239,6 +243,14 @@ export class KafkaEventBus implements EventBus {
 
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     this.#assertOpen();
+    if (topics.every((spec) => this.#ensured.has(this.#prefix + spec.topic))) return;
+    // One at a time: two consumers starting together would otherwise both try to create the same topic.
+    const run = this.#ensuring.then(() => this.#createMissing(topics));
+    this.#ensuring = run.catch(() => {});
+    await run;
+  }
+
+  async #createMissing(topics: readonly TopicSpec[]): Promise<void> {
     const wanted = new Map<string, TopicSpec>();
     for (const spec of topics) {
       const name = this.#prefix + spec.topic;

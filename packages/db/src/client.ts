@@ -19,7 +19,10 @@ export const MIGRATIONS_FOLDER = new URL('../migrations', import.meta.url).pathn
  * Opens the platform's database and applies pending migrations: a Postgres server when `url` is set, else
  * embedded PGlite in `dataDir` (in memory when `dataDir` is undefined).
  */
-export async function openDatabase(options: { url?: string | undefined; dataDir?: string | undefined }): Promise<Database> {
+export async function openDatabase(options: {
+  url?: string | undefined;
+  dataDir?: string | undefined;
+}): Promise<Database> {
   if (options.url) {
     const { openPostgres } = await import('./postgres.ts');
     return openPostgres(options.url);

@@ -2,14 +2,14 @@ import { type Signal, signalId } from '@alphintra/core';
 import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from './client.ts';
-import { insertSignals, listSignals, getSignals } from './queries/signals.ts';
+import { getSignals, insertSignals, listSignals } from './queries/signals.ts';
 import {
   activeStrategySpecs,
   createStrategy,
   getStrategies,
   listStrategies,
-  setStrategyStatus,
   StrategyNameTakenError,
+  setStrategyStatus,
 } from './queries/strategies.ts';
 
 const postgresUrl = serviceUrl('DATABASE_URL');
@@ -73,9 +73,9 @@ describe.each(adapters)('database on $name', ({ url, enabled }) => {
     });
     expect(a).toMatchObject({ name: 'ema-a', version: 1, status: 'ACTIVE', symbols: ['XRPETH'] });
     expect(a.parameters).toEqual({ fastPeriod: 9, slowPeriod: 21 });
-    await expect(
-      createStrategy(database.db, { ...a, name: 'ema-a', status: 'INACTIVE' }),
-    ).rejects.toBeInstanceOf(StrategyNameTakenError);
+    await expect(createStrategy(database.db, { ...a, name: 'ema-a', status: 'INACTIVE' })).rejects.toBeInstanceOf(
+      StrategyNameTakenError,
+    );
     const b = await createStrategy(database.db, { ...a, name: 'rsi-b', type: 'RSI_REVERSION', status: 'INACTIVE' });
 
     const first = await listStrategies(database.db, { first: 1 });

@@ -26,7 +26,10 @@ export interface RejectedStrategy {
 export interface EngineStats {
   /** Candles processed. */
   readonly candles: number;
-  /** Candles ignored because they were not newer than the last one of their symbol and interval (redeliveries). */
+  /**
+   * Candles ignored: not newer than the last one of their symbol and interval (redeliveries), or with prices that
+   * are not positive numbers.
+   */
   readonly skippedCandles: number;
   readonly signals: number;
   /** Active strategy versions running. */
@@ -121,7 +124,8 @@ export class InferenceEngine {
   /**
    * Processes one closed candle: records it in its series' history and runs every active strategy on its symbol
    * and interval. A candle not newer than the last one of its series (a redelivery) is ignored, so at-least-once
-   * delivery cannot feed an indicator twice.
+   * delivery cannot feed an indicator twice; so is one whose prices do not parse, which would poison every
+   * indicator it reached for good.
    */
   onCandle(candle: Candle): Signal[] {
     const key = seriesKey(candle.symbol, candle.interval);
@@ -133,10 +137,13 @@ export class InferenceEngine {
       this.#skippedCandles++;
       return [];
     }
+    const prepared = prepareCandle(candle);
+    if (!isSane(prepared)) {
+      this.#skippedCandles++;
+      return [];
+    }
     series.lastOpenTime = candle.openTime;
     this.#candles++;
-
-    const prepared = prepareCandle(candle);
     series.history.push(prepared);
     const signals: Signal[] = [];
     for (const runner of this.#bySeries.get(key) ?? []) {
@@ -172,6 +179,18 @@ export function backtest(specs: readonly StrategySpec[], candles: Iterable<Candl
   const signals: Signal[] = [];
   for (const candle of candles) signals.push(...engine.onCandle(candle));
   return signals;
+}
+
+function isSane({ values }: PreparedCandle): boolean {
+  return (
+    values.open > 0 &&
+    values.high > 0 &&
+    values.low > 0 &&
+    values.close > 0 &&
+    values.volume >= 0 &&
+    Number.isFinite(values.high) &&
+    Number.isFinite(values.volume)
+  );
 }
 
 function seriesKey(symbol: string, interval: string): string {

@@ -16,7 +16,14 @@ export {
   resolveParameters,
   validateStrategyParameters,
 } from './parameters.ts';
-export { buildSignal, decimalString, type PreparedCandle, prepareCandle, trimDecimal } from './signal.ts';
+export {
+  buildSignal,
+  decimalString,
+  type PreparedCandle,
+  prepareCandle,
+  type SignalSizing,
+  trimDecimal,
+} from './signal.ts';
 export { createStrategy } from './strategies/create.ts';
 export { EmaCrossover } from './strategies/ema-crossover.ts';
 export { RsiReversion } from './strategies/rsi-reversion.ts';

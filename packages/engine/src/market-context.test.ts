@@ -14,13 +14,19 @@ const warm = TREND_PERIOD + TREND_LOOKBACK;
 
 describe('MarketContext', () => {
   it('has no ATR before its period and the ATR of constant one-point ranges after', () => {
-    const snapshots = feed(new MarketContext(14), Array.from({ length: 14 }, () => bar(100)));
+    const snapshots = feed(
+      new MarketContext(14),
+      Array.from({ length: 14 }, () => bar(100)),
+    );
     expect(snapshots[12]?.atr).toBeNull();
     expect(snapshots[13]?.atr).toBe(1);
   });
 
   it('calls a flat market RANGING', () => {
-    const snapshots = feed(new MarketContext(14), Array.from({ length: warm + 20 }, () => bar(100)));
+    const snapshots = feed(
+      new MarketContext(14),
+      Array.from({ length: warm + 20 }, () => bar(100)),
+    );
     expect(new Set(snapshots.map((snapshot) => snapshot.marketConditions))).toEqual(new Set(['RANGING']));
   });
 
@@ -40,7 +46,10 @@ describe('MarketContext', () => {
 
   it('compares volume with the average of the candles before', () => {
     const context = new MarketContext(14);
-    const first = feed(context, Array.from({ length: VOLUME_PERIOD }, () => bar(100, 10)));
+    const first = feed(
+      context,
+      Array.from({ length: VOLUME_PERIOD }, () => bar(100, 10)),
+    );
     expect(first.every((snapshot) => snapshot.volumeProfile === 'NORMAL')).toBe(true);
     expect(context.update(bar(100, 15)).volumeProfile).toBe('HIGH');
     expect(context.update(bar(100, 5)).volumeProfile).toBe('LOW');

@@ -1,17 +1,17 @@
 import { STRATEGY_TYPES, type StrategyParameters, type StrategyType } from '@alphintra/core';
 
-/** Parameters of `EMA_CROSSOVER`, defaults filled in. */
-export interface EmaCrossoverParameters {
+/** Parameters of `EMA_CROSSOVER`, defaults filled in (a type alias, so it is a plain record too). */
+export type EmaCrossoverParameters = {
   readonly fastPeriod: number;
   readonly slowPeriod: number;
   readonly atrPeriod: number;
   readonly stopLossAtr: number;
   readonly takeProfitAtr: number;
   readonly quantity?: number;
-}
+};
 
 /** Parameters of `RSI_REVERSION`, defaults filled in. */
-export interface RsiReversionParameters {
+export type RsiReversionParameters = {
   readonly period: number;
   readonly oversold: number;
   readonly overbought: number;
@@ -19,7 +19,7 @@ export interface RsiReversionParameters {
   readonly stopLossAtr: number;
   readonly takeProfitAtr: number;
   readonly quantity?: number;
-}
+};
 
 /** The resolved parameters of a strategy type. */
 export type ParametersOf<T extends StrategyType> = T extends 'EMA_CROSSOVER'

@@ -1,4 +1,4 @@
-import { type Candle, signalId, type StrategySpec } from '@alphintra/core';
+import { type Candle, type StrategySpec, signalId } from '@alphintra/core';
 import { describe, expect, it } from 'vitest';
 import { buildSignal, decimalString, prepareCandle, trimDecimal } from './signal.ts';
 import type { Advice, MarketSnapshot } from './types.ts';

@@ -157,17 +157,15 @@ export class ReplayFeed {
             first ??= raw;
             last = raw;
           }
-          const trade =
-            pass === 0
-              ? symbol === undefined
-                ? raw
-                : { ...raw, symbol }
-              : {
-                  ...raw,
-                  symbol: symbol ?? raw.symbol,
-                  time: raw.time + pass * timeShift,
-                  tradeId: String(Number(raw.tradeId) + pass * idShift),
-                };
+          let trade = raw;
+          if (pass > 0) {
+            trade = {
+              ...raw,
+              time: raw.time + pass * timeShift,
+              tradeId: String(Number(raw.tradeId) + pass * idShift),
+            };
+          }
+          if (symbol !== undefined) trade = { ...trade, symbol };
           await this.#waitFor(trade.time);
           if (this.#stopped) break;
           this.#trades++;
@@ -203,7 +201,7 @@ export class ReplayFeed {
       return;
     }
     const due = this.#wallStart + (time - this.#t0) / speed;
-    for (;;) {
+    while (!this.#stopped) {
       const now = this.#now();
       if (now >= this.#nextTick) {
         // Never past the next trade: a candle closed by this clock must not be one that trade belongs to.
@@ -211,7 +209,7 @@ export class ReplayFeed {
         this.#nextTick += this.#tickMs;
         if (this.#nextTick <= now) this.#nextTick = now + this.#tickMs;
       }
-      if (now >= due || this.#stopped) return;
+      if (now >= due) return;
       await this.#sleep(Math.min(due, this.#nextTick) - now);
     }
   }

@@ -10,9 +10,12 @@ function toIso(value: unknown): string {
 
 function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError(`DateTime must be an ISO 8601 string such as 2019-10-11T00:00:00.000Z, got ${JSON.stringify(value)}`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new GraphQLError(
+      `DateTime must be an ISO 8601 string such as 2019-10-11T00:00:00.000Z, got ${JSON.stringify(value)}`,
+      {
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
+    );
   }
   return new Date(value);
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -15,7 +16,8 @@ import { isUserFacing } from './errors.ts';
 export interface SubgraphOptions<TContext extends object> {
   readonly name: string;
   readonly typeDefs: DocumentNode;
-  readonly resolvers: GraphQLResolverMap<TContext>;
+  /** Typed resolvers (codegen), cast here because `@apollo/subgraph` types its map over `unknown` context. */
+  readonly resolvers: GraphQLResolverMap<unknown>;
   /** A fresh context per HTTP request or subscription (so DataLoaders are per request). */
   readonly context: () => TContext;
   readonly port?: number;
@@ -46,7 +48,9 @@ function maskError(onUnexpected: (error: unknown) => void) {
 }
 
 /** Starts a federated subgraph (Apollo Server + `@apollo/subgraph`) with graphql-ws subscriptions. */
-export async function startSubgraph<TContext extends object>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
+export async function startSubgraph<TContext extends object>(
+  options: SubgraphOptions<TContext>,
+): Promise<RunningSubgraph> {
   const onUnexpected =
     options.onUnexpectedError ?? ((error: unknown) => console.error(`[${options.name}] unexpected error`, error));
   const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
@@ -58,9 +62,9 @@ export async function startSubgraph<TContext extends object>(options: SubgraphOp
     {
       schema,
       context: () => options.context(),
-      onNext: (_ctx, _id, _payload, result) => {
-        if (!result.errors?.length) return result;
-        return { ...result, errors: result.errors.map((e) => mask(e.toJSON(), e)) };
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return;
+        return { data: result.data ?? null, errors: result.errors.map((e) => mask(e.toJSON(), e)) };
       },
     },
     wsServer,
@@ -70,6 +74,8 @@ export async function startSubgraph<TContext extends object>(options: SubgraphOp
     formatError: mask,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Inline traces are for Apollo's hosted reporting, which this platform does not use.
+      ApolloServerPluginInlineTraceDisabled(),
       {
         async serverWillStart() {
           return {
@@ -86,7 +92,11 @@ export async function startSubgraph<TContext extends object>(options: SubgraphOp
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', subgraph: options.name });
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server, { context: async () => options.context() }));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, { context: async () => options.context() }),
+  );
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

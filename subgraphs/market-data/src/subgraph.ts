@@ -26,7 +26,7 @@ export function startMarketDataSubgraph(
   return startSubgraph<MarketDataContext>({
     name: 'market-data',
     typeDefs,
-    resolvers: resolvers as GraphQLResolverMap<MarketDataContext>,
+    resolvers: resolvers as GraphQLResolverMap<unknown>,
     context: () => ({ deps }),
     ...options,
   });

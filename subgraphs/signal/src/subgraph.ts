@@ -20,7 +20,7 @@ export function startSignalSubgraph(
   return startSubgraph<SignalContext>({
     name: 'signal',
     typeDefs,
-    resolvers: resolvers as GraphQLResolverMap<SignalContext>,
+    resolvers: resolvers as GraphQLResolverMap<unknown>,
     context: () => createContext(deps),
     ...options,
   });

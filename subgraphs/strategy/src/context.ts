@@ -1,5 +1,5 @@
-import type { Interval } from '@alphintra/core';
 import type { EventBus } from '@alphintra/bus';
+import type { Interval } from '@alphintra/core';
 import { type Db, getStrategies, type StrategyRecord } from '@alphintra/db';
 import DataLoader from 'dataloader';
 

@@ -20,7 +20,7 @@ export function startStrategySubgraph(
   return startSubgraph<StrategyContext>({
     name: 'strategy',
     typeDefs,
-    resolvers: resolvers as GraphQLResolverMap<StrategyContext>,
+    resolvers: resolvers as GraphQLResolverMap<unknown>,
     context: () => createContext(deps),
     ...options,
   });

@@ -1,8 +1,8 @@
 import { type Interval, isInterval, type StrategyParameters, type StrategyType } from '@alphintra/core';
 import { defaultParameters, validateStrategyParameters } from '@alphintra/engine';
 import { badInput } from '@alphintra/subgraph-kit';
-import type { StrategyServiceDeps } from './context.ts';
 import type { CreateStrategyInput } from './__generated__/resolvers.ts';
+import type { StrategyServiceDeps } from './context.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,7 +28,10 @@ export function validateCreateInput(deps: StrategyServiceDeps, input: CreateStra
   const symbols = [...new Set(input.symbols.map((s) => s.trim().toUpperCase()))];
   for (const symbol of symbols) {
     if (!deps.isKnownSymbol(symbol)) {
-      throw badInput('input.symbols', `unknown symbol "${symbol}": see Query.instruments for the symbols with market data`);
+      throw badInput(
+        'input.symbols',
+        `unknown symbol "${symbol}": see Query.instruments for the symbols with market data`,
+      );
     }
   }
   const interval = input.interval ?? '1m';

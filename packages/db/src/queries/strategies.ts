@@ -1,4 +1,11 @@
-import type { Interval, StrategyParameters, StrategySource, StrategySpec, StrategyStatus, StrategyType } from '@alphintra/core';
+import type {
+  Interval,
+  StrategyParameters,
+  StrategySource,
+  StrategySpec,
+  StrategyStatus,
+  StrategyType,
+} from '@alphintra/core';
 import { and, arrayContains, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';

@@ -13,7 +13,14 @@ export function loadKlines(): Candle[] {
   const text = readFileSync(new URL('./klines-1m-UNITTESTBTC.csv', import.meta.url), 'utf8');
   const lines = text.trim().split('\n').slice(1);
   return lines.map((line) => {
-    const [openTime, open, high, low, close, volume] = line.split(',') as [string, string, string, string, string, string];
+    const [openTime, open, high, low, close, volume] = line.split(',') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const start = Number(openTime);
     const closeTime = start + INTERVALS['1m'];
     return {

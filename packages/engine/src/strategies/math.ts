@@ -1,6 +1,6 @@
 /** Clamps to 0..1. */
 export function clamp01(value: number): number {
-  return value < 0 ? 0 : value > 1 ? 1 : value;
+  return Math.min(1, Math.max(0, value));
 }
 
 /** Rounds a score to 4 decimals: scores are coarse by nature, and short numbers read better on the wire. */

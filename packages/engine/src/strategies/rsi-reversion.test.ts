@@ -15,7 +15,8 @@ function run(closes: readonly number[]) {
 
 /** 20 closes see-sawing around 100: RSI near 50. */
 const calm = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 100 : 101));
-const steps = (from: number, step: number, count: number) => Array.from({ length: count }, (_, i) => from + step * (i + 1));
+const steps = (from: number, step: number, count: number) =>
+  Array.from({ length: count }, (_, i) => from + step * (i + 1));
 
 describe('RsiReversion', () => {
   it('says nothing entering or staying in the oversold zone', () => {

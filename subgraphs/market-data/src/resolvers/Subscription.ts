@@ -7,7 +7,9 @@ export const Subscription: SubscriptionResolvers = {
   candles: {
     subscribe: (_parent, args, ctx) => {
       const { symbol, interval } = checkSeries(ctx.deps, args.symbol, args.interval);
-      return ctx.deps.pubsub.asyncIterableIterator<Candle>(candleChannel(symbol, interval)) as unknown as AsyncIterable<Candle>;
+      return ctx.deps.pubsub.asyncIterableIterator<Candle>(
+        candleChannel(symbol, interval),
+      ) as unknown as AsyncIterable<Candle>;
     },
     resolve: (candle: Candle) => candle,
   },

@@ -1,5 +1,5 @@
 import type { StrategyStatus } from '@alphintra/core';
-import { createStrategy, setStrategyStatus, StrategyNameTakenError } from '@alphintra/db';
+import { createStrategy, StrategyNameTakenError, setStrategyStatus } from '@alphintra/db';
 import { userError } from '@alphintra/subgraph-kit';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import type { StrategyContext } from '../context.ts';

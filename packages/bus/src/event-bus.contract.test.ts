@@ -1,0 +1,163 @@
+import { serviceUrl, uniqueSuffix } from '@alphintra/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaEventBus } from './kafka.ts';
+import { MemoryEventBus } from './memory.ts';
+import type { BusConsumer, BusMessage, BusRecord, EventBus } from './types.ts';
+
+const brokers = serviceUrl('KAFKA_BROKERS');
+
+/** Records what a handler was given; `received(n)` resolves once n messages have arrived. */
+function collector() {
+  const messages: BusMessage[] = [];
+  const waiting: { count: number; resolve: () => void }[] = [];
+  return {
+    messages,
+    handler: (message: BusMessage) => {
+      messages.push(message);
+      for (const waiter of waiting.filter((entry) => messages.length >= entry.count)) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
+    received: (count: number) =>
+      new Promise<void>((resolve) => {
+        if (messages.length >= count) resolve();
+        else waiting.push({ count, resolve });
+      }),
+  };
+}
+
+const values = (messages: readonly BusMessage[]) => messages.map((message) => message.value);
+const records = (key: string, ...items: string[]): BusRecord[] => items.map((value) => ({ key, value }));
+
+function eventBusContract(name: string, createBus: (() => EventBus) | undefined) {
+  describe.skipIf(!createBus)(`EventBus contract: ${name}`, () => {
+    let bus: EventBus;
+    const consumers: BusConsumer[] = [];
+    const topic = () => `contract.${uniqueSuffix()}`;
+    const group = () => `group-${uniqueSuffix()}`;
+
+    beforeAll(() => {
+      bus = createBus?.() as EventBus;
+    });
+
+    afterAll(async () => {
+      await Promise.all(consumers.map((consumer) => consumer.close()));
+      await bus.close();
+    });
+
+    async function consume(topics: string[], fromBeginning = false) {
+      const collected = collector();
+      const consumer = await bus.consume({ groupId: group(), topics, fromBeginning, handler: collected.handler });
+      consumers.push(consumer);
+      return { ...collected, consumer };
+    }
+
+    it('delivers records produced after consume resolves, in the order of their key', async () => {
+      const t = topic();
+      const sink = await consume([t]);
+      await bus.produce(t, records('BTCUSDT', 'a', 'b', 'c'));
+      await bus.produce(t, records('BTCUSDT', 'd', 'e'));
+      await sink.received(5);
+
+      expect(values(sink.messages)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      const [first] = sink.messages;
+      expect(first).toMatchObject({ topic: t, key: 'BTCUSDT', headers: {} });
+      expect(new Set(sink.messages.map((message) => message.partition)).size).toBe(1);
+      const offsets = sink.messages.map((message) => BigInt(message.offset));
+      expect(offsets).toEqual(offsets.map((_, index) => (offsets[0] ?? 0n) + BigInt(index)));
+    });
+
+    it('gives every consumer group every record', async () => {
+      const t = topic();
+      const [first, second] = await Promise.all([consume([t]), consume([t])]);
+      const produced = ['ETHUSDT', 'BTCUSDT', 'SOLUSDT'].flatMap((key) => records(key, `${key}-1`, `${key}-2`));
+      await bus.produce(t, produced);
+      await Promise.all([first.received(6), second.received(6)]);
+
+      const expected = produced.map((record) => record.value).sort();
+      expect(values(first.messages).sort()).toEqual(expected);
+      expect(values(second.messages).sort()).toEqual(expected);
+    });
+
+    it('round-trips headers as strings', async () => {
+      const t = topic();
+      const sink = await consume([t]);
+      await bus.produce(t, [
+        { key: 'BTCUSDT', value: '{"n":1}', headers: { 'schema-version': '1', 'content-type': 'application/json' } },
+        { key: 'BTCUSDT', value: '{"n":2}' },
+      ]);
+      await sink.received(2);
+
+      expect(sink.messages.map((message) => message.headers)).toEqual([
+        { 'schema-version': '1', 'content-type': 'application/json' },
+        {},
+      ]);
+    });
+
+    it('replays retained records to a new group with fromBeginning; a group without it starts at the end', async () => {
+      const t = topic();
+      await bus.ensureTopics([{ topic: t, partitions: 1 }]);
+      await bus.produce(t, records('BTCUSDT', 'old-1', 'old-2', 'old-3'));
+      const [replaying, latest] = await Promise.all([consume([t], true), consume([t])]);
+      await bus.produce(t, records('BTCUSDT', 'new'));
+      await Promise.all([replaying.received(4), latest.received(1)]);
+
+      expect(values(replaying.messages)).toEqual(['old-1', 'old-2', 'old-3', 'new']);
+      expect(values(latest.messages)).toEqual(['new']);
+    });
+
+    it('keeps the order of each key across partitions', async () => {
+      const t = topic();
+      await bus.ensureTopics([{ topic: t, partitions: 3 }]);
+      const sink = await consume([t]);
+      const keys = Array.from({ length: 12 }, (_, index) => `SYM${index}USDT`);
+      // Interleaved: each produce call carries one record of every key.
+      for (let sequence = 0; sequence < 8; sequence++) {
+        await bus.produce(
+          t,
+          keys.map((key) => ({ key, value: String(sequence) })),
+        );
+      }
+      await sink.received(keys.length * 8);
+
+      const partitionsUsed = new Set<number>();
+      for (const key of keys) {
+        const ofKey = sink.messages.filter((message) => message.key === key);
+        expect(values(ofKey)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+        const partitions = new Set(ofKey.map((message) => message.partition));
+        expect(partitions.size).toBe(1);
+        for (const partition of partitions) partitionsUsed.add(partition);
+      }
+      expect(partitionsUsed.size).toBeGreaterThan(1);
+    });
+
+    it('stops delivering to a consumer once it is closed', async () => {
+      const t = topic();
+      const [closing, staying] = await Promise.all([consume([t]), consume([t])]);
+      await bus.produce(t, records('BTCUSDT', 'before'));
+      await Promise.all([closing.received(1), staying.received(1)]);
+
+      await closing.consumer.close();
+      await bus.produce(t, records('BTCUSDT', 'after'));
+      // The other group getting the record proves it was delivered; the closed consumer must not have it.
+      await staying.received(2);
+
+      expect(values(staying.messages)).toEqual(['before', 'after']);
+      expect(values(closing.messages)).toEqual(['before']);
+    });
+  });
+}
+
+eventBusContract('memory', () => new MemoryEventBus());
+eventBusContract(
+  'kafka',
+  brokers
+    ? () =>
+        new KafkaEventBus({
+          brokers: brokers.split(','),
+          clientId: 'bus-contract-test',
+          topicPrefix: `test.${uniqueSuffix()}.`,
+        })
+    : undefined,
+);

@@ -1,0 +1,2 @@
+export * from './__generated__/graphql.ts';
+export * from './client.ts';

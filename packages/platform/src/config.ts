@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import { BUNDLED_TRADES } from '@alphintra/market-data';
+
+/** Everything `startPlatform` needs, read from the environment by `loadConfig`. */
+export interface PlatformConfig {
+  /** Postgres server; unset = embedded PGlite in `dataDir` (or in memory when `dataDir` is null). */
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string | null;
+  /** Redis for subscription pub/sub; unset = in-process. */
+  readonly redisUrl?: string | undefined;
+  /** Kafka brokers; empty = in-process bus. */
+  readonly kafkaBrokers: readonly string[];
+  /** Put before every Kafka topic name (isolates test runs sharing a broker); empty in production. */
+  readonly kafkaTopicPrefix?: string;
+  /** Recorded trades to replay (Binance `@trade` ndjson). */
+  readonly replayFile: string;
+  /** Market ms per wall ms; `Infinity` = as fast as possible. */
+  readonly replaySpeed: number;
+  /** Start the file over at its end (times shifted), so signals keep flowing. */
+  readonly replayLoop: boolean;
+  /** Start replaying as soon as the platform is up (else call `platform.startReplay()`). */
+  readonly autoStartReplay: boolean;
+  /** Gateway port; 0 picks a free one. */
+  readonly port: number;
+  readonly host: string;
+  /** Subgraph ports (0 = free ones); the committed supergraph names 4001-4003. */
+  readonly subgraphPorts: { readonly strategy: number; readonly marketData: number; readonly signal: number };
+  /** Create the default strategies when no strategy exists yet. */
+  readonly seedDefaultStrategies: boolean;
+}
+
+/** Speed of the default replay: 180x plays a 1-minute candle in a third of a second; the first signal comes ~10 s into the replay. */
+export const DEFAULT_REPLAY_SPEED = 180;
+
+function parseMarketData(value: string | undefined): string {
+  if (!value) return BUNDLED_TRADES;
+  if (value.startsWith('replay:')) return resolve(value.slice('replay:'.length));
+  throw new Error(
+    `MARKET_DATA="${value}" is not supported: use replay:<file of Binance @trade ndjson>, or leave it unset for the bundled trades`,
+  );
+}
+
+function parseNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = value === 'max' ? Number.POSITIVE_INFINITY : Number(value);
+  if (!(parsed > 0)) throw new Error(`${name}="${value}" must be a positive number (or "max" for REPLAY_SPEED)`);
+  return parsed;
+}
+
+/** Reads the platform's configuration from environment variables (see README, "Configuration"). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  return {
+    databaseUrl: env['DATABASE_URL'] || undefined,
+    dataDir: resolve(env['DATA_DIR'] || '.data', 'pglite'),
+    redisUrl: env['REDIS_URL'] || undefined,
+    kafkaBrokers: (env['KAFKA_BROKERS'] ?? '')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+    replayFile: parseMarketData(env['MARKET_DATA']),
+    replaySpeed: parseNumber('REPLAY_SPEED', env['REPLAY_SPEED'], DEFAULT_REPLAY_SPEED),
+    replayLoop: env['REPLAY_LOOP'] !== 'false',
+    autoStartReplay: true,
+    port: parseNumber('PORT', env['PORT'], 4000),
+    host: env['HOST'] || '0.0.0.0',
+    subgraphPorts: { strategy: 4001, marketData: 4002, signal: 4003 },
+    seedDefaultStrategies: true,
+  };
+}
