@@ -4,6 +4,7 @@ import { createGatewayRuntime, type GatewayPlugin, getGraphQLWSOptions } from '@
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { readSupergraph } from './compose.ts';
+import { useBadUserInputCodes } from './errors.ts';
 import { withSubgraphUrls } from './urls.ts';
 
 /** Subgraphs that serve subscriptions; the gateway reaches them over graphql-ws. */
@@ -49,7 +50,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     logging: options.logging ?? 'warn',
     graphiql: { title: 'Alphintra Signal Platform' },
     landingPage: false,
-    plugins: () => options.plugins ?? [],
+    plugins: () => [useBadUserInputCodes(), ...(options.plugins ?? [])],
   });
   // The schema must be loaded before a WebSocket operation arrives ("Expected null to be a GraphQL schema").
   await gateway.getSchema();

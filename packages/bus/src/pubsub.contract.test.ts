@@ -76,11 +76,11 @@ function pubSubContract(name: string, create: ((channelPrefix: string) => Closab
       for (let n = 1; n <= 5; n++) await engine.publish('candles', { n });
       const results = [await first];
       for (let n = 2; n <= 5; n++) results.push(await iterator.next());
-      await iterator.return?.();
+      const ended = await iterator.return?.();
       engine.unsubscribe(barrier);
 
       expect(results.map((result) => result.value)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]);
-      expect(await iterator.next()).toEqual({ value: undefined, done: true });
+      expect(ended).toEqual({ value: undefined, done: true });
     });
 
     it('stops delivering to a subscription once unsubscribed', async () => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 
 /** Everything `startPlatform` needs, read from the environment by `loadConfig`. */
@@ -10,8 +11,10 @@ export interface PlatformConfig {
   readonly redisUrl?: string | undefined;
   /** Kafka brokers; empty = in-process bus. */
   readonly kafkaBrokers: readonly string[];
-  /** Put before every Kafka topic name (isolates test runs sharing a broker); empty in production. */
-  readonly kafkaTopicPrefix?: string;
+  /** Prefix of the platform's Kafka consumer groups (default `alphintra`). */
+  readonly consumerGroupPrefix?: string;
+  /** Put before every Redis channel name, so deployments sharing one Redis do not hear each other. */
+  readonly redisChannelPrefix?: string;
   /** Recorded trades to replay (Binance `@trade` ndjson). */
   readonly replayFile: string;
   /** Market ms per wall ms; `Infinity` = as fast as possible. */
@@ -27,6 +30,10 @@ export interface PlatformConfig {
   readonly subgraphPorts: { readonly strategy: number; readonly marketData: number; readonly signal: number };
   /** Create the default strategies when no strategy exists yet. */
   readonly seedDefaultStrategies: boolean;
+  /** Extra Hive Gateway plugins (auth, metrics, instrumentation). */
+  readonly gatewayPlugins?: readonly GatewayPlugin[];
+  /** Hive Gateway log level; `false` silences it. */
+  readonly gatewayLogging?: boolean | 'debug' | 'info' | 'warn' | 'error';
 }
 
 /** Speed of the default replay: 180x plays a 1-minute candle in a third of a second; the first signal comes ~10 s into the replay. */

@@ -45,14 +45,16 @@ async function openBus(config: PlatformConfig): Promise<EventBus> {
   return new KafkaEventBus({
     brokers: config.kafkaBrokers,
     clientId: 'alphintra-platform',
-    ...(config.kafkaTopicPrefix ? { topicPrefix: config.kafkaTopicPrefix } : {}),
   });
 }
 
 async function openPubSub(config: PlatformConfig): Promise<ClosablePubSub> {
   if (!config.redisUrl) return createMemoryPubSub();
   const { createRedisPubSub } = await import('@alphintra/bus/redis');
-  return createRedisPubSub({ url: config.redisUrl });
+  return createRedisPubSub({
+    url: config.redisUrl,
+    ...(config.redisChannelPrefix ? { channelPrefix: config.redisChannelPrefix } : {}),
+  });
 }
 
 /**
@@ -92,7 +94,7 @@ export async function startPlatform(config: PlatformConfig, log: Log = consoleLo
     const distributor = new SignalDistributor({ db: database.db, pubsub, bus, log: consoleLog('distributor') });
     closers.push(async () => distributor.stop());
     const engine = new EngineService({ db: database.db, bus, distributor, log: consoleLog('engine') });
-    await engine.start(config.kafkaTopicPrefix ? `${config.kafkaTopicPrefix}alphintra` : 'alphintra');
+    await engine.start(config.consumerGroupPrefix ?? 'alphintra');
     closers.push(() => engine.stop());
 
     const host = '127.0.0.1';
@@ -117,6 +119,8 @@ export async function startPlatform(config: PlatformConfig, log: Log = consoleLo
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
       port: config.port,
       host: config.host,
+      plugins: [...(config.gatewayPlugins ?? [])],
+      ...(config.gatewayLogging === undefined ? {} : { logging: config.gatewayLogging }),
     });
     closers.push(() => gateway.close());
 

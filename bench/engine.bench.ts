@@ -1,0 +1,235 @@
+/**
+ * `pnpm bench`: replays the recorded trades as fast as the engine takes them, through aggregation, indicators
+ * and both built-in strategies for many symbols (the same trades re-keyed), in one thread, and reports
+ * throughput and the latency from a trade's arrival to its signal on the pub/sub. Then the same path through
+ * the platform's own services with persistence, on one symbol. Prints tables and writes
+ * `bench/results/engine.json`; it reports against the targets and does not fail on them.
+ *
+ * Options: `--passes <n>` (timed, default 5), `--warmup <n>` (default 1), `--symbols <n>` (default 50),
+ * `--platform-passes <n>` (default 3, 0 skips the platform scenario).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, release } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Trade } from '../packages/core/src/index.ts';
+import { BUNDLED_TRADES, parseBinanceTrade, readTradeFile } from '../packages/market-data/src/index.ts';
+import { type PipelineResult, runPipeline } from './pipeline.ts';
+import { type PlatformResult, runPlatform } from './platform.ts';
+import { count, latencyLine, ms, textTable } from './report.ts';
+
+/** The issue's targets. */
+const TARGETS = {
+  tradesPerSecond: 200_000,
+  p99LatencyMs: 5,
+} as const;
+
+// Parses of the whole file for the parse rate: about 250,000 lines, well above timer resolution.
+const PARSE_REPETITIONS = 20;
+
+const RESULTS = new URL('./results/engine.json', import.meta.url);
+
+interface ParseResult {
+  readonly lines: number;
+  readonly elapsedMs: number;
+  readonly linesPerSecond: number;
+}
+
+interface TargetResult {
+  readonly name: string;
+  readonly target: string;
+  readonly measured: number;
+  readonly unit: string;
+  readonly pass: boolean;
+}
+
+function positiveInteger(name: string, value: string | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < (allowZero ? 0 : 1)) {
+    throw new RangeError(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
+  }
+  return parsed;
+}
+
+/** Loads the recording the way the platform reads it: streamed from disk, line by line. */
+async function loadTrades(path: string): Promise<{ trades: Trade[]; result: ParseResult }> {
+  const start = performance.now();
+  const trades: Trade[] = [];
+  for await (const trade of readTradeFile(path)) trades.push(trade);
+  const elapsedMs = performance.now() - start;
+  return { trades, result: { lines: trades.length, elapsedMs, linesPerSecond: (trades.length * 1_000) / elapsedMs } };
+}
+
+/** `parseBinanceTrade` alone, on lines already in memory: JSON decoding, validation and normalization. */
+function measureParse(path: string): ParseResult {
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  // Consumed below so the parses are observably used.
+  let checksum = 0;
+  const start = performance.now();
+  for (let repetition = 0; repetition < PARSE_REPETITIONS; repetition++) {
+    for (const line of lines) checksum += parseBinanceTrade(line).priceNum;
+  }
+  const elapsedMs = performance.now() - start;
+  if (!(checksum > 0)) throw new Error('parsed no prices');
+  const parsed = lines.length * PARSE_REPETITIONS;
+  return { lines: parsed, elapsedMs, linesPerSecond: (parsed * 1_000) / elapsedMs };
+}
+
+function targets(pipeline: PipelineResult): TargetResult[] {
+  const p99 = pipeline.latencyToSubscriber?.p99 ?? Number.POSITIVE_INFINITY;
+  return [
+    {
+      name: 'throughput, one thread, in-process',
+      target: `>= ${count(TARGETS.tradesPerSecond)} trades/s`,
+      measured: pipeline.tradesPerSecond,
+      unit: 'trades/s',
+      pass: pipeline.tradesPerSecond >= TARGETS.tradesPerSecond,
+    },
+    {
+      name: 'p99 closing trade -> signal received from pub/sub',
+      target: `< ${TARGETS.p99LatencyMs} ms`,
+      measured: p99,
+      unit: 'ms',
+      pass: p99 < TARGETS.p99LatencyMs,
+    },
+  ];
+}
+
+function printReport(
+  parse: ParseResult,
+  load: ParseResult,
+  pipeline: PipelineResult,
+  platformResult: PlatformResult | { error: string } | null,
+  targetResults: readonly TargetResult[],
+): void {
+  const perPass = pipeline.passes.map((pass) => pass.tradesPerSecond).sort((a, b) => a - b);
+  const rows: string[][] = [
+    ['parse: parseBinanceTrade, lines in memory', `${count(parse.linesPerSecond)} lines/s`],
+    ['load: readTradeFile, from disk', `${count(load.linesPerSecond)} lines/s (${count(load.lines)} trades)`],
+    ['symbols / strategies', `${pipeline.symbols} / ${pipeline.strategies}`],
+    ['trades', count(pipeline.trades)],
+    ['candles', count(pipeline.candles)],
+    ['signals (delivered)', `${count(pipeline.signals)} (${count(pipeline.delivered)})`],
+    ['elapsed', `${ms(pipeline.elapsedMs)} ms`],
+    ['trades/s', count(pipeline.tradesPerSecond)],
+    [
+      'trades/s per pass: min / median / max',
+      `${count(perPass[0] ?? 0)} / ${count(perPass[Math.floor(perPass.length / 2)] ?? 0)} / ${count(perPass.at(-1) ?? 0)}`,
+    ],
+    ['candles/s', count(pipeline.candlesPerSecond)],
+    ['signals/s', count(pipeline.signalsPerSecond)],
+    ['latency to subscriber ms: p50 / p90 / p99 / max', latencyLine(pipeline.latencyToSubscriber)],
+    ['latency to publish resolved ms: p50 / p90 / p99 / max', latencyLine(pipeline.latencyToPublish)],
+    ['heap used (peak) MiB', `${pipeline.heapUsedMiB.toFixed(1)} (${pipeline.peakHeapUsedMiB.toFixed(1)})`],
+  ];
+  console.log(`\nEngine: aggregator -> engine -> in-memory pub/sub, ${pipeline.passes.length} timed passes`);
+  console.log(textTable(['metric', 'value'], rows));
+
+  if (platformResult !== null) {
+    console.log('\nPlatform services: MarketDataService -> bus -> EngineService -> SignalDistributor (PGlite)');
+    if ('error' in platformResult) {
+      console.log(`not measured: ${platformResult.error}`);
+    } else {
+      const p = platformResult;
+      console.log(
+        textTable(
+          ['metric', 'value'],
+          [
+            ['symbol / strategies', `${p.symbol} / ${p.strategies}`],
+            ['setup (PGlite, migrations, services)', `${ms(p.setupMs)} ms`],
+            ['trades', count(p.trades)],
+            ['candles', count(p.candles)],
+            ['signals (stored, delivered)', `${count(p.signals)} (${count(p.published)}, ${count(p.delivered)})`],
+            ['trades/s, closed loop', count(p.tradesPerSecond)],
+            ['latency to subscriber ms: p50 / p90 / p99 / max', latencyLine(p.latencyToSubscriber)],
+          ],
+        ),
+      );
+    }
+  }
+
+  console.log('\nTargets');
+  console.log(
+    textTable(
+      ['target', 'required', 'measured', 'result'],
+      targetResults.map((t) => [
+        t.name,
+        t.target,
+        `${t.unit === 'ms' ? ms(t.measured) : count(t.measured)} ${t.unit}`,
+        t.pass ? 'PASS' : 'FAIL',
+      ]),
+    ),
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      passes: { type: 'string' },
+      warmup: { type: 'string' },
+      symbols: { type: 'string' },
+      'platform-passes': { type: 'string' },
+    },
+  });
+  const passes = positiveInteger('passes', values.passes, 5);
+  const warmupPasses = positiveInteger('warmup', values.warmup, 1, true);
+  const symbols = positiveInteger('symbols', values.symbols, 50);
+  const platformPasses = positiveInteger('platform-passes', values['platform-passes'], 3, true);
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  console.log(`node ${process.version}, ${cpu}, ${platform()} ${release()} ${arch()}`);
+
+  const { trades, result: load } = await loadTrades(BUNDLED_TRADES);
+  const parse = measureParse(BUNDLED_TRADES);
+  console.log(
+    `${count(trades.length)} recorded trades x ${symbols} symbols; ${warmupPasses} warm-up + ${passes} timed passes`,
+  );
+  const pipeline = await runPipeline({ trades, symbols, warmupPasses, passes });
+
+  let platformResult: PlatformResult | { error: string } | null = null;
+  if (platformPasses > 0) {
+    try {
+      platformResult = await runPlatform({ trades, passes: platformPasses });
+    } catch (error) {
+      // The engine figures stand on their own: report the failure beside them rather than losing them.
+      platformResult = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  const targetResults = targets(pipeline);
+  printReport(parse, load, pipeline, platformResult, targetResults);
+
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    v8: process.versions.v8,
+    cpu,
+    cpus: cpus().length,
+    os: `${platform()} ${release()} ${arch()}`,
+    config: {
+      file: 'fixtures/market/binance-trade-XRPETH.ndjson',
+      recordedTrades: trades.length,
+      symbols,
+      interval: '1m',
+      warmupPasses,
+      passes,
+      passMode: 'fresh aggregator and engine per pass over the same interleaved trades',
+      latency:
+        'performance.now() just before addTrade of the closing trade -> subscriber receipt (and -> publish resolved)',
+    },
+    parse,
+    load,
+    engine: pipeline,
+    platform: platformResult,
+    targets: targetResults,
+  };
+  mkdirSync(new URL('.', RESULTS), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${RESULTS.pathname}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

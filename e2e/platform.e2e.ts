@@ -1,0 +1,376 @@
+import { readFileSync } from 'node:fs';
+import { TOPICS } from '@alphintra/bus';
+import {
+  ActivateStrategyDocument,
+  AlphintraClient,
+  CandlesDocument,
+  CreateStrategyDocument,
+  DeactivateStrategyDocument,
+  GraphQLRequestError,
+  LiveSignalsDocument,
+  LiveSignalsWithStrategyDetailsDocument,
+  SignalsDocument,
+  type SignalsQuery,
+  StrategiesDocument,
+} from '@alphintra/client';
+import { type Signal, signalId, type StandardSignal, toStandardSignal } from '@alphintra/core';
+import { activeStrategySpecs, listSignals } from '@alphintra/db';
+import { backtest } from '@alphintra/engine';
+import { loadConfig, type Platform, silentLog, startPlatform } from '@alphintra/platform';
+import { SIGNALS_CHANNEL } from '@alphintra/signal-subgraph';
+import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asGraphQL, candlesOf, collect, TRADES_SLICE, waitFor } from './support.ts';
+
+const databaseUrl = serviceUrl('DATABASE_URL');
+const redisUrl = serviceUrl('REDIS_URL');
+const kafkaBrokers = serviceUrl('KAFKA_BROKERS');
+
+const modes = [
+  { mode: 'embedded defaults (PGlite, in-process pub/sub and bus)', real: false, enabled: true },
+  {
+    mode: 'real Postgres, Redis and Kafka',
+    real: true,
+    enabled: databaseUrl !== undefined && redisUrl !== undefined && kafkaBrokers !== undefined,
+  },
+];
+
+const signalSchema = new Ajv2020({ strict: true, allErrors: true });
+addFormats(signalSchema);
+const validateStandard = signalSchema.compile(
+  JSON.parse(readFileSync(new URL('../schema/signal.schema.json', import.meta.url), 'utf8')),
+);
+
+/** Counts the gateway's entity fetches of `Strategy` from the strategy subgraph. */
+function strategyEntityFetches() {
+  const counter = { count: 0, plugin: {} as GatewayPlugin };
+  counter.plugin = {
+    onFetch({ options }) {
+      const body = typeof options.body === 'string' ? options.body : '';
+      if (body.includes('_entities') && body.includes('"__typename":"Strategy"')) counter.count++;
+    },
+  };
+  return counter;
+}
+
+async function expectUserError(promise: Promise<unknown>, code: string, field?: string) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GraphQLRequestError);
+  const [first] = (error as GraphQLRequestError).errors;
+  expect(first?.extensions?.['code']).toBe(code);
+  if (field !== undefined) expect(first?.extensions?.['field']).toBe(field);
+  return first;
+}
+
+describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
+  let platform: Platform;
+  let client: AlphintraClient;
+  let dropDatabase = async () => {};
+  const fetches = strategyEntityFetches();
+  const published: StandardSignal[] = [];
+  const headers: string[] = [];
+  let stopConsumer = async () => {};
+
+  beforeAll(async () => {
+    if (!enabled) return;
+    const suffix = uniqueSuffix();
+    let dbUrl: string | undefined;
+    if (real && databaseUrl) {
+      const created = await createTestDatabase(databaseUrl);
+      dbUrl = created.url;
+      dropDatabase = created.drop;
+    }
+    platform = await startPlatform(
+      {
+        ...loadConfig({}),
+        databaseUrl: dbUrl,
+        dataDir: null,
+        redisUrl: real ? redisUrl : undefined,
+        redisChannelPrefix: `e2e-${suffix}:`,
+        kafkaBrokers: real && kafkaBrokers ? kafkaBrokers.split(',') : [],
+        consumerGroupPrefix: `e2e-${suffix}`,
+        replayFile: TRADES_SLICE,
+        replaySpeed: Number.POSITIVE_INFINITY,
+        replayLoop: false,
+        autoStartReplay: false,
+        port: 0,
+        host: '127.0.0.1',
+        subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
+        gatewayPlugins: [fetches.plugin],
+        gatewayLogging: false,
+      },
+      silentLog,
+    );
+    client = new AlphintraClient({ url: platform.gateway.url });
+
+    if (real && kafkaBrokers) {
+      // Any Kafka consumer can read the signals: a plain kafkajs consumer on the public topic.
+      const kafka = new Kafka({ clientId: 'e2e', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+      const consumer = kafka.consumer({ groupId: `e2e-${suffix}-reader`, maxWaitTimeInMs: 200 });
+      await consumer.connect();
+      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      await consumer.subscribe({ topic: TOPICS.signals, fromBeginning: false });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          published.push(JSON.parse(message.value?.toString() ?? 'null') as StandardSignal);
+          headers.push(message.headers?.['schema-version']?.toString() ?? '');
+        },
+      });
+      await joined;
+      stopConsumer = () => consumer.disconnect();
+    } else {
+      const consumer = await platform.bus.consume({
+        groupId: 'e2e-reader',
+        topics: [TOPICS.signals],
+        handler: (message) => {
+          published.push(JSON.parse(message.value) as StandardSignal);
+          headers.push(message.headers['schema-version'] ?? '');
+        },
+      });
+      stopConsumer = () => consumer.close();
+    }
+  });
+
+  afterAll(async () => {
+    if (!enabled) return;
+    await stopConsumer();
+    await client?.close();
+    await platform?.close();
+    await dropDatabase();
+  });
+
+  it.runIf(enabled)('manages strategies through the gateway and hot-reloads them into the engine', async () => {
+    expect(platform.engines).toEqual(
+      real
+        ? { database: 'postgres', pubsub: 'redis', bus: 'kafka' }
+        : { database: 'pglite', pubsub: 'memory', bus: 'memory' },
+    );
+    const initial = await client.request(StrategiesDocument, { first: 10 });
+    expect(initial.strategies.edges.map((e) => [e.node.type, e.node.status])).toEqual([
+      ['EMA_CROSSOVER', 'ACTIVE'],
+      ['RSI_REVERSION', 'ACTIVE'],
+    ]);
+    expect(platform.engine.engine.stats.strategies).toBe(2);
+
+    const created = await client.request(CreateStrategyDocument, {
+      input: {
+        name: 'XRPETH EMA 5/13',
+        type: 'EMA_CROSSOVER',
+        symbols: ['xrpeth'],
+        parameters: [
+          { name: 'fastPeriod', value: 5 },
+          { name: 'slowPeriod', value: 13 },
+        ],
+        activate: true,
+      },
+    });
+    expect(created.createStrategy.strategy).toMatchObject({ version: 1, status: 'ACTIVE', symbols: ['XRPETH'] });
+    expect(created.createStrategy.strategy.parameters).toContainEqual({ name: 'fastPeriod', value: 5 });
+    await waitFor('the engine to run the new strategy', () => platform.engine.engine.stats.strategies === 3);
+
+    const parked = await client.request(CreateStrategyDocument, {
+      input: { name: 'XRPETH RSI parked', type: 'RSI_REVERSION', symbols: ['XRPETH'] },
+    });
+    const parkedId = parked.createStrategy.strategy.id;
+    expect(parked.createStrategy.strategy.status).toBe('INACTIVE');
+    const activated = await client.request(ActivateStrategyDocument, { id: parkedId });
+    expect(activated.activateStrategy.strategy.status).toBe('ACTIVE');
+    await waitFor('the engine to run the activated strategy', () => platform.engine.engine.stats.strategies === 4);
+    const deactivated = await client.request(DeactivateStrategyDocument, { id: parkedId });
+    expect(deactivated.deactivateStrategy.strategy.status).toBe('INACTIVE');
+    await waitFor('the engine to drop the deactivated strategy', () => platform.engine.engine.stats.strategies === 3);
+
+    const active = await client.request(StrategiesDocument, { first: 10, filter: { status: 'ACTIVE' } });
+    expect(active.strategies.edges).toHaveLength(3);
+  });
+
+  it.runIf(enabled)('rejects bad strategy input with BAD_USER_INPUT naming the field, and keeps running', async () => {
+    const input = { name: 'bad', type: 'EMA_CROSSOVER' as const, symbols: ['XRPETH'] };
+    await expectUserError(
+      client.request(CreateStrategyDocument, { input: { ...input, parameters: [{ name: 'fastPeriod', value: -3 }] } }),
+      'BAD_USER_INPUT',
+      'input.parameters.fastPeriod',
+    );
+    await expectUserError(
+      client.request(CreateStrategyDocument, { input: { ...input, symbols: ['DOGEUSD'] } }),
+      'BAD_USER_INPUT',
+      'input.symbols',
+    );
+    await expectUserError(
+      client.request(CreateStrategyDocument, { input: { ...input, parameters: [{ name: 'fastPeriodd', value: 3 }] } }),
+      'BAD_USER_INPUT',
+      'input.parameters.fastPeriodd',
+    );
+    const unknownType = await expectUserError(
+      client.request(CreateStrategyDocument, {
+        input: { ...input, type: 'MOON_SHOT' as unknown as 'EMA_CROSSOVER' },
+      }),
+      'BAD_USER_INPUT',
+    );
+    expect(unknownType?.message).toMatch(/MOON_SHOT.*StrategyType|StrategyType.*MOON_SHOT/s);
+    await expectUserError(
+      client.request(CreateStrategyDocument, { input: { ...input, name: 'XRPETH EMA 5/13' } }),
+      'CONFLICT',
+      'input.name',
+    );
+    await expectUserError(
+      client.request(ActivateStrategyDocument, { id: '6f1c2c5e-0000-4000-8000-000000000000' }),
+      'NOT_FOUND',
+    );
+    const after = await client.request(StrategiesDocument, { first: 10 });
+    expect(after.strategies.edges.map((e) => e.node.name)).not.toContain('bad');
+  });
+
+  it.runIf(enabled)('delivers each signal to subscribers, Postgres and Kafka, identical to a backtest', async () => {
+    const plain = collect(client.subscribe(LiveSignalsDocument, { filter: { symbols: ['XRPETH'] } }));
+    const enriched = collect(
+      client.subscribe(LiveSignalsWithStrategyDetailsDocument, { filter: { symbols: ['XRPETH'] } }),
+    );
+
+    // Probe until both subscriptions are live end to end (gateway -> subgraph -> pub/sub) before replaying.
+    const [strategy] = await activeStrategySpecs(platform.database.db);
+    if (!strategy) throw new Error('no active strategy');
+    const probeIds = new Set<string>();
+    await waitFor('both subscriptions to be live', async () => {
+      const probe: Signal = {
+        ...backtestTemplate(strategy.id, strategy.name),
+        id: signalId('probe', probeIds.size, 'XRPETH', Date.now()),
+      };
+      probeIds.add(probe.id);
+      await platform.pubsub.publish(SIGNALS_CHANNEL, probe);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return plain.items.length > 0 && enriched.items.length > 0;
+    });
+    const isProbe = (id: string) => probeIds.has(id);
+    const probeDeliveries = enriched.items.filter((e) => isProbe(e.signals.id)).length;
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let late probes land before counting fetches
+    const fetchesBefore = fetches.count;
+    const enrichedBefore = enriched.items.length;
+    expect(probeDeliveries).toBeGreaterThan(0);
+
+    // What a backtest over the same trades gives, with the strategies active now.
+    const specs = await activeStrategySpecs(platform.database.db);
+    const expected = backtest(specs, await candlesOf(TRADES_SLICE));
+    expect(expected.length).toBeGreaterThan(10);
+    const expectedIds = expected.map((s) => s.id).sort();
+
+    await platform.startReplay();
+    const live = () => plain.items.filter((e) => !isProbe(e.signals.id));
+    const liveEnriched = () => enriched.items.filter((e) => !isProbe(e.signals.id));
+    await waitFor(
+      'every signal on both subscriptions and Kafka',
+      () =>
+        live().length >= expected.length &&
+        liveEnriched().length >= expected.length &&
+        published.length >= expected.length,
+    );
+    await plain.stop();
+    await enriched.stop();
+    expect(plain.error).toBeUndefined();
+    expect(enriched.error).toBeUndefined();
+
+    // Subscribers got exactly the backtest's signals, field for field, in the order the engine made them.
+    const received = live().map((e) => e.signals);
+    expect(received.map((s) => s.id).sort()).toEqual(expectedIds);
+    const byId = new Map(expected.map((s) => [s.id, s]));
+    for (const event of received) {
+      const { strategy: owner, latencyMs, ...fields } = event;
+      const want = byId.get(event.id) as Signal;
+      expect(fields).toEqual(asGraphQL(want));
+      expect(owner).toEqual({ id: want.strategyId, name: want.strategyName, version: want.strategyVersion });
+      expect(latencyMs).toBeGreaterThanOrEqual(0);
+    }
+
+    // The plain selection is served from @provides: no entity fetch; the enriched one fetches per event.
+    const enrichedLive = liveEnriched();
+    expect(enrichedLive.map((e) => e.signals.id).sort()).toEqual(expectedIds);
+    for (const event of enrichedLive) {
+      const spec = specs.find((s) => s.id === byId.get(event.signals.id)?.strategyId);
+      expect(event.signals.strategy).toMatchObject({ name: spec?.name, type: spec?.type, status: 'ACTIVE' });
+    }
+    expect(fetches.count - fetchesBefore).toBe(enriched.items.length - enrichedBefore);
+
+    // Persisted rows equal the events (read through the gateway and straight from the database).
+    const stored = [];
+    let after: string | null = null;
+    for (let more = true; more; ) {
+      const page: SignalsQuery = await client.request(SignalsDocument, { first: 5, after, filter: { symbols: ['XRPETH'] } });
+      stored.push(...page.signals.edges.map((e) => e.node));
+      more = page.signals.pageInfo.hasNextPage;
+      after = page.signals.pageInfo.endCursor ?? null;
+    }
+    expect(stored.map((s) => s.id).sort()).toEqual(expectedIds);
+    const timestamps = stored.map((s) => Date.parse(s.timestamp));
+    expect(timestamps).toEqual([...timestamps].sort((x, y) => y - x));
+    const receivedById = new Map(received.map((s) => [s.id, s]));
+    for (const row of stored) {
+      const { strategy, ...fields } = row;
+      const { strategy: eventStrategy, ...event } = receivedById.get(row.id) ?? { strategy: undefined };
+      expect(fields).toEqual(event);
+      expect(strategy).toEqual({ id: eventStrategy?.id, name: eventStrategy?.name });
+    }
+    const direct = await listSignals(platform.database.db, { first: 100 });
+    expect(direct.items.map((i) => i.node.id).sort()).toEqual(expectedIds);
+
+    // Kafka consumers read the same signals in the standard format, valid against its JSON Schema.
+    await waitFor('the Kafka reader to catch up', () => published.length >= expected.length);
+    expect(published.map((s) => s.signal_id).sort()).toEqual(expectedIds);
+    for (const message of published) {
+      expect(validateStandard(message), JSON.stringify(validateStandard.errors)).toBe(true);
+      expect(message).toEqual(toStandardSignal(byId.get(message.signal_id) as Signal));
+    }
+    expect(new Set(headers)).toEqual(new Set(['1']));
+  });
+
+  it.runIf(enabled)('serves the candles built from the replayed trades', async () => {
+    const candles = await candlesOf(TRADES_SLICE);
+    const result = await client.request(CandlesDocument, { symbol: 'XRPETH', interval: '1m', last: 50 });
+    expect(result.candles).toHaveLength(50);
+    expect(result.candles).toEqual(
+      candles.slice(-50).map((c) => ({
+        symbol: c.symbol,
+        interval: c.interval,
+        openTime: new Date(c.openTime).toISOString(),
+        closeTime: new Date(c.closeTime).toISOString(),
+        open: c.open,
+        high: c.high,
+        low: c.low,
+        close: c.close,
+        volume: c.volume,
+        trades: c.trades,
+      })),
+    );
+    await expectUserError(client.request(CandlesDocument, { symbol: 'NOPE', interval: '1m', last: 5 }), 'BAD_USER_INPUT', 'symbol');
+  });
+});
+
+/** A well-formed signal to probe the subscription path with (never persisted, filtered out of the results). */
+function backtestTemplate(strategyId: string, strategyName: string): Signal {
+  return {
+    id: '',
+    timestamp: Date.now(),
+    strategyId,
+    strategyName,
+    strategyVersion: 1,
+    strategySource: 'NO_CODE',
+    symbol: 'XRPETH',
+    action: 'BUY',
+    confidence: 0.5,
+    quantity: null,
+    priceTarget: '0.0015',
+    stopLoss: '0.0014',
+    takeProfit: '0.0016',
+    riskScore: 0.5,
+    metadata: { marketConditions: 'RANGING', volatility: 0.001, volumeProfile: 'NORMAL' },
+    executionParams: { orderType: 'LIMIT', timeInForce: 'GTC', maxSlippage: 0.001 },
+    marketDataTimestamp: Date.now(),
+    latencyMs: null,
+  };
+}
