@@ -11,8 +11,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Trade } from '../packages/core/src/index.ts';
-import { BUNDLED_TRADES, parseBinanceTrade, readTradeFile } from '../packages/market-data/src/index.ts';
+import type { Trade } from '@alphintra/core';
+import { BUNDLED_TRADES, parseBinanceTrade, readTradeFile } from '@alphintra/market-data';
 import { type PipelineResult, runPipeline } from './pipeline.ts';
 import { type PlatformResult, runPlatform } from './platform.ts';
 import { count, latencyLine, ms, textTable } from './report.ts';

@@ -1,4 +1,4 @@
-import type { ClosablePubSub } from '../packages/bus/src/index.ts';
+import type { ClosablePubSub } from '@alphintra/bus';
 
 /** Latency percentiles in milliseconds, nearest-rank over every sample. */
 export interface LatencySummary {

@@ -1,13 +1,18 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { createMemoryPubSub } from '../packages/bus/src/index.ts';
-import type { Signal, StrategySpec, StrategyType, Trade } from '../packages/core/src/index.ts';
-import { defaultParameters, InferenceEngine } from '../packages/engine/src/index.ts';
-import { CandleAggregator } from '../packages/market-data/src/index.ts';
-import { SIGNALS_CHANNEL } from '../subgraphs/signal/src/context.ts';
+import { createMemoryPubSub } from '@alphintra/bus';
+import type { Signal, StrategySpec, StrategyType, Trade } from '@alphintra/core';
+import { defaultParameters, InferenceEngine } from '@alphintra/engine';
+import { CandleAggregator } from '@alphintra/market-data';
 import { heapUsedMiB, type LatencySummary, Samples, TimedSubscriber } from './measure.ts';
 
 /** Candle interval of the benchmark: the one the platform aggregates and its default strategies run on. */
 export const BENCH_INTERVAL = '1m';
+
+/**
+ * The signal subgraph's `SIGNALS_CHANNEL`, spelled out: importing that package would load Apollo Server into the
+ * heap this scenario reports. The platform scenario publishes through the real constant.
+ */
+export const SIGNALS_CHANNEL = 'signals';
 
 /** Options of `runPipeline`. */
 export interface PipelineOptions {

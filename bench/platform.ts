@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Trade } from '../packages/core/src/index.ts';
+import type { Trade } from '@alphintra/core';
 import { type LatencySummary, TimedSubscriber } from './measure.ts';
 
 /** Options of `runPlatform`. */
@@ -44,11 +44,11 @@ const ALIGN_MS = 60_000;
  */
 export async function runPlatform(options: PlatformOptions): Promise<PlatformResult> {
   // Imported here so that the engine scenario runs without the platform's modules (or their start-up) loaded.
-  const { createMemoryPubSub, MemoryEventBus, TOPICS } = await import('../packages/bus/src/index.ts');
-  const { openDatabase } = await import('../packages/db/src/index.ts');
+  const { createMemoryPubSub, MemoryEventBus, TOPICS } = await import('@alphintra/bus');
+  const { openDatabase } = await import('@alphintra/db');
   const { EngineService, MarketDataService, PLATFORM_INTERVALS, SignalDistributor, seedDefaultStrategies, silentLog } =
-    await import('../packages/platform/src/index.ts');
-  const { SIGNALS_CHANNEL } = await import('../subgraphs/signal/src/context.ts');
+    await import('@alphintra/platform');
+  const { SIGNALS_CHANNEL } = await import('@alphintra/signal-subgraph');
 
   const first = options.trades[0];
   const last = options.trades.at(-1);

@@ -13,7 +13,7 @@ import {
   type SignalsQuery,
   StrategiesDocument,
 } from '@alphintra/client';
-import { type Signal, signalId, type StandardSignal, toStandardSignal } from '@alphintra/core';
+import { type Signal, type StandardSignal, signalId, toStandardSignal } from '@alphintra/core';
 import { activeStrategySpecs, listSignals } from '@alphintra/db';
 import { backtest } from '@alphintra/engine';
 import { loadConfig, type Platform, silentLog, startPlatform } from '@alphintra/platform';
@@ -301,7 +301,11 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     const stored = [];
     let after: string | null = null;
     for (let more = true; more; ) {
-      const page: SignalsQuery = await client.request(SignalsDocument, { first: 5, after, filter: { symbols: ['XRPETH'] } });
+      const page: SignalsQuery = await client.request(SignalsDocument, {
+        first: 5,
+        after,
+        filter: { symbols: ['XRPETH'] },
+      });
       stored.push(...page.signals.edges.map((e) => e.node));
       more = page.signals.pageInfo.hasNextPage;
       after = page.signals.pageInfo.endCursor ?? null;
@@ -347,7 +351,11 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
         trades: c.trades,
       })),
     );
-    await expectUserError(client.request(CandlesDocument, { symbol: 'NOPE', interval: '1m', last: 5 }), 'BAD_USER_INPUT', 'symbol');
+    await expectUserError(
+      client.request(CandlesDocument, { symbol: 'NOPE', interval: '1m', last: 5 }),
+      'BAD_USER_INPUT',
+      'symbol',
+    );
   });
 });
 

@@ -24,7 +24,11 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
 }
 
 /** Collects what an async iterator yields, in the background, until `stop`. */
-export function collect<T>(iterator: AsyncIterableIterator<T>): { items: T[]; error: unknown; stop: () => Promise<void> } {
+export function collect<T>(iterator: AsyncIterableIterator<T>): {
+  items: T[];
+  error: unknown;
+  stop: () => Promise<void>;
+} {
   const state = { items: [] as T[], error: undefined as unknown, stop: async () => {} };
   const done = (async () => {
     try {

@@ -1,4 +1,5 @@
 import { serviceUrl, uniqueSuffix } from '@alphintra/testkit';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaEventBus } from './kafka.ts';
 import { MemoryEventBus } from './memory.ts';
@@ -30,7 +31,7 @@ function collector() {
 const values = (messages: readonly BusMessage[]) => messages.map((message) => message.value);
 const records = (key: string, ...items: string[]): BusRecord[] => items.map((value) => ({ key, value }));
 
-function eventBusContract(name: string, createBus: (() => EventBus) | undefined) {
+function eventBusContract(name: string, createBus: (() => EventBus) | undefined, cleanUp?: () => Promise<void>) {
   describe.skipIf(!createBus)(`EventBus contract: ${name}`, () => {
     let bus: EventBus;
     const consumers: BusConsumer[] = [];
@@ -44,6 +45,7 @@ function eventBusContract(name: string, createBus: (() => EventBus) | undefined)
     afterAll(async () => {
       await Promise.all(consumers.map((consumer) => consumer.close()));
       await bus.close();
+      await cleanUp?.();
     });
 
     async function consume(topics: string[], fromBeginning = false) {
@@ -150,14 +152,21 @@ function eventBusContract(name: string, createBus: (() => EventBus) | undefined)
 }
 
 eventBusContract('memory', () => new MemoryEventBus());
+const kafkaPrefix = `test.${uniqueSuffix()}.`;
 eventBusContract(
   'kafka',
   brokers
-    ? () =>
-        new KafkaEventBus({
-          brokers: brokers.split(','),
-          clientId: 'bus-contract-test',
-          topicPrefix: `test.${uniqueSuffix()}.`,
-        })
+    ? () => new KafkaEventBus({ brokers: brokers.split(','), clientId: 'bus-contract-test', topicPrefix: kafkaPrefix })
     : undefined,
+  async () => {
+    // The broker is shared and outlives the run: remove this run's topics from it.
+    const admin = new Kafka({ brokers: brokers?.split(',') ?? [], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(kafkaPrefix));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
+  },
 );

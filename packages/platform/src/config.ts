@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 
 /** Everything `startPlatform` needs, read from the environment by `loadConfig`. */
 export interface PlatformConfig {
