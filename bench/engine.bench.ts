@@ -9,7 +9,7 @@
  * `--platform-passes <n>` (default 3, 0 skips the platform scenario).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, release } from 'node:os';
+import { arch, cpus, loadavg, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Trade } from '@alphintra/core';
 import { BUNDLED_TRADES, parseBinanceTrade, readTradeFile } from '@alphintra/market-data';
@@ -108,7 +108,7 @@ function printReport(
   const rows: string[][] = [
     ['parse: parseBinanceTrade, lines in memory', `${count(parse.linesPerSecond)} lines/s`],
     ['load: readTradeFile, from disk', `${count(load.linesPerSecond)} lines/s (${count(load.lines)} trades)`],
-    ['symbols / strategies', `${pipeline.symbols} / ${pipeline.strategies}`],
+    ['symbols / strategies (runners)', `${pipeline.symbols} / ${pipeline.strategies} (${pipeline.runners})`],
     ['trades', count(pipeline.trades)],
     ['candles', count(pipeline.candles)],
     ['signals (delivered)', `${count(pipeline.signals)} (${count(pipeline.delivered)})`],
@@ -122,7 +122,10 @@ function printReport(
     ['signals/s', count(pipeline.signalsPerSecond)],
     ['latency to subscriber ms: p50 / p90 / p99 / max', latencyLine(pipeline.latencyToSubscriber)],
     ['latency to publish resolved ms: p50 / p90 / p99 / max', latencyLine(pipeline.latencyToPublish)],
-    ['heap used (peak) MiB', `${pipeline.heapUsedMiB.toFixed(1)} (${pipeline.peakHeapUsedMiB.toFixed(1)})`],
+    [
+      'heap used MiB: peak after a pass / retained after GC',
+      `${pipeline.peakHeapUsedMiB.toFixed(1)} / ${pipeline.retainedHeapMiB.toFixed(1)}`,
+    ],
   ];
   console.log(`\nEngine: aggregator -> engine -> in-memory pub/sub, ${pipeline.passes.length} timed passes`);
   console.log(textTable(['metric', 'value'], rows));
@@ -178,7 +181,9 @@ async function main(): Promise<void> {
   const symbols = positiveInteger('symbols', values.symbols, 50);
   const platformPasses = positiveInteger('platform-passes', values['platform-passes'], 3, true);
   const cpu = cpus()[0]?.model ?? 'unknown';
-  console.log(`node ${process.version}, ${cpu}, ${platform()} ${release()} ${arch()}`);
+  // Other work on a small machine moves the latency tail: the load at the start says how quiet it was.
+  const load1m = loadavg()[0] ?? 0;
+  console.log(`node ${process.version}, ${cpu} x ${cpus().length}, ${platform()} ${arch()}, load ${load1m.toFixed(2)}`);
 
   const { trades, result: load } = await loadTrades(BUNDLED_TRADES);
   const parse = measureParse(BUNDLED_TRADES);
@@ -207,6 +212,7 @@ async function main(): Promise<void> {
     cpu,
     cpus: cpus().length,
     os: `${platform()} ${release()} ${arch()}`,
+    loadAverage1m: load1m,
     config: {
       file: 'fixtures/market/binance-trade-XRPETH.ndjson',
       recordedTrades: trades.length,

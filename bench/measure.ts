@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { ClosablePubSub } from '@alphintra/bus';
 
 /** Latency percentiles in milliseconds, nearest-rank over every sample. */
@@ -92,7 +94,18 @@ export class TimedSubscriber {
   }
 }
 
-/** `heapUsed` in MiB, now. */
+/** `heapUsed` in MiB, now: live data plus whatever garbage the collector has not reclaimed yet. */
 export function heapUsedMiB(): number {
   return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/**
+ * `heapUsed` in MiB after a full garbage collection: what the run actually keeps alive. The collector is reached
+ * through a fresh context because `pnpm bench` starts node without `--expose-gc`.
+ */
+export function retainedHeapMiB(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  return heapUsedMiB();
 }

@@ -1,9 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { createMemoryPubSub } from '@alphintra/bus';
+import { type ClosablePubSub, createMemoryPubSub } from '@alphintra/bus';
 import type { Signal, StrategySpec, StrategyType, Trade } from '@alphintra/core';
 import { defaultParameters, InferenceEngine } from '@alphintra/engine';
 import { CandleAggregator } from '@alphintra/market-data';
-import { heapUsedMiB, type LatencySummary, Samples, TimedSubscriber } from './measure.ts';
+import { heapUsedMiB, type LatencySummary, retainedHeapMiB, Samples, TimedSubscriber } from './measure.ts';
 
 /** Candle interval of the benchmark: the one the platform aggregates and its default strategies run on. */
 export const BENCH_INTERVAL = '1m';
@@ -47,13 +47,19 @@ export interface PipelineResult {
   readonly tradesPerSecond: number;
   readonly candlesPerSecond: number;
   readonly signalsPerSecond: number;
+  /** (strategy, symbol) pairs the engine ran. */
+  readonly runners: number;
+  /** Trades the aggregator dropped as late in the last pass: 0 for a file in time order. */
+  readonly lateTrades: number;
   readonly passes: readonly PassResult[];
   /** From just before `addTrade` of the closing trade to the subscriber's receipt of the signal. */
   readonly latencyToSubscriber: LatencySummary | null;
   /** From just before `addTrade` of the closing trade to the resolution of `publish`. */
   readonly latencyToPublish: LatencySummary | null;
-  readonly heapUsedMiB: number;
+  /** Largest `heapUsed` seen after a pass, garbage included. */
   readonly peakHeapUsedMiB: number;
+  /** `heapUsed` after a full collection at the end, with the last pass's engine and aggregator alive. */
+  readonly retainedHeapMiB: number;
 }
 
 /** `SYM00`..`SYM49`: names that sort in creation order. */
@@ -112,13 +118,18 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   subscriber.samples = new Samples();
   const passes: PassResult[] = [];
   let peakHeap = 0;
+  let last: PassState | null = null;
   for (let pass = 0; pass < options.passes; pass++) {
-    passes.push(await runPass(stream, specs, pubsub, subscriber, toPublish));
+    last = await runPass(stream, specs, pubsub, subscriber, toPublish);
+    passes.push(last.result);
     peakHeap = Math.max(peakHeap, heapUsedMiB());
     // Lets timers and the GC's idle work run between passes rather than inside the next one.
     await nextTurn();
   }
-  const heapUsed = heapUsedMiB();
+  const retained = retainedHeapMiB();
+  // Read after the collection, so the last pass's engine and aggregator were alive for it.
+  const engineStats = last?.engine.stats;
+  const lateTrades = last?.aggregator.stats.lateTrades ?? 0;
   const received = subscriber.samples.length;
   await subscriber.close();
   await pubsub.close();
@@ -137,21 +148,29 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     tradesPerSecond: perSecond(sum((p) => p.trades)),
     candlesPerSecond: perSecond(sum((p) => p.candles)),
     signalsPerSecond: perSecond(sum((p) => p.signals)),
+    runners: engineStats?.runners ?? 0,
+    lateTrades,
     passes,
     latencyToSubscriber: subscriber.samples.summary(),
     latencyToPublish: toPublish.summary(),
-    heapUsedMiB: heapUsed,
-    peakHeapUsedMiB: Math.max(peakHeap, heapUsed),
+    peakHeapUsedMiB: peakHeap,
+    retainedHeapMiB: retained,
   };
+}
+
+interface PassState {
+  readonly result: PassResult;
+  readonly engine: InferenceEngine;
+  readonly aggregator: CandleAggregator;
 }
 
 async function runPass(
   stream: readonly Trade[],
   specs: readonly StrategySpec[],
-  pubsub: ReturnType<typeof createMemoryPubSub>,
+  pubsub: ClosablePubSub,
   subscriber: TimedSubscriber,
   toPublish: Samples,
-): Promise<PassResult> {
+): Promise<PassState> {
   const engine = new InferenceEngine({ strategies: specs });
   // Filled by the synchronous candle callback, emptied by the loop right after the `addTrade` that filled it.
   const pending: Signal[] = [];
@@ -184,10 +203,14 @@ async function runPass(
   // Candles still open at the end of the stream are not flushed: no trade closed them, so they have no latency.
   const trades = aggregator.stats.trades;
   return {
-    trades,
-    candles: aggregator.stats.candles,
-    signals: engine.stats.signals,
-    elapsedMs,
-    tradesPerSecond: (trades * 1_000) / elapsedMs,
+    result: {
+      trades,
+      candles: aggregator.stats.candles,
+      signals: engine.stats.signals,
+      elapsedMs,
+      tradesPerSecond: (trades * 1_000) / elapsedMs,
+    },
+    engine,
+    aggregator,
   };
 }
