@@ -142,6 +142,26 @@ describe('ReplayFeed', () => {
     expect(feed.stats).toEqual({ trades: 5, malformed: 0, loops: 0 });
   });
 
+  it('catches up to fastForwardUntil at once, then paces from the next trade', async () => {
+    const path = await file('resume.ndjson', [line(1, 0), line(2, 30_000), line(3, 60_000), line(4, 61_000)]);
+    fakeTimers();
+    const emitted: number[] = [];
+    const feed = new ReplayFeed({
+      file: path,
+      speed: 100,
+      fastForwardUntil: T0 + 30_000,
+      onTrade: (t) => emitted.push(t.time - T0),
+    });
+    const done = feed.start();
+    await until(() => emitted.length === 3);
+    expect(emitted).toEqual([0, 30_000, 60_000]); // the third is the first paced one: due at once
+    await vi.advanceTimersByTimeAsync(9);
+    expect(emitted).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1); // 1,000 market ms after the first paced trade
+    await done;
+    expect(emitted).toEqual([0, 30_000, 60_000, 61_000]);
+  });
+
   it('lets an aggregator close a candle by the replay clock before the next trade arrives', async () => {
     const path = await file('gap.ndjson', [line(1, 1_000), line(2, 30_000), line(3, 300_000)]);
     fakeTimers();

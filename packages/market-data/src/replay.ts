@@ -67,6 +67,11 @@ export interface ReplayFeedOptions {
   readonly onMalformed?: (malformed: MalformedLine) => void;
   /** Monotonic wall clock in ms. Default `performance.now`. */
   readonly now?: () => number;
+  /**
+   * Emits the trades up to this market time as fast as possible, pacing from the first trade after it: a
+   * replay that resumes after a restart catches up with what it had already played.
+   */
+  readonly fastForwardUntil?: number;
 }
 
 /** Counters of a `ReplayFeed`. */
@@ -185,14 +190,15 @@ export class ReplayFeed {
 
   /** Waits until a trade of market time `time` is due, reporting the clock on the way. */
   async #waitFor(time: number): Promise<void> {
-    const { speed, onClock } = this.#options;
-    if (!this.#paced) {
+    const { speed, onClock, fastForwardUntil } = this.#options;
+    const catchingUp = fastForwardUntil !== undefined && time <= fastForwardUntil;
+    if (!this.#paced && !catchingUp) {
       this.#paced = true;
       this.#t0 = time;
       this.#wallStart = this.#now();
       this.#nextTick = this.#wallStart + this.#tickMs;
     }
-    if (speed === Number.POSITIVE_INFINITY) {
+    if (speed === Number.POSITIVE_INFINITY || catchingUp) {
       if (++this.#sinceYield >= BATCH) {
         this.#sinceYield = 0;
         this.#report(onClock, time);

@@ -27,8 +27,15 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log.info(`${signal}: shutting down`);
   clearInterval(statsTimer);
+  // A part that cannot close (a server that never answers) must not keep the process alive forever.
+  setTimeout(() => {
+    log.error('shutdown took over 15 s; exiting anyway');
+    process.exit(1);
+  }, 15_000).unref();
   await platform.close();
   process.exit(0);
 }
+// A failure inside one request or message must not take the platform down: report it and carry on.
+process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

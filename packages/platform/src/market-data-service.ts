@@ -95,7 +95,7 @@ export class MarketDataService {
   }
 
   /** Replays a recorded trade file; resolves when it ends (never when looping) or on `stop`. */
-  replay(options: { file: string; speed: number; loop: boolean }): Promise<void> {
+  replay(options: { file: string; speed: number; loop: boolean; fastForwardUntil?: number }): Promise<void> {
     if (this.#feed) throw new Error('a replay is already running');
     const feed = new ReplayFeed({
       ...options,

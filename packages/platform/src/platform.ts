@@ -1,6 +1,6 @@
 import { type ClosablePubSub, createMemoryPubSub, type EventBus, MemoryEventBus, TOPICS } from '@alphintra/bus';
 import type { Interval } from '@alphintra/core';
-import { type Database, openDatabase } from '@alphintra/db';
+import { type Database, listSignals, openDatabase } from '@alphintra/db';
 import { type RunningGateway, startGateway } from '@alphintra/gateway';
 import { readTradeFile } from '@alphintra/market-data';
 import { startMarketDataSubgraph } from '@alphintra/market-data-subgraph';
@@ -62,20 +62,23 @@ async function openPubSub(config: PlatformConfig): Promise<ClosablePubSub> {
  * engine, the three subgraphs and the gateway; then the replay of recorded trades.
  */
 export async function startPlatform(config: PlatformConfig, log: Log = consoleLog('platform')): Promise<Platform> {
-  const closers: (() => Promise<void>)[] = [];
+  const closers: { name: string; close: () => Promise<void> }[] = [];
+  const onClose = (name: string, close: () => Promise<void>) => closers.push({ name, close });
   const closeAll = async () => {
-    for (const close of closers.reverse()) {
-      await close().catch((error: unknown) => log.warn('error while shutting down', error));
+    for (const { name, close } of closers.reverse()) {
+      if (process.env['DEBUG_SHUTDOWN']) log.info(`closing ${name}`);
+      await close().catch((error: unknown) => log.warn(`error while closing ${name}`, error));
     }
+    closers.length = 0;
   };
   try {
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir ?? undefined });
-    closers.push(() => database.close());
+    onClose('database', () => database.close());
     const bus = await openBus(config);
-    closers.push(() => bus.close());
+    onClose('bus', () => bus.close());
     await bus.ensureTopics(Object.values(TOPICS).map((topic) => ({ topic })));
     const pubsub = await openPubSub(config);
-    closers.push(() => pubsub.close());
+    onClose('pub/sub', () => pubsub.close());
 
     const symbol = await firstSymbol(config.replayFile);
     const marketData = new MarketDataService({
@@ -85,17 +88,17 @@ export async function startPlatform(config: PlatformConfig, log: Log = consoleLo
       pubsub,
       log: consoleLog('market-data'),
     });
-    closers.push(() => marketData.stop());
+    onClose('market data', () => marketData.stop());
     if (config.seedDefaultStrategies) {
       const seeded = await seedDefaultStrategies(database.db, symbol);
       if (seeded > 0) log.info(`created ${seeded} default strategies on ${symbol}`);
     }
 
     const distributor = new SignalDistributor({ db: database.db, pubsub, bus, log: consoleLog('distributor') });
-    closers.push(async () => distributor.stop());
+    onClose('distributor', async () => distributor.stop());
     const engine = new EngineService({ db: database.db, bus, distributor, log: consoleLog('engine') });
     await engine.start(config.consumerGroupPrefix ?? 'alphintra');
-    closers.push(() => engine.stop());
+    onClose('engine', () => engine.stop());
 
     const host = '127.0.0.1';
     const subgraphs = await Promise.all([
@@ -114,7 +117,7 @@ export async function startPlatform(config: PlatformConfig, log: Log = consoleLo
       ),
       startSignalSubgraph({ db: database.db, pubsub }, { port: config.subgraphPorts.signal, host }),
     ]);
-    for (const subgraph of subgraphs) closers.push(() => subgraph.close());
+    for (const subgraph of subgraphs) onClose(`${subgraph.name} subgraph`, () => subgraph.close());
     const gateway = await startGateway({
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
       port: config.port,
@@ -122,11 +125,20 @@ export async function startPlatform(config: PlatformConfig, log: Log = consoleLo
       plugins: [...(config.gatewayPlugins ?? [])],
       ...(config.gatewayLogging === undefined ? {} : { logging: config.gatewayLogging }),
     });
-    closers.push(() => gateway.close());
+    onClose('gateway', () => gateway.close());
 
+    // After a restart on kept data, replay what was already played at full speed: it re-creates the same
+    // signals (same ids, so they are recognised as duplicates) and new ones flow again at once.
+    const [latest] = (await listSignals(database.db, { first: 1 })).items;
+    if (latest) log.info(`resuming: catching up to ${new Date(latest.node.timestamp).toISOString()} at full speed`);
     let replay: Promise<void> | null = null;
     const startReplay = () => {
-      replay ??= marketData.replay({ file: config.replayFile, speed: config.replaySpeed, loop: config.replayLoop });
+      replay ??= marketData.replay({
+        file: config.replayFile,
+        speed: config.replaySpeed,
+        loop: config.replayLoop,
+        ...(latest ? { fastForwardUntil: latest.node.timestamp } : {}),
+      });
       return replay;
     };
     if (config.autoStartReplay) {

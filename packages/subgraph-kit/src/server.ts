@@ -72,19 +72,12 @@ export async function startSubgraph<TContext extends object>(
   const server = new ApolloServer<TContext>({
     schema,
     formatError: mask,
+    // The process that embeds the subgraph owns shutdown; Apollo's own signal handlers would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Inline traces are for Apollo's hosted reporting, which this platform does not use.
       ApolloServerPluginInlineTraceDisabled(),
-      {
-        async serverWillStart() {
-          return {
-            async drainServer() {
-              await wsCleanup.dispose();
-            },
-          };
-        },
-      },
       ...(options.plugins ?? []),
     ],
   });
@@ -105,6 +98,12 @@ export async function startSubgraph<TContext extends object>(
   return {
     name: options.name,
     url: `http://127.0.0.1:${port}/graphql`,
-    close: () => server.stop(),
+    close: async () => {
+      // Subscription sockets first: an upgraded socket that never finishes its close handshake (a gateway
+      // that went away) would otherwise hold the HTTP server's shutdown open forever.
+      for (const client of wsServer.clients) client.terminate();
+      await wsCleanup.dispose();
+      await server.stop();
+    },
   };
 }
