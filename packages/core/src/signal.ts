@@ -105,3 +105,10 @@ export function toStandardSignal(signal: Signal): StandardSignal {
     },
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` is a UUID: the form of every strategy and signal id (anything else cannot exist). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

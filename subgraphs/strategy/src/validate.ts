@@ -4,13 +4,6 @@ import { badInput } from '@alphintra/subgraph-kit';
 import type { CreateStrategyInput } from './__generated__/resolvers.ts';
 import type { StrategyServiceDeps } from './context.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `id` can be a strategy id (ids are UUIDs; anything else cannot exist). */
-export function isStrategyId(id: string): boolean {
-  return UUID.test(id);
-}
-
 /** A create input, checked and normalized: symbols upper-cased, parameter defaults filled in. */
 export interface ValidCreateInput {
   readonly name: string;

@@ -1,14 +1,14 @@
-import type { StrategyStatus } from '@alphintra/core';
+import { isUuid, type StrategyStatus } from '@alphintra/core';
 import { createStrategy, StrategyNameTakenError, setStrategyStatus } from '@alphintra/db';
 import { userError } from '@alphintra/subgraph-kit';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import type { StrategyContext } from '../context.ts';
 import { publishStrategyEvent } from '../events.ts';
-import { isStrategyId, validateCreateInput } from '../validate.ts';
+import { validateCreateInput } from '../validate.ts';
 
 async function setStatus(ctx: StrategyContext, id: string, status: StrategyStatus) {
   const notFound = () => userError('NOT_FOUND', `no strategy with id "${id}"`, 'input.id');
-  if (!isStrategyId(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const strategy = await setStrategyStatus(ctx.deps.db, id, status);
   if (!strategy) throw notFound();
   await publishStrategyEvent(ctx.deps, status === 'ACTIVE' ? 'activated' : 'deactivated', strategy);
