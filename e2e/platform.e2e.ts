@@ -7,15 +7,17 @@ import {
   CreateStrategyDocument,
   DeactivateStrategyDocument,
   GraphQLRequestError,
+  LiveCandlesDocument,
   LiveSignalsDocument,
   LiveSignalsWithStrategyDetailsDocument,
   SignalsDocument,
   type SignalsQuery,
   StrategiesDocument,
 } from '@alphintra/client';
-import { type Signal, type StandardSignal, signalId, toStandardSignal } from '@alphintra/core';
+import { type Candle, type Signal, type StandardSignal, signalId, toStandardSignal } from '@alphintra/core';
 import { activeStrategySpecs, listSignals } from '@alphintra/db';
 import { backtest } from '@alphintra/engine';
+import { candleChannel } from '@alphintra/market-data-subgraph';
 import { loadConfig, type Platform, silentLog, startPlatform } from '@alphintra/platform';
 import { SIGNALS_CHANNEL } from '@alphintra/signal-subgraph';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
@@ -24,7 +26,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asGraphQL, candlesOf, collect, TRADES_SLICE, waitFor } from './support.ts';
+import { asGraphQL, asGraphQLCandle, candlesOf, collect, TRADES_SLICE, waitFor } from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
 const redisUrl = serviceUrl('REDIS_URL');
@@ -233,6 +235,7 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     const enriched = collect(
       client.subscribe(LiveSignalsWithStrategyDetailsDocument, { filter: { symbols: ['XRPETH'] } }),
     );
+    const liveCandles = collect(client.subscribe(LiveCandlesDocument, { symbol: 'XRPETH', interval: '1m' }));
 
     // Probe until both subscriptions are live end to end (gateway -> subgraph -> pub/sub) before replaying.
     const [strategy] = await activeStrategySpecs(platform.database.db);
@@ -245,8 +248,9 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
       };
       probeIds.add(probe.id);
       await platform.pubsub.publish(SIGNALS_CHANNEL, probe);
+      await platform.pubsub.publish(candleChannel('XRPETH', '1m'), PROBE_CANDLE);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      return plain.items.length > 0 && enriched.items.length > 0;
+      return plain.items.length > 0 && enriched.items.length > 0 && liveCandles.items.length > 0;
     });
     const isProbe = (id: string) => probeIds.has(id);
     const probeDeliveries = enriched.items.filter((e) => isProbe(e.signals.id)).length;
@@ -257,7 +261,8 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
 
     // What a backtest over the same trades gives, with the strategies active now.
     const specs = await activeStrategySpecs(platform.database.db);
-    const expected = backtest(specs, await candlesOf(TRADES_SLICE));
+    const candles = await candlesOf(TRADES_SLICE);
+    const expected = backtest(specs, candles);
     expect(expected.length).toBeGreaterThan(10);
     const expectedIds = expected.map((s) => s.id).sort();
 
@@ -271,8 +276,13 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
         liveEnriched().length >= expected.length &&
         published.length >= expected.length,
     );
+    const realCandles = () => liveCandles.items.map((e) => e.candles).filter((c) => c.openTime !== PROBE_CANDLE_OPEN);
+    await waitFor('every candle on the candle subscription', () => realCandles().length >= candles.length);
     await plain.stop();
     await enriched.stop();
+    await liveCandles.stop();
+    // The candle subscription delivered every candle the trades make, as it closed.
+    expect(realCandles()).toEqual(candles.map(asGraphQLCandle));
     expect(plain.error).toBeUndefined();
     expect(enriched.error).toBeUndefined();
 
@@ -337,20 +347,7 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     const candles = await candlesOf(TRADES_SLICE);
     const result = await client.request(CandlesDocument, { symbol: 'XRPETH', interval: '1m', last: 50 });
     expect(result.candles).toHaveLength(50);
-    expect(result.candles).toEqual(
-      candles.slice(-50).map((c) => ({
-        symbol: c.symbol,
-        interval: c.interval,
-        openTime: new Date(c.openTime).toISOString(),
-        closeTime: new Date(c.closeTime).toISOString(),
-        open: c.open,
-        high: c.high,
-        low: c.low,
-        close: c.close,
-        volume: c.volume,
-        trades: c.trades,
-      })),
-    );
+    expect(result.candles).toEqual(candles.slice(-50).map(asGraphQLCandle));
     await expectUserError(
       client.request(CandlesDocument, { symbol: 'NOPE', interval: '1m', last: 5 }),
       'BAD_USER_INPUT',
@@ -358,6 +355,22 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     );
   });
 });
+
+const PROBE_CANDLE_OPEN = '2000-01-01T00:00:00.000Z';
+/** A candle to probe the candle subscription with (filtered out of the results). */
+const PROBE_CANDLE: Candle = {
+  symbol: 'XRPETH',
+  interval: '1m',
+  openTime: Date.parse(PROBE_CANDLE_OPEN),
+  closeTime: Date.parse(PROBE_CANDLE_OPEN) + 60_000,
+  open: '1',
+  high: '1',
+  low: '1',
+  close: '1',
+  volume: '1',
+  trades: 1,
+  lastTradeTime: Date.parse(PROBE_CANDLE_OPEN),
+};
 
 /** A well-formed signal to probe the subscription path with (never persisted, filtered out of the results). */
 function backtestTemplate(strategyId: string, strategyName: string): Signal {

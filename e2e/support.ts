@@ -64,3 +64,19 @@ export function asGraphQL(signal: Signal) {
     executionParams: { ...signal.executionParams },
   };
 }
+
+/** A candle as the GraphQL API shows it. */
+export function asGraphQLCandle(candle: Candle) {
+  return {
+    symbol: candle.symbol,
+    interval: candle.interval,
+    openTime: new Date(candle.openTime).toISOString(),
+    closeTime: new Date(candle.closeTime).toISOString(),
+    open: candle.open,
+    high: candle.high,
+    low: candle.low,
+    close: candle.close,
+    volume: candle.volume,
+    trades: candle.trades,
+  };
+}
