@@ -47,10 +47,19 @@ function parseMarketData(value: string | undefined): string {
   );
 }
 
-function parseNumber(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
+function parseSpeed(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_REPLAY_SPEED;
   const parsed = value === 'max' ? Number.POSITIVE_INFINITY : Number(value);
-  if (!(parsed > 0)) throw new Error(`${name}="${value}" must be a positive number (or "max" for REPLAY_SPEED)`);
+  if (!(parsed > 0)) throw new Error(`REPLAY_SPEED="${value}" must be a positive number, or "max"`);
+  return parsed;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 4000;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
+    throw new Error(`PORT="${value}" must be a port number (0 to 65535)`);
+  }
   return parsed;
 }
 
@@ -65,10 +74,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .map((b) => b.trim())
       .filter(Boolean),
     replayFile: parseMarketData(env['MARKET_DATA']),
-    replaySpeed: parseNumber('REPLAY_SPEED', env['REPLAY_SPEED'], DEFAULT_REPLAY_SPEED),
+    replaySpeed: parseSpeed(env['REPLAY_SPEED']),
     replayLoop: env['REPLAY_LOOP'] !== 'false',
     autoStartReplay: true,
-    port: parseNumber('PORT', env['PORT'], 4000),
+    port: parsePort(env['PORT']),
     host: env['HOST'] || '0.0.0.0',
     subgraphPorts: { strategy: 4001, marketData: 4002, signal: 4003 },
     seedDefaultStrategies: true,

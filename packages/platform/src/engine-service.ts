@@ -68,7 +68,15 @@ export class EngineService {
   }
 
   async #onCandle(message: BusMessage): Promise<void> {
-    const { closedAtEpochMs, ...candle } = JSON.parse(message.value) as CandleMessage;
+    let parsed: CandleMessage;
+    try {
+      parsed = JSON.parse(message.value) as CandleMessage;
+    } catch (error) {
+      // A record that can never be processed is skipped, not retried forever (it would block its partition).
+      this.#log.error(`skipped unreadable ${message.topic} record at ${message.partition}/${message.offset}`, error);
+      return;
+    }
+    const { closedAtEpochMs, ...candle } = parsed;
     const signals = this.engine.onCandle(candle);
     if (signals.length === 0) return;
     const latencyMs = Math.max(0, performance.timeOrigin + performance.now() - closedAtEpochMs);
