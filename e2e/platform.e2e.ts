@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { TOPICS } from '@alphintra/bus';
 import {
   ActivateStrategyDocument,
   AlphintraClient,
@@ -14,19 +13,27 @@ import {
   type SignalsQuery,
   StrategiesDocument,
 } from '@alphintra/client';
-import { type Candle, type Signal, type StandardSignal, signalId, toStandardSignal } from '@alphintra/core';
+import { type Signal, toStandardSignal } from '@alphintra/core';
 import { activeStrategySpecs, listSignals } from '@alphintra/db';
 import { backtest } from '@alphintra/engine';
-import { candleChannel } from '@alphintra/market-data-subgraph';
-import { loadConfig, type Platform, silentLog, startPlatform } from '@alphintra/platform';
-import { SIGNALS_CHANNEL } from '@alphintra/signal-subgraph';
+import { type Platform, silentLog, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asGraphQL, asGraphQLCandle, candlesOf, collect, TRADES_SLICE, waitFor } from './support.ts';
+import {
+  asGraphQL,
+  asGraphQLCandle,
+  candlesOf,
+  collect,
+  PROBE_CANDLE_OPEN,
+  probeUntilLive,
+  readSignalTopic,
+  TRADES_SLICE,
+  testPlatformConfig,
+  waitFor,
+} from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
 const redisUrl = serviceUrl('REDIS_URL');
@@ -76,9 +83,7 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
   let client: AlphintraClient;
   let dropDatabase = async () => {};
   const fetches = strategyEntityFetches();
-  const published: StandardSignal[] = [];
-  const headers: string[] = [];
-  let stopConsumer = async () => {};
+  let reader: Awaited<ReturnType<typeof readSignalTopic>>;
 
   beforeAll(async () => {
     if (!enabled) return;
@@ -90,59 +95,23 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
       dropDatabase = created.drop;
     }
     platform = await startPlatform(
-      {
-        ...loadConfig({}),
+      testPlatformConfig({
+        suffix,
         databaseUrl: dbUrl,
-        dataDir: null,
         redisUrl: real ? redisUrl : undefined,
-        redisChannelPrefix: `e2e-${suffix}:`,
-        kafkaBrokers: real && kafkaBrokers ? kafkaBrokers.split(',') : [],
-        consumerGroupPrefix: `e2e-${suffix}`,
-        replayFile: TRADES_SLICE,
-        replaySpeed: Number.POSITIVE_INFINITY,
-        replayLoop: false,
-        autoStartReplay: false,
-        port: 0,
-        host: '127.0.0.1',
-        subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
+        kafkaBrokers: real ? kafkaBrokers : undefined,
         gatewayPlugins: [fetches.plugin],
-        gatewayLogging: false,
-      },
-      silentLog,
+      }),
+      () => silentLog,
     );
     client = new AlphintraClient({ url: platform.gateway.url });
-
-    if (real && kafkaBrokers) {
-      // Any Kafka consumer can read the signals: a plain kafkajs consumer on the public topic.
-      const kafka = new Kafka({ clientId: 'e2e', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
-      const consumer = kafka.consumer({ groupId: `e2e-${suffix}-reader`, maxWaitTimeInMs: 200 });
-      await consumer.connect();
-      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-      await consumer.subscribe({ topic: TOPICS.signals, fromBeginning: false });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          published.push(JSON.parse(message.value?.toString() ?? 'null') as StandardSignal);
-          headers.push(message.headers?.['schema-version']?.toString() ?? '');
-        },
-      });
-      await joined;
-      stopConsumer = () => consumer.disconnect();
-    } else {
-      const consumer = await platform.bus.consume({
-        groupId: 'e2e-reader',
-        topics: [TOPICS.signals],
-        handler: (message) => {
-          published.push(JSON.parse(message.value) as StandardSignal);
-          headers.push(message.headers['schema-version'] ?? '');
-        },
-      });
-      stopConsumer = () => consumer.close();
-    }
+    // Any Kafka consumer can read the signals: on real servers a plain kafkajs consumer on the public topic.
+    reader = await readSignalTopic(platform, real ? kafkaBrokers : undefined, `e2e-${suffix}-reader`);
   });
 
   afterAll(async () => {
     if (!enabled) return;
-    await stopConsumer();
+    await reader?.stop();
     await client?.close();
     await platform?.close();
     await dropDatabase();
@@ -237,27 +206,14 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     );
     const liveCandles = collect(client.subscribe(LiveCandlesDocument, { symbol: 'XRPETH', interval: '1m' }));
 
-    // Probe until both subscriptions are live end to end (gateway -> subgraph -> pub/sub) before replaying.
-    const [strategy] = await activeStrategySpecs(platform.database.db);
-    if (!strategy) throw new Error('no active strategy');
-    const probeIds = new Set<string>();
-    await waitFor('both subscriptions to be live', async () => {
-      const probe: Signal = {
-        ...backtestTemplate(strategy.id, strategy.name),
-        id: signalId('probe', probeIds.size, 'XRPETH', Date.now()),
-      };
-      probeIds.add(probe.id);
-      await platform.pubsub.publish(SIGNALS_CHANNEL, probe);
-      await platform.pubsub.publish(candleChannel('XRPETH', '1m'), PROBE_CANDLE);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      return plain.items.length > 0 && enriched.items.length > 0 && liveCandles.items.length > 0;
-    });
-    const isProbe = (id: string) => probeIds.has(id);
-    const probeDeliveries = enriched.items.filter((e) => isProbe(e.signals.id)).length;
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let late probes land before counting fetches
+    // Probe until every subscription is live end to end (gateway -> subgraph -> pub/sub) before replaying.
+    const isProbe = await probeUntilLive(
+      platform,
+      () => plain.items.length > 0 && enriched.items.length > 0 && liveCandles.items.length > 0,
+    );
     const fetchesBefore = fetches.count;
     const enrichedBefore = enriched.items.length;
-    expect(probeDeliveries).toBeGreaterThan(0);
+    expect(enriched.items.some((e) => isProbe(e.signals.id))).toBe(true);
 
     // What a backtest over the same trades gives, with the strategies active now.
     const specs = await activeStrategySpecs(platform.database.db);
@@ -274,7 +230,7 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
       () =>
         live().length >= expected.length &&
         liveEnriched().length >= expected.length &&
-        published.length >= expected.length,
+        reader.messages.length >= expected.length,
     );
     const realCandles = () => liveCandles.items.map((e) => e.candles).filter((c) => c.openTime !== PROBE_CANDLE_OPEN);
     await waitFor('every candle on the candle subscription', () => realCandles().length >= candles.length);
@@ -334,13 +290,13 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     expect(direct.items.map((i) => i.node.id).sort()).toEqual(expectedIds);
 
     // Kafka consumers read the same signals in the standard format, valid against its JSON Schema.
-    await waitFor('the Kafka reader to catch up', () => published.length >= expected.length);
-    expect(published.map((s) => s.signal_id).sort()).toEqual(expectedIds);
-    for (const message of published) {
+    await waitFor('the Kafka reader to catch up', () => reader.messages.length >= expected.length);
+    expect(reader.messages.map((s) => s.signal_id).sort()).toEqual(expectedIds);
+    for (const message of reader.messages) {
       expect(validateStandard(message), JSON.stringify(validateStandard.errors)).toBe(true);
       expect(message).toEqual(toStandardSignal(byId.get(message.signal_id) as Signal));
     }
-    expect(new Set(headers)).toEqual(new Set(['1']));
+    expect(new Set(reader.headers)).toEqual(new Set(['1']));
   });
 
   it.runIf(enabled)('serves the candles built from the replayed trades', async () => {
@@ -355,43 +311,3 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     );
   });
 });
-
-const PROBE_CANDLE_OPEN = '2000-01-01T00:00:00.000Z';
-/** A candle to probe the candle subscription with (filtered out of the results). */
-const PROBE_CANDLE: Candle = {
-  symbol: 'XRPETH',
-  interval: '1m',
-  openTime: Date.parse(PROBE_CANDLE_OPEN),
-  closeTime: Date.parse(PROBE_CANDLE_OPEN) + 60_000,
-  open: '1',
-  high: '1',
-  low: '1',
-  close: '1',
-  volume: '1',
-  trades: 1,
-  lastTradeTime: Date.parse(PROBE_CANDLE_OPEN),
-};
-
-/** A well-formed signal to probe the subscription path with (never persisted, filtered out of the results). */
-function backtestTemplate(strategyId: string, strategyName: string): Signal {
-  return {
-    id: '',
-    timestamp: Date.now(),
-    strategyId,
-    strategyName,
-    strategyVersion: 1,
-    strategySource: 'NO_CODE',
-    symbol: 'XRPETH',
-    action: 'BUY',
-    confidence: 0.5,
-    quantity: null,
-    priceTarget: '0.0015',
-    stopLoss: '0.0014',
-    takeProfit: '0.0016',
-    riskScore: 0.5,
-    metadata: { marketConditions: 'RANGING', volatility: 0.001, volumeProfile: 'NORMAL' },
-    executionParams: { orderType: 'LIMIT', timeInForce: 'GTC', maxSlippage: 0.001 },
-    marketDataTimestamp: Date.now(),
-    latencyMs: null,
-  };
-}

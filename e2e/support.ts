@@ -1,6 +1,14 @@
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Candle, Signal } from '@alphintra/core';
+import { TOPICS } from '@alphintra/bus';
+import { type Candle, type Signal, type StandardSignal, signalId } from '@alphintra/core';
+import { activeStrategySpecs } from '@alphintra/db';
 import { CandleAggregator, readTradeFile } from '@alphintra/market-data';
+import { candleChannel } from '@alphintra/market-data-subgraph';
+import { loadConfig, type Platform, type PlatformConfig } from '@alphintra/platform';
+import { SIGNALS_CHANNEL } from '@alphintra/signal-subgraph';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { Kafka, logLevel } from 'kafkajs';
 
 /** The first 2,000 recorded XRP/ETH trades (284 one-minute candles), replayed by the end-to-end tests. */
 export const TRADES_SLICE = fileURLToPath(new URL('./fixtures/binance-trade-XRPETH-2000.ndjson', import.meta.url));
@@ -79,4 +87,185 @@ export function asGraphQLCandle(candle: Candle) {
     volume: candle.volume,
     trades: candle.trades,
   };
+}
+
+/** Platform settings for a test run: free ports, in-memory PGlite unless a database URL is given, paused replay. */
+export function testPlatformConfig(options: {
+  readonly suffix: string;
+  readonly databaseUrl?: string | undefined;
+  readonly redisUrl?: string | undefined;
+  readonly kafkaBrokers?: string | undefined;
+  readonly replaySpeed?: number;
+  readonly gatewayPlugins?: readonly GatewayPlugin[];
+}): PlatformConfig {
+  return {
+    ...loadConfig({}),
+    databaseUrl: options.databaseUrl,
+    dataDir: null,
+    redisUrl: options.redisUrl,
+    redisChannelPrefix: `e2e-${options.suffix}:`,
+    kafkaBrokers: options.kafkaBrokers ? options.kafkaBrokers.split(',') : [],
+    consumerGroupPrefix: `e2e-${options.suffix}`,
+    replayFile: TRADES_SLICE,
+    replaySpeed: options.replaySpeed ?? Number.POSITIVE_INFINITY,
+    replayLoop: false,
+    autoStartReplay: false,
+    port: 0,
+    host: '127.0.0.1',
+    subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
+    gatewayPlugins: options.gatewayPlugins ?? [],
+    gatewayLogging: false,
+  };
+}
+
+/**
+ * Reads `trading.signals` as a user would: a plain kafkajs consumer when `kafkaBrokers` is set, else a consumer
+ * on the platform's in-process bus. Resolves once the reader will see every record produced from then on.
+ */
+export async function readSignalTopic(platform: Platform, kafkaBrokers: string | undefined, groupId: string) {
+  const reader = { messages: [] as StandardSignal[], headers: [] as string[], stop: async () => {} };
+  if (kafkaBrokers) {
+    const kafka = new Kafka({ clientId: 'e2e', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
+    await consumer.connect();
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.subscribe({ topic: TOPICS.signals, fromBeginning: false });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        reader.messages.push(JSON.parse(message.value?.toString() ?? 'null') as StandardSignal);
+        reader.headers.push(message.headers?.['schema-version']?.toString() ?? '');
+      },
+    });
+    await joined;
+    reader.stop = () => consumer.disconnect();
+  } else {
+    const consumer = await platform.bus.consume({
+      groupId,
+      topics: [TOPICS.signals],
+      handler: (message) => {
+        reader.messages.push(JSON.parse(message.value) as StandardSignal);
+        reader.headers.push(message.headers['schema-version'] ?? '');
+      },
+    });
+    reader.stop = () => consumer.close();
+  }
+  return reader;
+}
+
+/**
+ * Publishes probe signals (and candles) on the platform's pub/sub until every subscription reports one: then the
+ * path gateway -> subgraph -> pub/sub is live and no replayed event can be missed. Returns a test for probe ids.
+ */
+export async function probeUntilLive(platform: Platform, isLive: () => boolean): Promise<(id: string) => boolean> {
+  const [strategy] = await activeStrategySpecs(platform.database.db);
+  if (!strategy) throw new Error('no active strategy to probe with');
+  const probeIds = new Set<string>();
+  await waitFor('the subscriptions to be live', async () => {
+    const probe = probeSignal(strategy.id, strategy.name, signalId('probe', probeIds.size, 'XRPETH', Date.now()));
+    probeIds.add(probe.id);
+    await platform.pubsub.publish(SIGNALS_CHANNEL, probe);
+    await platform.pubsub.publish(candleChannel('XRPETH', '1m'), PROBE_CANDLE);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return isLive();
+  });
+  // Let probes still in flight land before the caller starts counting.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return (id) => probeIds.has(id);
+}
+
+/** Open time of the probe candle: candles with it are probes. */
+export const PROBE_CANDLE_OPEN = '2000-01-01T00:00:00.000Z';
+
+const PROBE_CANDLE: Candle = {
+  symbol: 'XRPETH',
+  interval: '1m',
+  openTime: Date.parse(PROBE_CANDLE_OPEN),
+  closeTime: Date.parse(PROBE_CANDLE_OPEN) + 60_000,
+  open: '1',
+  high: '1',
+  low: '1',
+  close: '1',
+  volume: '1',
+  trades: 1,
+  lastTradeTime: Date.parse(PROBE_CANDLE_OPEN),
+};
+
+/** A well-formed signal to probe the subscription path with (never persisted). */
+function probeSignal(strategyId: string, strategyName: string, id: string): Signal {
+  return {
+    id,
+    timestamp: Date.now(),
+    strategyId,
+    strategyName,
+    strategyVersion: 1,
+    strategySource: 'NO_CODE',
+    symbol: 'XRPETH',
+    action: 'BUY',
+    confidence: 0.5,
+    quantity: null,
+    priceTarget: '0.0015',
+    stopLoss: '0.0014',
+    takeProfit: '0.0016',
+    riskScore: 0.5,
+    metadata: { marketConditions: 'RANGING', volatility: 0.001, volumeProfile: 'NORMAL' },
+    executionParams: { orderType: 'LIMIT', timeInForce: 'GTC', maxSlippage: 0.001 },
+    marketDataTimestamp: Date.now(),
+    latencyMs: null,
+  };
+}
+
+/**
+ * A TCP proxy in front of a real server, so a test can take the server away from the platform (every connection
+ * dropped, new ones refused) and bring it back, without touching the server other tests share.
+ */
+export class TcpProxy {
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  #down = false;
+
+  private constructor(server: Server) {
+    this.#server = server;
+  }
+
+  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
+    const proxy: TcpProxy = new TcpProxy(
+      createServer((client) => {
+        if (proxy.#down) {
+          client.destroy();
+          return;
+        }
+        const upstream = connect(targetPort, targetHost);
+        for (const socket of [client, upstream]) {
+          proxy.#sockets.add(socket);
+          socket.on('close', () => proxy.#sockets.delete(socket));
+          socket.on('error', () => {
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream).pipe(client);
+      }),
+    );
+    await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  /** The server "goes away": open connections are cut and new ones refused. */
+  cut(): void {
+    this.#down = true;
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.#down = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
 }

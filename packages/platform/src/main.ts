@@ -6,7 +6,7 @@ import { startPlatform } from './platform.ts';
 const log = consoleLog('platform');
 const config = loadConfig();
 const started = performance.now();
-const platform = await startPlatform(config, log);
+const platform = await startPlatform(config);
 const { engines } = platform;
 log.info(
   `up in ${Math.round(performance.now() - started)} ms: database ${engines.database}, pub/sub ${engines.pubsub}, bus ${engines.bus}`,

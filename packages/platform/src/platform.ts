@@ -61,7 +61,11 @@ async function openPubSub(config: PlatformConfig): Promise<ClosablePubSub> {
  * Starts the whole platform in one process: database (migrated), bus and pub/sub, market data, inference
  * engine, the three subgraphs and the gateway; then the replay of recorded trades.
  */
-export async function startPlatform(config: PlatformConfig, log: Log = consoleLog('platform')): Promise<Platform> {
+export async function startPlatform(
+  config: PlatformConfig,
+  logFor: (component: string) => Log = consoleLog,
+): Promise<Platform> {
+  const log = logFor('platform');
   const closers: { name: string; close: () => Promise<void> }[] = [];
   const onClose = (name: string, close: () => Promise<void>) => closers.push({ name, close });
   const closeAll = async () => {
@@ -86,7 +90,7 @@ export async function startPlatform(config: PlatformConfig, log: Log = consoleLo
       intervals: PLATFORM_INTERVALS,
       bus,
       pubsub,
-      log: consoleLog('market-data'),
+      log: logFor('market-data'),
     });
     onClose('market data', () => marketData.stop());
     if (config.seedDefaultStrategies) {
@@ -94,9 +98,9 @@ export async function startPlatform(config: PlatformConfig, log: Log = consoleLo
       if (seeded > 0) log.info(`created ${seeded} default strategies on ${symbol}`);
     }
 
-    const distributor = new SignalDistributor({ db: database.db, pubsub, bus, log: consoleLog('distributor') });
+    const distributor = new SignalDistributor({ db: database.db, pubsub, bus, log: logFor('distributor') });
     onClose('distributor', async () => distributor.stop());
-    const engine = new EngineService({ db: database.db, bus, distributor, log: consoleLog('engine') });
+    const engine = new EngineService({ db: database.db, bus, distributor, log: logFor('engine') });
     await engine.start(config.consumerGroupPrefix ?? 'alphintra');
     onClose('engine', () => engine.stop());
 
