@@ -216,56 +216,63 @@ function probeSignal(strategyId: string, strategyName: string, id: string): Sign
 
 /**
  * A TCP proxy in front of a real server, so a test can take the server away from the platform (every connection
- * dropped, new ones refused) and bring it back, without touching the server other tests share.
+ * dropped, the port closed: new connections are refused) and bring it back on the same port, without touching
+ * the server other tests share.
  */
 export class TcpProxy {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
-  #down = false;
+  #port = 0;
 
-  private constructor(server: Server) {
-    this.#server = server;
+  private constructor(targetHost: string, targetPort: number) {
+    this.#server = createServer((client) => {
+      const upstream = connect(targetPort, targetHost);
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on('close', () => this.#sockets.delete(socket));
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
   }
 
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
-    const proxy: TcpProxy = new TcpProxy(
-      createServer((client) => {
-        if (proxy.#down) {
-          client.destroy();
-          return;
-        }
-        const upstream = connect(targetPort, targetHost);
-        for (const socket of [client, upstream]) {
-          proxy.#sockets.add(socket);
-          socket.on('close', () => proxy.#sockets.delete(socket));
-          socket.on('error', () => {
-            client.destroy();
-            upstream.destroy();
-          });
-        }
-        client.pipe(upstream).pipe(client);
-      }),
-    );
-    await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve));
+    const proxy = new TcpProxy(targetHost, targetPort);
+    await proxy.#listen();
     return proxy;
   }
 
   get port(): number {
-    return (this.#server.address() as AddressInfo).port;
+    return this.#port;
   }
 
-  /** The server "goes away": open connections are cut and new ones refused. */
-  cut(): void {
-    this.#down = true;
+  /** The server "goes away": open connections are cut and the port stops accepting. */
+  async cut(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const socket of this.#sockets) socket.destroy();
+    await closed;
   }
 
-  restore(): void {
-    this.#down = false;
+  /** The server is back, on the same port. */
+  restore(): Promise<void> {
+    return this.#listen();
   }
 
   async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    if (this.#server.listening) await this.cut();
+  }
+
+  #listen(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.#port, '127.0.0.1', () => {
+        this.#server.off('error', reject);
+        this.#port = (this.#server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
   }
 }
