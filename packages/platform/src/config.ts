@@ -26,7 +26,7 @@ export interface PlatformConfig {
   /** Gateway port; 0 picks a free one. */
   readonly port: number;
   readonly host: string;
-  /** Subgraph ports (0 = free ones); the committed supergraph names 4001-4003. */
+  /** Subgraph ports; 0 (the default) picks free ones, and the gateway is pointed at them. */
   readonly subgraphPorts: { readonly strategy: number; readonly marketData: number; readonly signal: number };
   /** Create the default strategies when no strategy exists yet. */
   readonly seedDefaultStrategies: boolean;
@@ -79,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     autoStartReplay: true,
     port: parsePort(env['PORT']),
     host: env['HOST'] || '0.0.0.0',
-    subgraphPorts: { strategy: 4001, marketData: 4002, signal: 4003 },
+    subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
     seedDefaultStrategies: true,
   };
 }

@@ -4,14 +4,35 @@ import { consoleLog } from './log.ts';
 import { startPlatform } from './platform.ts';
 
 const log = consoleLog('platform');
-const config = loadConfig();
+
+/** Says what went wrong in one line a user can act on, and exits. */
+function fail(error: unknown): never {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE') {
+    const { port } = error as { port?: number };
+    log.error(`port ${port ?? ''} is already in use: stop the other process or set PORT (gateway) to a free port`);
+  } else {
+    log.error('cannot start', error instanceof Error ? (error.stack ?? error.message) : error);
+  }
+  process.exit(1);
+}
+
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    log.error(error instanceof Error ? error.message : String(error));
+    return process.exit(1);
+  }
+})();
 const started = performance.now();
-const platform = await startPlatform(config);
+const platform = await startPlatform(config).catch(fail);
 const { engines } = platform;
 log.info(
   `up in ${Math.round(performance.now() - started)} ms: database ${engines.database}, pub/sub ${engines.pubsub}, bus ${engines.bus}`,
 );
 log.info(`replaying ${config.replayFile} at ${config.replaySpeed}x${config.replayLoop ? ', looping' : ''}`);
+log.info(`subgraphs: ${platform.subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`);
 log.info(`gateway: http://localhost:${new URL(platform.gateway.url).port}/graphql (GraphiQL in a browser)`);
 
 const statsTimer = setInterval(() => {
