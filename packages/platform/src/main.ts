@@ -1,4 +1,5 @@
 /** `pnpm start`: the whole platform in one process, configured from the environment. */
+import { DataDirInUseError } from '@alphintra/db/pglite';
 import { loadConfig } from './config.ts';
 import { consoleLog } from './log.ts';
 import { startPlatform } from './platform.ts';
@@ -11,6 +12,8 @@ function fail(error: unknown): never {
   if (code === 'EADDRINUSE') {
     const { port } = error as { port?: number };
     log.error(`port ${port ?? ''} is already in use: stop the other process or set PORT (gateway) to a free port`);
+  } else if (error instanceof DataDirInUseError) {
+    log.error(error.message);
   } else {
     log.error('cannot start', error instanceof Error ? (error.stack ?? error.message) : error);
   }
