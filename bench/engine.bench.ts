@@ -2,17 +2,21 @@
  * `pnpm bench`: replays the recorded trades as fast as the engine takes them, through aggregation, indicators
  * and both built-in strategies for many symbols (the same trades re-keyed), in one thread, and reports
  * throughput and the latency from a trade's arrival to its signal on the pub/sub. Then the same path through
- * the platform's own services with persistence, on one symbol. Prints tables and writes
- * `bench/results/engine.json`; it reports against the targets and does not fail on them.
+ * the platform's own services with persistence, on one symbol. Then signal subscriptions through the gateway,
+ * with and without an entity fetch per event. Prints tables and writes `bench/results/engine.json`; it reports
+ * against the targets and does not fail on them.
  *
  * Options: `--passes <n>` (timed, default 5), `--warmup <n>` (default 1), `--symbols <n>` (default 50),
- * `--platform-passes <n>` (default 3, 0 skips the platform scenario).
+ * `--platform-passes <n>` (default 3, 0 skips the platform scenario), `--gateway-events <n>` (signals per
+ * gateway run, default 300, 0 skips the gateway scenario), `--gateway-rate <n>` (signals/s, default 50),
+ * `--gateway-subscribers <n,...>` (default 1,20).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Trade } from '@alphintra/core';
 import { BUNDLED_TRADES, parseBinanceTrade, readTradeFile } from '@alphintra/market-data';
+import { type GatewayResult, gatewayReport, runGateway } from './gateway.ts';
 import { type PipelineResult, runPipeline } from './pipeline.ts';
 import { type PlatformResult, runPlatform } from './platform.ts';
 import { count, latencyLine, ms, textTable } from './report.ts';
@@ -49,6 +53,11 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
     throw new RangeError(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
   }
   return parsed;
+}
+
+function subscriberCounts(value: string | undefined): number[] {
+  if (value === undefined) return [1, 20];
+  return value.split(',').map((part) => positiveInteger('gateway-subscribers', part.trim(), 1));
 }
 
 /** Loads the recording the way the platform reads it: streamed from disk, line by line. */
@@ -102,6 +111,7 @@ function printReport(
   load: ParseResult,
   pipeline: PipelineResult,
   platformResult: PlatformResult | { error: string } | null,
+  gatewayResult: GatewayResult | { error: string } | null,
   targetResults: readonly TargetResult[],
 ): void {
   const perPass = pipeline.passes.map((pass) => pass.tradesPerSecond).sort((a, b) => a - b);
@@ -153,6 +163,14 @@ function printReport(
     }
   }
 
+  if (gatewayResult !== null) {
+    console.log(
+      '\nGateway subscriptions: in-memory pub/sub -> signal subgraph -> Hive Gateway -> graphql-ws clients ' +
+        '(one process, loopback; CPU is the whole process, net of the baseline)',
+    );
+    console.log('error' in gatewayResult ? `not measured: ${gatewayResult.error}` : gatewayReport(gatewayResult));
+  }
+
   console.log('\nTargets');
   console.log(
     textTable(
@@ -174,12 +192,18 @@ async function main(): Promise<void> {
       warmup: { type: 'string' },
       symbols: { type: 'string' },
       'platform-passes': { type: 'string' },
+      'gateway-events': { type: 'string' },
+      'gateway-rate': { type: 'string' },
+      'gateway-subscribers': { type: 'string' },
     },
   });
   const passes = positiveInteger('passes', values.passes, 5);
   const warmupPasses = positiveInteger('warmup', values.warmup, 1, true);
   const symbols = positiveInteger('symbols', values.symbols, 50);
   const platformPasses = positiveInteger('platform-passes', values['platform-passes'], 3, true);
+  const gatewayEvents = positiveInteger('gateway-events', values['gateway-events'], 300, true);
+  const gatewayRate = positiveInteger('gateway-rate', values['gateway-rate'], 50);
+  const gatewaySubscribers = subscriberCounts(values['gateway-subscribers']);
   const cpu = cpus()[0]?.model ?? 'unknown';
   // Other work on a small machine moves the latency tail: the load at the start says how quiet it was.
   const load1m = loadavg()[0] ?? 0;
@@ -202,8 +226,17 @@ async function main(): Promise<void> {
     }
   }
 
+  let gatewayResult: GatewayResult | { error: string } | null = null;
+  if (gatewayEvents > 0) {
+    try {
+      gatewayResult = await runGateway({ subscribers: gatewaySubscribers, events: gatewayEvents, rate: gatewayRate });
+    } catch (error) {
+      gatewayResult = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   const targetResults = targets(pipeline);
-  printReport(parse, load, pipeline, platformResult, targetResults);
+  printReport(parse, load, pipeline, platformResult, gatewayResult, targetResults);
 
   const report = {
     date: new Date().toISOString(),
@@ -229,6 +262,7 @@ async function main(): Promise<void> {
     engine: pipeline,
     platform: platformResult,
     targets: targetResults,
+    gateway: gatewayResult,
   };
   mkdirSync(new URL('.', RESULTS), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
