@@ -1,8 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LiveSignalsSubscription, LiveSignalsWithStrategyDetailsSubscription } from '@alphintra/client';
-import { type Signal, type StrategySpec, signalId } from '@alphintra/core';
-import type { Platform, PlatformConfig } from '@alphintra/platform';
+import type { Signal, StrategySpec } from '@alphintra/core';
+import type { Platform } from '@alphintra/platform';
+import { strategyEntityFetches, syntheticSignal } from '@alphintra/testkit';
 import { type LatencySummary, Samples } from './measure.ts';
 import { count, latencyLine, ms, textTable } from './report.ts';
 
@@ -86,7 +87,6 @@ export interface GatewayResult {
   };
 }
 
-type GatewayPlugin = NonNullable<PlatformConfig['gatewayPlugins']>[number];
 type SignalEvent = LiveSignalsSubscription | LiveSignalsWithStrategyDetailsSubscription;
 
 const SYMBOL = 'XRPETH';
@@ -109,20 +109,6 @@ const METHOD =
   'system, all threads) of the whole process (gateway, subgraphs, pub/sub, clients) from the first publication ' +
   'to the last delivery; net = less the baseline run (same events and rate, no subscriber) per event';
 
-/** Counts the gateway's entity fetches of `Strategy` (as the end-to-end test does) and keeps the first one. */
-class EntityFetches {
-  count = 0;
-  first: { readonly url: string; readonly body: string } | null = null;
-  readonly plugin: GatewayPlugin = {
-    onFetch: ({ url, options }) => {
-      const body = typeof options.body === 'string' ? options.body : '';
-      if (!body.includes('_entities') || !body.includes('"__typename":"Strategy"')) return;
-      this.count++;
-      this.first ??= { url, body };
-    },
-  };
-}
-
 /** Well-formed signals of `strategy` with deterministic, distinct ids, made before any timing starts. */
 class SignalSource {
   readonly #strategy: StrategySpec;
@@ -137,29 +123,7 @@ class SignalSource {
   }
 
   next(): Signal {
-    const closeTime = FIRST_CLOSE_TIME + this.#sequence++ * 60_000;
-    const strategy = this.#strategy;
-    // The probe signal's shape: the gateway and subgraph do the same work for it as for an engine signal.
-    return {
-      id: signalId(strategy.id, strategy.version, SYMBOL, closeTime),
-      timestamp: closeTime,
-      strategyId: strategy.id,
-      strategyName: strategy.name,
-      strategyVersion: strategy.version,
-      strategySource: strategy.source,
-      symbol: SYMBOL,
-      action: this.#sequence % 2 === 0 ? 'BUY' : 'SELL',
-      confidence: 0.5,
-      quantity: null,
-      priceTarget: '0.0015',
-      stopLoss: '0.0014',
-      takeProfit: '0.0016',
-      riskScore: 0.5,
-      metadata: { marketConditions: 'RANGING', volatility: 0.001, volumeProfile: 'NORMAL' },
-      executionParams: { orderType: 'LIMIT', timeInForce: 'GTC', maxSlippage: 0.001 },
-      marketDataTimestamp: closeTime - 1,
-      latencyMs: null,
-    };
+    return syntheticSignal(this.#strategy, FIRST_CLOSE_TIME + this.#sequence++ * 60_000, SYMBOL);
   }
 }
 
@@ -278,7 +242,7 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
   const { loadConfig, silentLog, startPlatform } = await import('@alphintra/platform');
   const { SIGNALS_CHANNEL } = await import('@alphintra/signal-subgraph');
 
-  const fetches = new EntityFetches();
+  const fetches = strategyEntityFetches();
   const setupStart = performance.now();
   const platform: Platform = await startPlatform(
     {

@@ -17,8 +17,7 @@ import { type Signal, toStandardSignal } from '@alphintra/core';
 import { activeStrategySpecs, listSignals } from '@alphintra/db';
 import { backtest } from '@alphintra/engine';
 import { type Platform, silentLog, startPlatform } from '@alphintra/platform';
-import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
-import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { createTestDatabase, serviceUrl, strategyEntityFetches, uniqueSuffix } from '@alphintra/testkit';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,18 +52,6 @@ addFormats(signalSchema);
 const validateStandard = signalSchema.compile(
   JSON.parse(readFileSync(new URL('../schema/signal.schema.json', import.meta.url), 'utf8')),
 );
-
-/** Counts the gateway's entity fetches of `Strategy` from the strategy subgraph. */
-function strategyEntityFetches() {
-  const counter = { count: 0, plugin: {} as GatewayPlugin };
-  counter.plugin = {
-    onFetch({ options }) {
-      const body = typeof options.body === 'string' ? options.body : '';
-      if (body.includes('_entities') && body.includes('"__typename":"Strategy"')) counter.count++;
-    },
-  };
-  return counter;
-}
 
 async function expectUserError(promise: Promise<unknown>, code: string, field?: string) {
   const error = await promise.then(

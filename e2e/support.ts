@@ -1,12 +1,13 @@
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TOPICS } from '@alphintra/bus';
-import { type Candle, type Signal, type StandardSignal, signalId } from '@alphintra/core';
+import type { Candle, Signal, StandardSignal } from '@alphintra/core';
 import { activeStrategySpecs } from '@alphintra/db';
 import { CandleAggregator, readTradeFile } from '@alphintra/market-data';
 import { candleChannel } from '@alphintra/market-data-subgraph';
 import { loadConfig, type Platform, type PlatformConfig } from '@alphintra/platform';
 import { SIGNALS_CHANNEL } from '@alphintra/signal-subgraph';
+import { syntheticSignal } from '@alphintra/testkit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -161,7 +162,8 @@ export async function probeUntilLive(platform: Platform, isLive: () => boolean):
   if (!strategy) throw new Error('no active strategy to probe with');
   const probeIds = new Set<string>();
   await waitFor('the subscriptions to be live', async () => {
-    const probe = probeSignal(strategy.id, strategy.name, signalId('probe', probeIds.size, 'XRPETH', Date.now()));
+    // Candle close times far from the replayed ones, so a probe can never equal a real signal.
+    const probe = syntheticSignal(strategy, Date.UTC(2000, 0, 1) + probeIds.size * 60_000);
     probeIds.add(probe.id);
     await platform.pubsub.publish(SIGNALS_CHANNEL, probe);
     await platform.pubsub.publish(candleChannel('XRPETH', '1m'), PROBE_CANDLE);
@@ -189,30 +191,6 @@ const PROBE_CANDLE: Candle = {
   trades: 1,
   lastTradeTime: Date.parse(PROBE_CANDLE_OPEN),
 };
-
-/** A well-formed signal to probe the subscription path with (never persisted). */
-function probeSignal(strategyId: string, strategyName: string, id: string): Signal {
-  return {
-    id,
-    timestamp: Date.now(),
-    strategyId,
-    strategyName,
-    strategyVersion: 1,
-    strategySource: 'NO_CODE',
-    symbol: 'XRPETH',
-    action: 'BUY',
-    confidence: 0.5,
-    quantity: null,
-    priceTarget: '0.0015',
-    stopLoss: '0.0014',
-    takeProfit: '0.0016',
-    riskScore: 0.5,
-    metadata: { marketConditions: 'RANGING', volatility: 0.001, volumeProfile: 'NORMAL' },
-    executionParams: { orderType: 'LIMIT', timeInForce: 'GTC', maxSlippage: 0.001 },
-    marketDataTimestamp: Date.now(),
-    latencyMs: null,
-  };
-}
 
 /**
  * A TCP proxy in front of a real server, so a test can take the server away from the platform (every connection
