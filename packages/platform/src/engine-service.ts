@@ -1,5 +1,4 @@
 import { type BusConsumer, type BusMessage, type EventBus, TOPICS } from '@alphintra/bus';
-import type { Signal } from '@alphintra/core';
 import { activeStrategySpecs, type Db } from '@alphintra/db';
 import { InferenceEngine } from '@alphintra/engine';
 import type { SignalDistributor } from './distributor.ts';
@@ -19,7 +18,6 @@ export class EngineService {
   readonly #distributor: SignalDistributor;
   readonly #log: Log;
   readonly #consumers: BusConsumer[] = [];
-  readonly #listeners = new Set<(signals: readonly Signal[]) => void>();
   #stopped = false;
 
   constructor(options: { db: Db; bus: EventBus; distributor: SignalDistributor; log: Log }) {
@@ -61,12 +59,6 @@ export class EngineService {
     }
   }
 
-  /** Calls `listener` with each candle's new signals (after distribution). */
-  onSignals(listener: (signals: readonly Signal[]) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
   async #onCandle(message: BusMessage): Promise<void> {
     let parsed: CandleMessage;
     try {
@@ -80,8 +72,7 @@ export class EngineService {
     const signals = this.engine.onCandle(candle);
     if (signals.length === 0) return;
     const latencyMs = Math.max(0, performance.timeOrigin + performance.now() - closedAtEpochMs);
-    const fresh = await this.#distributor.distribute(signals.map((s) => ({ ...s, latencyMs })));
-    for (const listener of this.#listeners) listener(fresh);
+    await this.#distributor.distribute(signals.map((s) => ({ ...s, latencyMs })));
   }
 
   async stop(): Promise<void> {
