@@ -240,7 +240,7 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
   );
   const { activeStrategySpecs, getStrategies } = await import('@alphintra/db');
   const { loadConfig, silentLog, startPlatform } = await import('@alphintra/platform');
-  const { SIGNALS_CHANNEL } = await import('@alphintra/signal-subgraph');
+  const { SIGNALS_CHANNEL } = await import('@alphintra/core');
 
   const fetches = strategyEntityFetches();
   const setupStart = performance.now();

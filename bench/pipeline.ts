@@ -1,18 +1,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ClosablePubSub, createMemoryPubSub } from '@alphintra/bus';
-import type { Signal, StrategySpec, StrategyType, Trade } from '@alphintra/core';
+import { SIGNALS_CHANNEL, type Signal, type StrategySpec, type StrategyType, type Trade } from '@alphintra/core';
 import { defaultParameters, InferenceEngine } from '@alphintra/engine';
 import { CandleAggregator } from '@alphintra/market-data';
 import { heapUsedMiB, type LatencySummary, retainedHeapMiB, Samples, TimedSubscriber } from './measure.ts';
 
 /** Candle interval of the benchmark: the one the platform aggregates and its default strategies run on. */
 export const BENCH_INTERVAL = '1m';
-
-/**
- * The signal subgraph's `SIGNALS_CHANNEL`, spelled out: importing that package would load Apollo Server into the
- * heap this scenario reports. The platform scenario publishes through the real constant.
- */
-export const SIGNALS_CHANNEL = 'signals';
 
 /** Options of `runPipeline`. */
 export interface PipelineOptions {

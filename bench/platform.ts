@@ -48,7 +48,7 @@ export async function runPlatform(options: PlatformOptions): Promise<PlatformRes
   const { openDatabase } = await import('@alphintra/db');
   const { EngineService, MarketDataService, PLATFORM_INTERVALS, SignalDistributor, seedDefaultStrategies, silentLog } =
     await import('@alphintra/platform');
-  const { SIGNALS_CHANNEL } = await import('@alphintra/signal-subgraph');
+  const { SIGNALS_CHANNEL } = await import('@alphintra/core');
 
   const first = options.trades[0];
   const last = options.trades.at(-1);

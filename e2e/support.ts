@@ -1,12 +1,10 @@
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TOPICS } from '@alphintra/bus';
-import type { Candle, Signal, StandardSignal } from '@alphintra/core';
+import { type Candle, candleChannel, SIGNALS_CHANNEL, type Signal, type StandardSignal } from '@alphintra/core';
 import { activeStrategySpecs } from '@alphintra/db';
 import { CandleAggregator, readTradeFile } from '@alphintra/market-data';
-import { candleChannel } from '@alphintra/market-data-subgraph';
 import { loadConfig, type Platform, type PlatformConfig } from '@alphintra/platform';
-import { SIGNALS_CHANNEL } from '@alphintra/signal-subgraph';
 import { syntheticSignal } from '@alphintra/testkit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { Kafka, logLevel } from 'kafkajs';
@@ -190,6 +188,8 @@ const PROBE_CANDLE: Candle = {
   volume: '1',
   trades: 1,
   lastTradeTime: Date.parse(PROBE_CANDLE_OPEN),
+  source: 'replay',
+  complete: true,
 };
 
 /**

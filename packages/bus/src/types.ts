@@ -1,11 +1,5 @@
-/** The platform's Kafka topics (a public contract: see ARCHITECTURE.md). */
-export const TOPICS = {
-  trades: 'market.trades',
-  candles: 'market.candles',
-  strategyEvents: 'strategy.events',
-  signals: 'trading.signals',
-} as const;
-export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+// Topic names are shared by services and subgraphs, so they live in core; re-exported for bus users.
+export { TOPICS, type TopicName } from '@alphintra/core';
 
 /** Partitions a topic gets when it is created without an explicit count, on every adapter. */
 export const DEFAULT_PARTITIONS = 3;

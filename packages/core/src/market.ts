@@ -1,5 +1,12 @@
 /** Candle intervals the platform aggregates, with their length in milliseconds. */
-export const INTERVALS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const;
+export const INTERVALS = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '4h': 14_400_000,
+  '1d': 86_400_000,
+} as const;
 export type Interval = keyof typeof INTERVALS;
 
 export function isInterval(value: string): value is Interval {
@@ -14,7 +21,11 @@ export type TakerSide = 'BUY' | 'SELL';
  * exist only for indicator math and comparisons.
  */
 export interface Trade {
+  /** The provider that reported the trade (`binance`, `coinbase`, `replay`). */
+  readonly source: string;
+  /** The platform's symbol (the exchange's own name is mapped to it by the provider). */
   readonly symbol: string;
+  /** The provider's trade id, a decimal integer string, strictly increasing per symbol on that provider. */
   readonly tradeId: string;
   /** Exchange trade time, ms since the epoch (UTC). */
   readonly time: number;
@@ -38,7 +49,15 @@ export interface Candle {
   readonly close: string;
   /** Base-asset volume, the exact decimal sum of the trades' quantities. */
   readonly volume: string;
+  /** Trades in the candle; 0 for a minute without trades while the feed was healthy (OHLC = previous close). */
   readonly trades: number;
+  /** Provider(s) whose trades built the candle, comma separated when a failover happened inside it. */
+  readonly source: string;
+  /**
+   * False when a feed gap touched the candle and the missing trades could not be had: its figures may miss
+   * trades. Every other candle is built from every trade of its interval.
+   */
+  readonly complete: boolean;
   /** Exchange time of the last trade in the candle: the market event a signal on it derives from. */
   readonly lastTradeTime: number;
   /** Wall-clock `performance.now()` when the candle closed; process-local, used only for latency. */

@@ -27,6 +27,8 @@ const candle: Candle = {
   volume: '108.14853839',
   trades: 12,
   lastTradeTime: 1_509_836_579_321,
+  source: 'replay',
+  complete: true,
 };
 
 const buy: Advice = { action: 'BUY', confidence: 0.7 };

@@ -10,6 +10,7 @@ const recorded: Trade[] = readFileSync(BUNDLED_TRADES, 'utf8').trim().split('\n'
 
 function trade(symbol: string, time: number, price: string, quantity = '1'): Trade {
   return {
+    source: 'replay',
     symbol,
     tradeId: String(time),
     time,
@@ -56,6 +57,8 @@ function simpleCandles(trades: readonly Trade[], interval: Interval): Omit<Candl
       volume: bucket.reduce((sum, t) => sum.plus(t.quantity), new Big(0)).toFixed(),
       trades: bucket.length,
       lastTradeTime: Math.max(...bucket.map((t) => t.time)),
+      source: 'replay',
+      complete: true,
     };
   });
 }
@@ -92,6 +95,8 @@ describe('CandleAggregator', () => {
         volume: '0.3',
         trades: 2,
         lastTradeTime: 60_001,
+        source: 'replay',
+        complete: true,
       },
     ]);
     expect(candles[0]?.closedAt).toBe(1);

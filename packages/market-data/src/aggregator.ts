@@ -180,6 +180,8 @@ export class CandleAggregator {
       volume: open.volume.toString(),
       trades: open.trades,
       lastTradeTime: open.lastTradeTime,
+      source: 'replay',
+      complete: true,
       closedAt: this.#now(),
     });
   }

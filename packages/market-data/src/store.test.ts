@@ -16,6 +16,8 @@ function candle(symbol: string, minute: number, interval: Interval = '1m'): Cand
     volume: '1',
     trades: 1,
     lastTradeTime: openTime,
+    source: 'replay',
+    complete: true,
   };
 }
 

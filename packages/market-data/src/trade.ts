@@ -55,6 +55,7 @@ export function normalizeBinanceTrade(payload: unknown): Trade {
   const buyerIsMaker = record['m'];
   if (typeof buyerIsMaker !== 'boolean') fail('field "m" must be a boolean');
   return {
+    source: 'binance',
     symbol,
     tradeId: String(id),
     time,

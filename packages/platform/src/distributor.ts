@@ -1,7 +1,6 @@
 import { type EventBus, TOPICS } from '@alphintra/bus';
-import { SIGNAL_SCHEMA_VERSION, type Signal, toStandardSignal } from '@alphintra/core';
+import { SIGNAL_SCHEMA_VERSION, SIGNALS_CHANNEL, type Signal, toStandardSignal } from '@alphintra/core';
 import { type Db, insertSignals } from '@alphintra/db';
-import { SIGNALS_CHANNEL } from '@alphintra/signal-subgraph';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { Log } from './log.ts';
 import { retryForever } from './retry.ts';

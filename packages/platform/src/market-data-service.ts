@@ -1,7 +1,7 @@
 import { type EventBus, TOPICS } from '@alphintra/bus';
-import type { Candle, Interval, Trade } from '@alphintra/core';
+import { type Candle, candleChannel, type Interval, type Trade } from '@alphintra/core';
 import { CandleAggregator, CandleStore, type MalformedLine, ReplayFeed } from '@alphintra/market-data';
-import { candleChannel, type InstrumentState } from '@alphintra/market-data-subgraph';
+import type { InstrumentState } from '@alphintra/market-data-subgraph';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { Log } from './log.ts';
 import { retryForever, SerialQueue } from './retry.ts';

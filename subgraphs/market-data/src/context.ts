@@ -10,11 +10,6 @@ export interface InstrumentState {
   readonly tradeCount: number;
 }
 
-/** The pub/sub channel a closed candle is published on. */
-export function candleChannel(symbol: string, interval: Interval): string {
-  return `candles.${symbol}.${interval}`;
-}
-
 /** What the market-data subgraph needs from the platform. */
 export interface MarketDataServiceDeps {
   readonly candles: CandleStore;

@@ -1,2 +1,2 @@
-export { candleChannel, type InstrumentState, type MarketDataServiceDeps } from './context.ts';
+export type { InstrumentState, MarketDataServiceDeps } from './context.ts';
 export { startMarketDataSubgraph } from './subgraph.ts';

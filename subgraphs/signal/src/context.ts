@@ -3,9 +3,6 @@ import { type Db, getSignals } from '@alphintra/db';
 import DataLoader from 'dataloader';
 import type { PubSubEngine } from 'graphql-subscriptions';
 
-/** The pub/sub channel every new signal is published on. */
-export const SIGNALS_CHANNEL = 'signals';
-
 /** What the signal subgraph needs from the platform. */
 export interface SignalServiceDeps {
   readonly db: Db;

@@ -1,3 +1,3 @@
-export { SIGNALS_CHANNEL, type SignalServiceDeps } from './context.ts';
+export type { SignalServiceDeps } from './context.ts';
 export { matchesFilter } from './filter.ts';
 export { startSignalSubgraph } from './subgraph.ts';

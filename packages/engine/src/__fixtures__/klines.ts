@@ -35,6 +35,8 @@ export function loadKlines(): Candle[] {
       volume,
       trades: 0,
       lastTradeTime: closeTime - 1,
+      source: 'replay',
+      complete: true,
     };
   });
 }

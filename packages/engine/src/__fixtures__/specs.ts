@@ -53,6 +53,8 @@ export function candlesFromCloses(
       volume: '10',
       trades: 1,
       lastTradeTime: openTime + 59_000,
+      source: 'replay',
+      complete: true,
     };
   });
 }

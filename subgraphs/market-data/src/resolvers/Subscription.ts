@@ -1,7 +1,6 @@
-import type { Candle } from '@alphintra/core';
+import { type Candle, candleChannel } from '@alphintra/core';
 import type { SubscriptionResolvers } from '../__generated__/resolvers.ts';
 import { checkSeries } from '../args.ts';
-import { candleChannel } from '../context.ts';
 
 export const Subscription: SubscriptionResolvers = {
   candles: {

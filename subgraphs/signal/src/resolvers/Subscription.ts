@@ -1,7 +1,7 @@
-import type { Signal } from '@alphintra/core';
+import { SIGNALS_CHANNEL, type Signal } from '@alphintra/core';
 import { withFilter } from 'graphql-subscriptions';
 import type { SubscriptionResolvers } from '../__generated__/resolvers.ts';
-import { SIGNALS_CHANNEL, type SignalContext } from '../context.ts';
+import type { SignalContext } from '../context.ts';
 import { matchesFilter, normalizeFilter } from '../filter.ts';
 
 export const Subscription: SubscriptionResolvers = {
