@@ -1,12 +1,15 @@
-import type { Candle, Interval } from '@alphintra/core';
+import type { Candle } from '@alphintra/core';
 import { describe, expect, it } from 'vitest';
-import { CandleStore } from './store.ts';
+import { MemoryCandleStore } from './store.ts';
 
-function candle(symbol: string, minute: number, interval: Interval = '1m'): Candle {
+// The cases every CandleStore shares run in packages/db/src/candle-store.contract.test.ts; these are the
+// in-memory store's own.
+
+function candle(symbol: string, minute: number): Candle {
   const openTime = minute * 60_000;
   return {
     symbol,
-    interval,
+    interval: '1m',
     openTime,
     closeTime: openTime + 60_000,
     open: '1',
@@ -21,52 +24,25 @@ function candle(symbol: string, minute: number, interval: Interval = '1m'): Cand
   };
 }
 
-const minutes = (candles: Candle[]) => candles.map((c) => c.openTime / 60_000);
+const minutes = (candles: readonly Candle[]) => candles.map((c) => c.openTime / 60_000);
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
-describe('CandleStore', () => {
-  it('selects by openTime range, ascending, with last keeping the newest', () => {
-    const store = new CandleStore();
-    for (let m = 1; m <= 10; m++) store.add(candle('A', m));
+describe('MemoryCandleStore', () => {
+  it('keeps the newest `capacity` candles of each series', async () => {
+    const store = new MemoryCandleStore({ capacity: 4 });
+    await store.put([...range(1, 12).map((m) => candle('A', m)), candle('B', 1)]);
     const q = { symbol: 'A', interval: '1m' } as const;
-    expect(minutes(store.query(q))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(minutes(store.query({ ...q, from: 3 * 60_000, to: 6 * 60_000 }))).toEqual([3, 4, 5]);
-    expect(minutes(store.query({ ...q, from: 3 * 60_000 + 1 }))).toEqual([4, 5, 6, 7, 8, 9, 10]);
-    expect(minutes(store.query({ ...q, to: 3 * 60_000 + 1 }))).toEqual([1, 2, 3]);
-    expect(minutes(store.query({ ...q, last: 3 }))).toEqual([8, 9, 10]);
-    expect(minutes(store.query({ ...q, to: 6 * 60_000, last: 2 }))).toEqual([4, 5]);
-    expect(minutes(store.query({ ...q, from: 9 * 60_000, last: 5 }))).toEqual([9, 10]);
-    expect(store.query({ ...q, last: 0 })).toEqual([]);
-    expect(store.query({ ...q, from: 20 * 60_000 })).toEqual([]);
-    expect(() => store.query({ ...q, last: -1 })).toThrow(RangeError);
+    expect(minutes(await store.query(q))).toEqual([8, 9, 10, 11]);
+    expect(minutes(await store.query({ symbol: 'B', interval: '1m' }))).toEqual([1]);
+    expect(minutes(await store.query({ ...q, from: 9 * 60_000, to: 11 * 60_000 }))).toEqual([9, 10]);
+    // Older than a full series: evicted at once, so not new.
+    expect(await store.put([candle('A', 2)])).toEqual([]);
+    expect(minutes(await store.put([candle('A', 12), candle('A', 9)]))).toEqual([12]);
+    expect(minutes(await store.query(q))).toEqual([9, 10, 11, 12]);
   });
 
-  it('keeps series apart and lists symbols', () => {
-    const store = new CandleStore();
-    store.add(candle('B', 1));
-    store.add(candle('A', 1));
-    store.add(candle('A', 0, '5m'));
-    store.add(candle('A', 2));
-    expect(store.symbols()).toEqual(['A', 'B']);
-    expect(minutes(store.query({ symbol: 'A', interval: '1m' }))).toEqual([1, 2]);
-    expect(minutes(store.query({ symbol: 'A', interval: '5m' }))).toEqual([0]);
-    expect(store.query({ symbol: 'C', interval: '1m' })).toEqual([]);
-    expect(store.query({ symbol: 'B', interval: '1h' })).toEqual([]);
-  });
-
-  it('evicts the oldest candles beyond its capacity', () => {
-    const store = new CandleStore({ capacity: 4 });
-    for (let m = 1; m <= 11; m++) store.add(candle('A', m));
-    const q = { symbol: 'A', interval: '1m' } as const;
-    expect(minutes(store.query(q))).toEqual([8, 9, 10, 11]);
-    expect(minutes(store.query({ ...q, from: 9 * 60_000, to: 11 * 60_000 }))).toEqual([9, 10]);
-    expect(minutes(store.query({ ...q, last: 1 }))).toEqual([11]);
-  });
-
-  it('ignores a redelivered or older candle', () => {
-    const store = new CandleStore();
-    expect(store.add(candle('A', 5))).toBe(true);
-    expect(store.add(candle('A', 5))).toBe(false);
-    expect(store.add(candle('A', 4))).toBe(false);
-    expect(minutes(store.query({ symbol: 'A', interval: '1m' }))).toEqual([5]);
+  it('refuses an invalid capacity', () => {
+    expect(() => new MemoryCandleStore({ capacity: 0 })).toThrow(RangeError);
+    expect(() => new MemoryCandleStore({ capacity: 1.5 })).toThrow(RangeError);
   });
 });

@@ -1,113 +1,88 @@
-import type { Candle, Interval } from '@alphintra/core';
+import type { Candle, CandleQuery, CandleStore, Interval } from '@alphintra/core';
 
-/** Options of `CandleStore`. */
-export interface CandleStoreOptions {
-  /** Closed candles kept per (symbol, interval); older ones are evicted. Default 5,000. */
+/** Options of `MemoryCandleStore`. */
+export interface MemoryCandleStoreOptions {
+  /** Candles kept per (symbol, interval); the oldest are evicted beyond it. Unbounded when absent. */
   readonly capacity?: number;
 }
 
-/** A selection of `CandleStore.query`. */
-export interface CandleQuery {
-  readonly symbol: string;
-  readonly interval: Interval;
-  /** Inclusive lower bound on `openTime` (ms). */
-  readonly from?: number;
-  /** Exclusive upper bound on `openTime` (ms). */
-  readonly to?: number;
-  /** Keep only the newest `last` candles of the selection. */
-  readonly last?: number;
+/** Index of the first candle of `series` (ascending) whose `openTime` is >= `time`. */
+function lowerBound(series: readonly Candle[], time: number): number {
+  let lo = 0;
+  let hi = series.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((series[mid] as Candle).openTime < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
-/** Fixed-capacity ring of candles in ascending `openTime`. */
-class CandleRing {
+/**
+ * Candles in memory, with the semantics of the database store: idempotent by (symbol, interval, openTime),
+ * out-of-order candles kept in order. For tests and benchmarks; the platform keeps candles in the database.
+ */
+export class MemoryCandleStore implements CandleStore {
   readonly #capacity: number;
-  readonly #items: Candle[] = [];
-  #start = 0;
+  readonly #series = new Map<string, Candle[]>();
 
-  constructor(capacity: number) {
+  constructor(options: MemoryCandleStoreOptions = {}) {
+    const capacity = options.capacity ?? Number.POSITIVE_INFINITY;
+    if (capacity !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(capacity) || capacity < 1)) {
+      throw new RangeError(`invalid capacity: ${capacity}`);
+    }
     this.#capacity = capacity;
   }
 
-  get size(): number {
-    return this.#items.length;
+  #get(symbol: string, interval: string): Candle[] | undefined {
+    return this.#series.get(`${symbol}\u0000${interval}`);
   }
 
-  at(index: number): Candle {
-    const items = this.#items;
-    return items[(this.#start + index) % items.length] as Candle;
-  }
-
-  push(candle: Candle): void {
-    if (this.#items.length < this.#capacity) {
-      this.#items.push(candle);
-    } else {
-      this.#items[this.#start] = candle;
-      this.#start = (this.#start + 1) % this.#capacity;
+  async put(candles: readonly Candle[]): Promise<Candle[]> {
+    const fresh: Candle[] = [];
+    for (const candle of candles) {
+      const key = `${candle.symbol}\u0000${candle.interval}`;
+      let series = this.#series.get(key);
+      if (series === undefined) {
+        series = [];
+        this.#series.set(key, series);
+      }
+      const at = lowerBound(series, candle.openTime);
+      if (series[at]?.openTime === candle.openTime) continue;
+      // Below a full series' oldest candle: it would be evicted at once, as if stored and pruned.
+      if (at === 0 && series.length >= this.#capacity) continue;
+      series.splice(at, 0, candle);
+      if (series.length > this.#capacity) series.shift();
+      fresh.push(candle);
     }
+    return fresh;
   }
 
-  /** Index of the first candle whose `openTime` is >= `time`. */
-  lowerBound(time: number): number {
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.at(mid).openTime < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
-
-/** In-memory history of closed candles: the newest N per (symbol, interval), queried by time range. */
-export class CandleStore {
-  readonly #capacity: number;
-  readonly #rings = new Map<string, Map<Interval, CandleRing>>();
-
-  constructor(options: CandleStoreOptions = {}) {
-    const capacity = options.capacity ?? 5_000;
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`invalid capacity: ${capacity}`);
-    this.#capacity = capacity;
-  }
-
-  /**
-   * Stores a closed candle. Returns false, storing nothing, for a candle not newer than the newest one of its
-   * series: a redelivered or out-of-order candle must not break the ascending order.
-   */
-  add(candle: Candle): boolean {
-    let bySymbol = this.#rings.get(candle.symbol);
-    if (bySymbol === undefined) {
-      bySymbol = new Map();
-      this.#rings.set(candle.symbol, bySymbol);
-    }
-    let ring = bySymbol.get(candle.interval);
-    if (ring === undefined) {
-      ring = new CandleRing(this.#capacity);
-      bySymbol.set(candle.interval, ring);
-    }
-    if (ring.size > 0 && candle.openTime <= ring.at(ring.size - 1).openTime) return false;
-    ring.push(candle);
-    return true;
-  }
-
-  /** Candles of one series with `from <= openTime < to`, ascending by `openTime`; `last` keeps the newest N. */
-  query(query: CandleQuery): Candle[] {
+  async query(query: CandleQuery): Promise<Candle[]> {
     const { last } = query;
     if (last !== undefined && (!Number.isSafeInteger(last) || last < 0)) {
       throw new RangeError(`last must be a non-negative integer, got ${last}`);
     }
-    const ring = this.#rings.get(query.symbol)?.get(query.interval);
-    if (ring === undefined) return [];
-    let begin = query.from === undefined ? 0 : ring.lowerBound(query.from);
-    const end = query.to === undefined ? ring.size : ring.lowerBound(query.to);
+    const series = this.#get(query.symbol, query.interval);
+    if (series === undefined) return [];
+    let begin = query.from === undefined ? 0 : lowerBound(series, query.from);
+    const end = query.to === undefined ? series.length : lowerBound(series, query.to);
     if (last !== undefined) begin = Math.max(begin, end - last);
-    const result: Candle[] = [];
-    for (let i = begin; i < end; i++) result.push(ring.at(i));
-    return result;
+    return series.slice(begin, Math.max(begin, end));
   }
 
-  /** Symbols with at least one stored candle, sorted. */
-  symbols(): string[] {
-    return [...this.#rings.keys()].sort();
+  async latest(symbol: string, interval: Interval): Promise<Candle | null> {
+    return this.#get(symbol, interval)?.at(-1) ?? null;
+  }
+
+  async prune(interval: Interval, before: number): Promise<number> {
+    let pruned = 0;
+    for (const series of this.#series.values()) {
+      if (series[0]?.interval !== interval) continue;
+      const end = lowerBound(series, before);
+      series.splice(0, end);
+      pruned += end;
+    }
+    return pruned;
   }
 }

@@ -1,2 +1,3 @@
+export * from './market.ts';
 export * from './signals.ts';
 export * from './strategies.ts';
