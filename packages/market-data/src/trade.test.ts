@@ -27,6 +27,7 @@ function withoutField(key: string): string {
 describe('parseBinanceTrade', () => {
   it('keeps the exchange strings exact and adds numeric copies', () => {
     expect(parseBinanceTrade(LINE)).toEqual({
+      source: 'binance',
       symbol: 'XRPETH',
       tradeId: '13519807',
       time: 1570752011620,
@@ -47,6 +48,12 @@ describe('parseBinanceTrade', () => {
     expect(parseBinanceTrade(withField('E', 1570752099999)).time).toBe(1570752011620);
   });
 
+  it('normalizes a zero price or quantity, which the quality check then refuses', () => {
+    const zero = parseBinanceTrade(withField('p', '0.00000000'));
+    expect(zero).toMatchObject({ price: '0.00000000', priceNum: 0 });
+    expect(parseBinanceTrade(withField('q', '0'))).toMatchObject({ quantity: '0', quantityNum: 0 });
+  });
+
   it('accepts an already decoded payload', () => {
     expect(normalizeBinanceTrade(JSON.parse(LINE))).toEqual(parseBinanceTrade(LINE));
   });
@@ -59,10 +66,12 @@ describe('parseBinanceTrade', () => {
     ['missing trade time', withoutField('T'), /"T"/],
     ['missing symbol', withoutField('s'), /"s"/],
     ['missing maker flag', withoutField('m'), /"m"/],
-    ['negative price', withField('p', '-0.00141342'), /"p" is not a positive decimal/],
-    ['zero price', withField('p', '0.00000000'), /"p" is not a positive decimal/],
+    ['negative price', withField('p', '-0.00141342'), /"p" is not a plain decimal/],
     ['numeric price', withField('p', 0.00141342), /"p" must be a decimal string/],
-    ['exponent quantity', withField('q', '1e-8'), /"q" is not a positive decimal/],
+    ['exponent quantity', withField('q', '1e-8'), /"q" is not a plain decimal/],
+    ['blank in quantity', withField('q', ' 1.0'), /"q" is not a plain decimal/],
+    ['hexadecimal quantity', withField('q', '0x10'), /"q" is not a plain decimal/],
+    ['empty price', withField('p', ''), /"p" is not a plain decimal/],
     ['fractional trade id', withField('t', 1.5), /"t"/],
     ['string trade time', withField('T', '1570752011620'), /"T"/],
   ])('rejects %s', (_name, line, reason) => {

@@ -13,14 +13,15 @@ export class MalformedTradeError extends Error {
 
 // Plain decimal notation only: no sign, no exponent, no blanks, so the string can be kept as the exact value.
 const DECIMAL = /^\d+(?:\.\d+)?$/;
-const NON_ZERO_DIGIT = /[1-9]/;
 
-function positiveDecimal(payload: Record<string, unknown>, key: string): string {
+/**
+ * A plain non-negative decimal string. Zero passes: it is a well-formed value the quality check refuses
+ * (`NON_POSITIVE`), so it is counted as bad data rather than as a broken payload.
+ */
+function plainDecimal(payload: Record<string, unknown>, key: string): string {
   const value = payload[key];
   if (typeof value !== 'string') return fail(`field "${key}" must be a decimal string`);
-  if (!DECIMAL.test(value) || !NON_ZERO_DIGIT.test(value)) {
-    return fail(`field "${key}" is not a positive decimal: ${JSON.stringify(value)}`);
-  }
+  if (!DECIMAL.test(value)) return fail(`field "${key}" is not a plain decimal: ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -38,7 +39,8 @@ function fail(reason: string): never {
 
 /**
  * Normalizes an already decoded Binance `<symbol>@trade` payload (`e`, `E`, `s`, `t`, `p`, `q`, `T`, `m`);
- * throws `MalformedTradeError` when it is not one.
+ * throws `MalformedTradeError` when it is not one. A zero price or quantity is well formed and normalizes; the
+ * quality check (`TradeChecker`) refuses it.
  */
 export function normalizeBinanceTrade(payload: unknown): Trade {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) fail('not a JSON object');
@@ -49,8 +51,8 @@ export function normalizeBinanceTrade(payload: unknown): Trade {
   if (typeof symbol !== 'string' || symbol === '') fail('field "s" must be a non-empty symbol');
   const id = record['t'];
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) fail('field "t" must be a trade id');
-  const price = positiveDecimal(record, 'p');
-  const quantity = positiveDecimal(record, 'q');
+  const price = plainDecimal(record, 'p');
+  const quantity = plainDecimal(record, 'q');
   const time = timestamp(record, 'T');
   const buyerIsMaker = record['m'];
   if (typeof buyerIsMaker !== 'boolean') fail('field "m" must be a boolean');
