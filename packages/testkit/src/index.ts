@@ -1,2 +1,3 @@
+export * from './fake-coinbase.ts';
 export * from './services.ts';
 export * from './signals.ts';
