@@ -5,6 +5,7 @@ import { type Database, openDatabase } from './client.ts';
 import {
   type FeedStatusRecord,
   getInstrument,
+  getInstruments,
   insertCandles,
   insertQuarantinedTrades,
   latestCandles,
@@ -82,6 +83,8 @@ describe.each(adapters)('market data tables on $name', ({ url, enabled }) => {
     expect(typeof listed[0]?.updatedAt).toBe('number');
     expect(await getInstrument(database.db, 'ETHUSDT')).toMatchObject({ status: 'BREAK' });
     expect(await getInstrument(database.db, 'NOPE')).toBeUndefined();
+    const bySymbol = await getInstruments(database.db, ['NOPE', 'BTCUSDT', 'ETHUSDT']);
+    expect(bySymbol.map((i) => i?.baseAsset)).toEqual([undefined, 'BTC', 'ETH']);
   });
 
   it.runIf(enabled)('moves feed cursors only forward, per provider', async () => {

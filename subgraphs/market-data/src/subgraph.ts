@@ -3,7 +3,8 @@ import { DateTimeScalar, DecimalScalar, type RunningSubgraph, startSubgraph } fr
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers.ts';
-import type { MarketDataContext, MarketDataServiceDeps } from './context.ts';
+import { createContext, type MarketDataContext, type MarketDataServiceDeps } from './context.ts';
+import { Feed } from './resolvers/Feed.ts';
 import { Instrument } from './resolvers/Instrument.ts';
 import { Query } from './resolvers/Query.ts';
 import { Subscription } from './resolvers/Subscription.ts';
@@ -16,9 +17,10 @@ const resolvers: Resolvers = {
   Query,
   Subscription,
   Instrument,
+  Feed,
 };
 
-/** Starts the market-data subgraph: instruments, candle history and live candles. */
+/** Starts the market-data subgraph: instruments, candle history, live candles and the feeds' health. */
 export function startMarketDataSubgraph(
   deps: MarketDataServiceDeps,
   options: { port?: number; host?: string } = {},
@@ -27,7 +29,7 @@ export function startMarketDataSubgraph(
     name: 'market-data',
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<unknown>,
-    context: () => ({ deps }),
+    context: () => createContext(deps),
     ...options,
   });
 }

@@ -1,5 +1,5 @@
 import type { Candle, Interval } from '@alphintra/core';
-import { and, asc, count, desc, eq, gte, lt, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, notInArray, type SQL, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.ts';
@@ -248,6 +248,17 @@ export async function listInstruments(db: Db): Promise<InstrumentRecord[]> {
 export async function getInstrument(db: Db, symbol: string): Promise<InstrumentRecord | undefined> {
   const [row] = await db.select().from(instruments).where(eq(instruments.symbol, symbol));
   return row && instrumentFromRow(row);
+}
+
+/** Instruments by symbol, in the order of `symbols` (`undefined` where none): the shape DataLoader needs. */
+export async function getInstruments(db: Db, symbols: readonly string[]): Promise<(InstrumentRecord | undefined)[]> {
+  if (symbols.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(instruments)
+    .where(inArray(instruments.symbol, [...symbols]));
+  const bySymbol = new Map(rows.map((row) => [row.symbol, instrumentFromRow(row)]));
+  return symbols.map((symbol) => bySymbol.get(symbol));
 }
 
 // Feed cursors

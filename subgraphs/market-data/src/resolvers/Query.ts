@@ -1,31 +1,35 @@
-import { badInput } from '@alphintra/subgraph-kit';
-import type { QueryResolvers } from '../__generated__/resolvers.ts';
-import { checkSeries } from '../args.ts';
-
-const MAX_CANDLES = 5_000;
-
-function time(value: unknown): number | undefined {
-  return value instanceof Date ? value.getTime() : undefined;
-}
+import { listFeedStatus, listInstruments } from '@alphintra/db';
+import type { Feed, FeedRole, FeedState, QueryResolvers } from '../__generated__/resolvers.ts';
+import { checkRange, checkSeries, MAX_CANDLES } from '../args.ts';
 
 export const Query: QueryResolvers = {
-  instruments: (_parent, _args, ctx) => [...ctx.deps.instruments()],
-  candles: (_parent, args, ctx) => {
-    const { symbol, interval } = checkSeries(ctx.deps, args.symbol, args.interval);
-    const last = args.last ?? undefined;
-    if (last !== undefined && (!Number.isInteger(last) || last < 1 || last > MAX_CANDLES)) {
-      throw badInput('last', `must be between 1 and ${MAX_CANDLES}`);
-    }
-    const from = time(args.from);
-    const to = time(args.to);
-    if (from !== undefined && to !== undefined && from >= to) throw badInput('to', 'must be after `from`');
-    const candles = ctx.deps.candles.query({
-      symbol,
-      interval,
-      ...(from === undefined ? {} : { from }),
-      ...(to === undefined ? {} : { to }),
-      last: last ?? MAX_CANDLES,
-    });
-    return candles;
+  instruments: (_parent, _args, ctx) => listInstruments(ctx.deps.db),
+  candles: async (_parent, args, ctx) => {
+    const range = checkRange(args, ctx.deps.maxCandles ?? MAX_CANDLES);
+    const series = await checkSeries(ctx, args.symbol, args.interval);
+    return ctx.deps.candles.query({ ...series, ...range });
+  },
+  feeds: async (_parent, _args, ctx) => {
+    const rows = await listFeedStatus(ctx.deps.db);
+    return rows.map(
+      (row) =>
+        // `recentQuarantined` takes arguments: `Feed.recentQuarantined` reads it from the provider.
+        ({
+          provider: row.provider,
+          role: row.role as FeedRole,
+          active: row.active,
+          state: row.state as FeedState,
+          detail: row.detail,
+          lastMessageAt: row.lastMessageAt,
+          lagMs: row.lagMs,
+          reconnects: row.reconnects,
+          gapsFilled: row.gapsFilled,
+          tradesBackfilled: row.tradesBackfilled,
+          tradesQuarantined: row.tradesQuarantined,
+          quarantine: Object.entries(row.quarantine)
+            .map(([reason, count]) => ({ reason, count }))
+            .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+        }) as Feed,
+    );
   },
 };

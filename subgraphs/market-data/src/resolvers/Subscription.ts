@@ -4,8 +4,8 @@ import { checkSeries } from '../args.ts';
 
 export const Subscription: SubscriptionResolvers = {
   candles: {
-    subscribe: (_parent, args, ctx) => {
-      const { symbol, interval } = checkSeries(ctx.deps, args.symbol, args.interval);
+    subscribe: async (_parent, args, ctx) => {
+      const { symbol, interval } = await checkSeries(ctx, args.symbol, args.interval);
       return ctx.deps.pubsub.asyncIterableIterator<Candle>(
         candleChannel(symbol, interval),
       ) as unknown as AsyncIterable<Candle>;
