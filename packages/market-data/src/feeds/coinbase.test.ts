@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Trade } from '@alphintra/core';
 import Big from 'big.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   ETHUSDT_TRADES_CSV,
   type FakeCoinbase,
@@ -197,6 +198,31 @@ describe('CoinbaseProvider against a fake Coinbase Exchange', () => {
     // The first comes as the `last_match` of the subscription, the others as `match`.
     expect(seen.trades).toEqual(ROWS.map(expectedTrade));
     expect(provider.stats().state).toBe('CONNECTED');
+  });
+
+  it('is held to the 5 s subscribe rule: the fake closes a connection that does not subscribe', async () => {
+    const { fake } = await setUp({});
+    const silent = new WebSocket(fake.wsUrl);
+    await new Promise((resolve) => silent.once('close', resolve));
+    expect(fake.kicked()).toBe(1);
+  });
+
+  it('subscribes and unsubscribes the difference when the symbols change', async () => {
+    const { fake, provider } = await setUp({ extra: ['XRP-ETH'] });
+    const { seen, listener } = recorder();
+    provider.setSymbols(['ETHUSDT']);
+    await provider.start(listener);
+    await until(() => seen.connected === 1, 'the subscription');
+
+    provider.setSymbols(['ETHUSDT', 'XRPETH']);
+    provider.setSymbols(['XRPETH']);
+    await until(() => fake.sent.length === 3, 'the subscription changes');
+    expect(fake.sent.slice(1)).toEqual([
+      { type: 'subscribe', product_ids: ['XRP-ETH'], channels: ['matches', 'heartbeat'] },
+      { type: 'unsubscribe', product_ids: ['ETH-USDT'], channels: ['matches', 'heartbeat'] },
+    ]);
+    expect(seen.bad).toEqual([]);
+    expect(seen.connected).toBe(1);
   });
 
   it('subscribes again and calls onConnected after the connection drops', async () => {

@@ -261,6 +261,7 @@ export class CoinbaseProvider implements TradeProvider {
     if (wanted.length === 0) {
       if (this.#running) {
         this.#running = false;
+        this.#subscribed = new Set();
         void this.#socket.stop();
       }
       return;
@@ -269,15 +270,8 @@ export class CoinbaseProvider implements TradeProvider {
       void this.#startSocket();
       return;
     }
-    const added = wanted.filter((product) => !this.#subscribed.has(product));
-    const removed = [...this.#subscribed].filter((product) => !wanted.includes(product));
     // Sent on the current connection; a connection opened later subscribes to `#wanted` as a whole.
-    if (added.length > 0 && this.#socket.send(this.#request('subscribe', added))) {
-      for (const product of added) this.#subscribed.add(product);
-    }
-    if (removed.length > 0 && this.#socket.send(this.#request('unsubscribe', removed))) {
-      for (const product of removed) this.#subscribed.delete(product);
-    }
+    this.#reconcile((text) => this.#socket.send(text));
   }
 
   reconnect(reason: string): void {
@@ -390,6 +384,7 @@ export class CoinbaseProvider implements TradeProvider {
 
   async stop(): Promise<void> {
     this.#running = false;
+    this.#subscribed = new Set();
     this.#waiter?.reject(new Error('stopped'));
     this.#waiter = null;
     await this.#socket.stop();
@@ -439,7 +434,24 @@ export class CoinbaseProvider implements TradeProvider {
     socket.send(this.#request('subscribe', products));
     await answered;
     this.#subscribed = new Set(products);
+    // `setSymbols` may have changed the wanted products while this connection was subscribing.
+    this.#reconcile((text) => {
+      socket.send(text);
+      return true;
+    });
     this.#listener?.onConnected();
+  }
+
+  /** Subscribes to the wanted products not subscribed yet and unsubscribes from those no longer wanted. */
+  #reconcile(send: (text: string) => boolean): void {
+    const added = this.#wanted.filter((product) => !this.#subscribed.has(product));
+    const removed = [...this.#subscribed].filter((product) => !this.#wanted.includes(product));
+    if (added.length > 0 && send(this.#request('subscribe', added))) {
+      for (const product of added) this.#subscribed.add(product);
+    }
+    if (removed.length > 0 && send(this.#request('unsubscribe', removed))) {
+      for (const product of removed) this.#subscribed.delete(product);
+    }
   }
 
   #onMessage(text: string, receivedAt: number): void {
