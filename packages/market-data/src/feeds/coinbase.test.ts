@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Trade } from '@alphintra/core';
+import { ETHUSDT_TRADES_CSV, type FakeCoinbase, readCoinbaseTape, startFakeCoinbase } from '@alphintra/testkit';
 import Big from 'big.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  ETHUSDT_TRADES_CSV,
-  type FakeCoinbase,
-  readCoinbaseTape,
-  startFakeCoinbase,
-} from '../../../testkit/src/fake-coinbase.ts';
 import { MalformedTradeError } from '../trade.ts';
 import { CoinbaseProvider, normalizeCoinbaseMatch, parseSymbolMap, SymbolMapError } from './coinbase.ts';
 import type { BadInput, FeedListener, FeedState } from './types.ts';
