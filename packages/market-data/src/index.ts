@@ -8,4 +8,3 @@ export * from './quality.ts';
 export * from './replay.ts';
 export * from './store.ts';
 export * from './trade.ts';
-export * from './quality.ts';
