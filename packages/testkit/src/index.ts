@@ -1,3 +1,4 @@
+export * from './fake-binance.ts';
 export * from './fake-coinbase.ts';
 export * from './services.ts';
 export * from './signals.ts';
