@@ -148,6 +148,19 @@ describe('FeedManager', () => {
     await manager.stop();
   });
 
+  it('re-centres the price band after a run of trades outside it: the market moved, the feed must follow', async () => {
+    const { primary, manager, released, quarantined } = setUp();
+    await manager.start();
+    primary.state('CONNECTED');
+    primary.push(trade('binance', 1, T0, '100'));
+    // A real crash to 50: the first ten are refused, then the band follows the market.
+    primary.push(...range(2, 15).map((id) => trade('binance', id, T0 + id, '50')));
+    await flush();
+    expect(quarantined.map((q) => q.reason)).toEqual(Array(10).fill('PRICE_BAND'));
+    expect(ids(released)).toEqual([1, ...range(12, 15)]);
+    await manager.stop();
+  });
+
   it('marks the span of a gap it cannot fill incomplete and carries on with the live trades', async () => {
     const { primary, manager, released, incomplete } = setUp();
     await manager.start();

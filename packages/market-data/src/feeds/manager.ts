@@ -8,6 +8,8 @@ export interface TradeGate {
   check(trade: Trade): QuarantineReason | null;
   /** Records a trade that was released (its price becomes the band's reference). */
   accept(trade: Trade): void;
+  /** Drops the symbol's price reference: the next trade sets it afresh. */
+  forget(symbol: string): void;
 }
 
 /** Where a provider's sequence of one symbol stands. */
@@ -71,6 +73,11 @@ export interface FeedManagerOptions {
   readonly backfillLimit?: number;
   /** A gap larger than this many trades is not backfilled trade by trade: it is marked incomplete. */
   readonly maxBackfillTrades?: number;
+  /**
+   * After this many trades in a row refused by the price band, the band is re-centred on the next trade: the
+   * market really moved (a crash, a long outage), and refusing every later trade would stop the candles. Default 10.
+   */
+  readonly bandResetAfter?: number;
   /** Wall-clock epoch ms. */
   readonly now?: () => number;
   /** Tick interval of failover checks and watermarks. Default 100 ms. */
@@ -138,6 +145,9 @@ export class FeedManager {
   /** Symbols on the backup going back to the primary: the primary's trades count from this time on. */
   readonly #failbackAt = new Map<string, number>();
   readonly #watermarks = new Map<string, number>();
+  /** Trades in a row refused by the price band, per symbol. */
+  readonly #bandRejects = new Map<string, number>();
+  readonly #bandResetAfter: number;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
 
@@ -150,6 +160,7 @@ export class FeedManager {
     this.#standbyMs = options.standbyMs ?? 120_000;
     this.#backfillLimit = options.backfillLimit ?? 1_000;
     this.#maxBackfillTrades = options.maxBackfillTrades ?? 200_000;
+    this.#bandResetAfter = options.bandResetAfter ?? 10;
     this.#primary = slot(options.primary, 'PRIMARY');
     this.#backup = options.backup ? slot(options.backup, 'BACKUP') : null;
     for (const cursor of options.cursors ?? []) {
@@ -295,6 +306,15 @@ export class FeedManager {
     seq.lastId = id;
     if (trade.time > seq.lastTime) seq.lastTime = trade.time;
     const reason = this.#options.gate.check(trade);
+    if (reason === 'PRICE_BAND') {
+      const rejects = (this.#bandRejects.get(trade.symbol) ?? 0) + 1;
+      this.#bandRejects.set(trade.symbol, rejects);
+      if (rejects >= this.#bandResetAfter) {
+        this.#options.log?.(`${trade.symbol}: ${rejects} trades in a row outside the price band; re-centring it`);
+        this.#options.gate.forget(trade.symbol);
+        this.#bandRejects.delete(trade.symbol);
+      }
+    } else if (reason === null) this.#bandRejects.delete(trade.symbol);
     if (reason !== null) {
       this.#quarantine(s, trade, reason);
       return;
@@ -407,6 +427,8 @@ export class FeedManager {
         `${s.provider.name} ${symbol}: trades from id ${startId} could not be backfilled (${(failed as Error).message}); candles of ${new Date(startTime).toISOString()} .. ${new Date(until).toISOString()} are incomplete`,
       );
       if (Number.isFinite(startTime)) this.#options.onIncomplete(symbol, startTime, until + 1);
+      // The market may have moved beyond the band while its trades were out of reach.
+      this.#options.gate.forget(symbol);
     } else if (fetched > 0) {
       s.gapsFilled++;
       s.tradesBackfilled += fetched;
