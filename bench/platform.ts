@@ -45,8 +45,8 @@ const ALIGN_MS = 60_000;
 export async function runPlatform(options: PlatformOptions): Promise<PlatformResult> {
   // Imported here so that the engine scenario runs without the platform's modules (or their start-up) loaded.
   const { createMemoryPubSub, MemoryEventBus, TOPICS } = await import('@alphintra/bus');
-  const { openDatabase } = await import('@alphintra/db');
-  const { EngineService, MarketDataService, PLATFORM_INTERVALS, SignalDistributor, seedDefaultStrategies, silentLog } =
+  const { DrizzleCandleStore, openDatabase } = await import('@alphintra/db');
+  const { EngineService, loadConfig, MarketDataService, SignalDistributor, seedDefaultStrategies, silentLog } =
     await import('@alphintra/platform');
   const { SIGNALS_CHANNEL } = await import('@alphintra/core');
 
@@ -62,14 +62,20 @@ export async function runPlatform(options: PlatformOptions): Promise<PlatformRes
   const pubsub = createMemoryPubSub();
   const strategies = await seedDefaultStrategies(database.db, symbol);
   const distributor = new SignalDistributor({ db: database.db, pubsub, bus, log: silentLog });
-  const engineService = new EngineService({ db: database.db, bus, distributor, log: silentLog });
+  const store = new DrizzleCandleStore(database.db);
+  const engineService = new EngineService({ db: database.db, store, bus, distributor, log: silentLog });
   await engineService.start('bench');
   const marketData = new MarketDataService({
-    symbols: [symbol],
-    intervals: PLATFORM_INTERVALS,
+    db: database.db,
+    store,
     bus,
     pubsub,
     log: silentLog,
+    // Trades are fed by hand below; the replay source only names the symbol.
+    source: { kind: 'replay', sources: [], speed: Number.POSITIVE_INFINITY, loop: false },
+    settings: loadConfig({}).marketData,
+    produceTrades: false,
+    groupPrefix: 'bench',
   });
   const subscriber = new TimedSubscriber(pubsub, SIGNALS_CHANNEL);
   await nextTurn();

@@ -65,7 +65,7 @@ describe.skipIf(!enabled)('the platform when PostgreSQL goes away', () => {
     await waitFor('the first signals', () => received().length >= 2);
     await proxy.cut();
     await waitFor('the platform to notice the outage', () =>
-      problems.some((p) => p.includes('storing signals failed')),
+      problems.some((p) => /storing (signals|\d+ candles) failed/.test(p)),
     );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(received().length).toBeLessThan(expected.length);

@@ -12,7 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 /** The first 2,000 recorded XRP/ETH trades (284 one-minute candles), replayed by the end-to-end tests. */
 export const TRADES_SLICE = fileURLToPath(new URL('./fixtures/binance-trade-XRPETH-2000.ndjson', import.meta.url));
 
-/** Aggregates a trade file into 1m candles the way a backtest would: every trade, then a final flush. */
+/** Aggregates a trade file into candles of every interval the way a backtest would: every trade, then a final flush. */
 export async function candlesOf(file: string): Promise<Candle[]> {
   const candles: Candle[] = [];
   const aggregator = new CandleAggregator({ onCandle: (candle) => candles.push(candle) });
@@ -85,6 +85,8 @@ export function asGraphQLCandle(candle: Candle) {
     close: candle.close,
     volume: candle.volume,
     trades: candle.trades,
+    source: candle.source,
+    complete: candle.complete,
   };
 }
 
@@ -97,15 +99,16 @@ export function testPlatformConfig(options: {
   readonly replaySpeed?: number;
   readonly gatewayPlugins?: readonly GatewayPlugin[];
 }): PlatformConfig {
+  const defaults = loadConfig({});
   return {
-    ...loadConfig({}),
+    ...defaults,
+    marketData: { ...defaults.marketData, replay: [TRADES_SLICE] },
     databaseUrl: options.databaseUrl,
     dataDir: null,
     redisUrl: options.redisUrl,
     redisChannelPrefix: `e2e-${options.suffix}:`,
     kafkaBrokers: options.kafkaBrokers ? options.kafkaBrokers.split(',') : [],
     consumerGroupPrefix: `e2e-${options.suffix}`,
-    replayFile: TRADES_SLICE,
     replaySpeed: options.replaySpeed ?? Number.POSITIVE_INFINITY,
     replayLoop: false,
     autoStartReplay: false,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REPLAY_SPEED, loadConfig } from './config.ts';
+import { DEFAULT_REPLAY_SPEED, DEFAULT_RETENTION_MS, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('runs on embedded defaults when nothing is set', () => {
@@ -10,12 +10,13 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       redisUrl: undefined,
       kafkaBrokers: [],
-      replayFile: BUNDLED_TRADES,
       replaySpeed: DEFAULT_REPLAY_SPEED,
       replayLoop: true,
       port: 4000,
       dataDir: resolve('.data', 'pglite'),
     });
+    expect(config.marketData).toMatchObject({ replay: [BUNDLED_TRADES], live: null, graceMs: 2_000 });
+    expect(config.marketData.retentionMs).toEqual(DEFAULT_RETENTION_MS);
   });
 
   it('reads the real servers and the replay settings', () => {
@@ -23,24 +24,61 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://db/alphintra',
       REDIS_URL: 'redis://cache:6379',
       KAFKA_BROKERS: 'k1:9092, k2:9092,',
-      MARKET_DATA: 'replay:fixtures/market/binance-trade-XRPETH.ndjson',
+      MARKET_DATA: 'replay:fixtures/market/binance-trade-XRPETH.ndjson, fixtures/market/klines-1m-UNITTESTBTC.csv#BTCX',
       REPLAY_SPEED: 'max',
       REPLAY_LOOP: 'false',
       PORT: '4100',
+      CONSUMER_GROUP_PREFIX: 'blue',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgres://db/alphintra',
       redisUrl: 'redis://cache:6379',
       kafkaBrokers: ['k1:9092', 'k2:9092'],
-      replayFile: resolve('fixtures/market/binance-trade-XRPETH.ndjson'),
       replaySpeed: Number.POSITIVE_INFINITY,
       replayLoop: false,
       port: 4100,
+      consumerGroupPrefix: 'blue',
     });
+    expect(config.marketData.replay).toEqual([
+      resolve('fixtures/market/binance-trade-XRPETH.ndjson'),
+      `${resolve('fixtures/market/klines-1m-UNITTESTBTC.csv')}#BTCX`,
+    ]);
+  });
+
+  it('reads the live feed settings', () => {
+    const { marketData } = loadConfig({
+      MARKET_DATA: 'binance,coinbase',
+      MARKET_SYMBOLS: 'ethusdt, BTCUSDT,ETHUSDT',
+      BINANCE_WS_URL: 'ws://127.0.0.1:9000',
+      BINANCE_REST_URL: 'http://127.0.0.1:9001',
+      COINBASE_PRODUCTS: 'ETHUSDT=ETH-USDT',
+      FEED_HEARTBEAT_MS: '5000',
+      FEED_FAILOVER_MS: '1500',
+      CANDLE_GRACE_MS: '500',
+      CANDLE_RETENTION: '1m=2d, 1d=30d',
+    });
+    expect(marketData.replay).toBeNull();
+    expect(marketData.live).toMatchObject({
+      symbols: ['ETHUSDT', 'BTCUSDT'],
+      binance: { wsUrl: 'ws://127.0.0.1:9000', restUrl: 'http://127.0.0.1:9001', weightPerMinute: 6_000 },
+      coinbase: { products: 'ETHUSDT=ETH-USDT', wsUrl: 'wss://ws-feed.exchange.coinbase.com' },
+      heartbeatMs: 5_000,
+      failoverAfterMs: 1_500,
+    });
+    expect(marketData.graceMs).toBe(500);
+    expect(marketData.retentionMs).toEqual({ ...DEFAULT_RETENTION_MS, '1m': 2 * 86_400_000, '1d': 30 * 86_400_000 });
+    expect(loadConfig({ MARKET_DATA: 'binance' }).marketData.live?.coinbase).toBeNull();
   });
 
   it('refuses settings it cannot honour, saying what to use instead', () => {
-    expect(() => loadConfig({ MARKET_DATA: 'binance' })).toThrow(/use replay:<file/);
+    expect(() => loadConfig({ MARKET_DATA: 'kraken' })).toThrow(/use binance, or binance,coinbase/);
+    expect(() => loadConfig({ MARKET_DATA: 'binance,coinbase' })).toThrow(/needs COINBASE_PRODUCTS/);
+    expect(() => loadConfig({ MARKET_DATA: 'replay:' })).toThrow(/at least one file/);
+    expect(() => loadConfig({ CANDLE_RETENTION: '2m=1d' })).toThrow(/CANDLE_RETENTION entry "2m=1d"/);
+    expect(() => loadConfig({ CANDLE_RETENTION: '1m=forever' })).toThrow(/e.g. 1m=7d/);
+    expect(() => loadConfig({ MARKET_DATA: 'binance', FEED_FAILOVER_MS: '-1' })).toThrow(
+      /FEED_FAILOVER_MS="-1" must be a number >= 0/,
+    );
     expect(() => loadConfig({ REPLAY_SPEED: '-2' })).toThrow(/REPLAY_SPEED="-2" must be a positive number, or "max"/);
     expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT="http" must be a port number/);
     expect(() => loadConfig({ PORT: 'max' })).toThrow(/PORT="max"/);

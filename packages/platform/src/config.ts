@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { INTERVALS, type Interval, isInterval } from '@alphintra/core';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 
@@ -15,8 +16,8 @@ export interface PlatformConfig {
   readonly consumerGroupPrefix?: string;
   /** Put before every Redis channel name, so deployments sharing one Redis do not hear each other. */
   readonly redisChannelPrefix?: string;
-  /** Recorded trades to replay (Binance `@trade` ndjson). */
-  readonly replayFile: string;
+  /** Where trades come from: recorded files (the default) or live exchanges. */
+  readonly marketData: MarketDataConfig;
   /** Market ms per wall ms; `Infinity` = as fast as possible. */
   readonly replaySpeed: number;
   /** Start the file over at its end (times shifted), so signals keep flowing. */
@@ -36,16 +37,177 @@ export interface PlatformConfig {
   readonly gatewayLogging?: boolean | 'debug' | 'info' | 'warn' | 'error';
 }
 
+/** Live market data settings (`MARKET_DATA=binance[,coinbase]`). */
+export interface LiveMarketConfig {
+  /** Symbols streamed whatever the strategies name (`MARKET_SYMBOLS`). */
+  readonly symbols: readonly string[];
+  readonly binance: {
+    readonly wsUrl: string;
+    readonly restUrl: string;
+    readonly weightPerMinute: number;
+    readonly maxConnectionMs: number;
+  };
+  /** The backup provider, if any: Coinbase Exchange with its product map. */
+  readonly coinbase: {
+    readonly wsUrl: string;
+    readonly restUrl: string;
+    /** Platform symbol -> Coinbase product id (`COINBASE_PRODUCTS=ETHUSDT=ETH-USDT,...`). */
+    readonly products: string;
+    readonly requestsPerSecond: number;
+  } | null;
+  /** No message for this long: the provider is stale (`FEED_HEARTBEAT_MS`). */
+  readonly heartbeatMs: number;
+  /** The primary disconnected this long: switch to the backup (`FEED_FAILOVER_MS`). */
+  readonly failoverAfterMs: number;
+  /** The primary healthy this long: switch back (`FEED_FAILBACK_MS`). */
+  readonly failbackAfterMs: number;
+  readonly restMaxRetries: number;
+  readonly breakerFailures: number;
+  readonly breakerCooldownMs: number;
+  /** 1m candles fetched over REST for a symbol without history (`WARMUP_CANDLES`). */
+  readonly warmupCandles: number;
+}
+
+/** Market data settings. */
+export interface MarketDataConfig {
+  /** Replay specs (`replay:<file>[,<file>...]`), or null for live data. */
+  readonly replay: readonly string[] | null;
+  readonly live: LiveMarketConfig | null;
+  /** Late trades are still in time for their candle within this grace after its end (`CANDLE_GRACE_MS`). */
+  readonly graceMs: number;
+  /** Stored candles are kept this long per interval (`CANDLE_RETENTION=1m=7d,1d=3650d`). */
+  readonly retentionMs: Readonly<Record<Interval, number>>;
+  /** A price further than this percentage from the last one is quarantined (`PRICE_BAND_PCT`). */
+  readonly priceBandPct: number;
+  /** A trade time further ahead of the clock than this is quarantined (`MAX_FUTURE_MS`). */
+  readonly maxFutureMs: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Default retention per interval: a week of minutes, a month of 5m and 15m, a year of hours, ten of days. */
+export const DEFAULT_RETENTION_MS: Readonly<Record<Interval, number>> = {
+  '1m': 7 * DAY_MS,
+  '5m': 30 * DAY_MS,
+  '15m': 90 * DAY_MS,
+  '1h': 365 * DAY_MS,
+  '4h': 3 * 365 * DAY_MS,
+  '1d': 10 * 365 * DAY_MS,
+};
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS };
+
+function parseRetention(value: string | undefined): Record<Interval, number> {
+  const retention = { ...DEFAULT_RETENTION_MS };
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [interval = '', duration = ''] = part.split('=').map((p) => p.trim());
+    const match = DURATION.exec(duration);
+    if (!isInterval(interval) || match === null) {
+      throw new Error(
+        `CANDLE_RETENTION entry "${part}" must be <interval>=<duration>, e.g. 1m=7d (intervals: ${Object.keys(INTERVALS).join(', ')}; units ms, s, m, h, d)`,
+      );
+    }
+    retention[interval] = Number(match[1]) * (UNIT_MS[match[2] as string] as number);
+  }
+  return retention;
+}
+
+function parseNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < min) throw new Error(`${name}="${value}" must be a number >= ${min}`);
+  return parsed;
+}
+
+function symbolList(value: string | undefined): string[] {
+  return [
+    ...new Set(
+      (value ?? '')
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+function parseLive(env: NodeJS.ProcessEnv, providers: string[]): LiveMarketConfig {
+  const [primary, backup, ...rest] = providers;
+  if (primary !== 'binance' || rest.length > 0 || (backup !== undefined && backup !== 'coinbase')) {
+    throw new Error(
+      `MARKET_DATA="${providers.join(',')}" is not supported: use binance, or binance,coinbase (Coinbase Exchange as the backup)`,
+    );
+  }
+  if (backup === 'coinbase' && !env['COINBASE_PRODUCTS']) {
+    throw new Error(
+      'MARKET_DATA=binance,coinbase needs COINBASE_PRODUCTS, the symbol map, e.g. ETHUSDT=ETH-USDT,BTCUSDT=BTC-USDT',
+    );
+  }
+  return {
+    symbols: symbolList(env['MARKET_SYMBOLS']),
+    binance: {
+      wsUrl: env['BINANCE_WS_URL'] || 'wss://stream.binance.com:9443',
+      restUrl: env['BINANCE_REST_URL'] || 'https://api.binance.com',
+      weightPerMinute: parseNumber(env, 'BINANCE_WEIGHT_PER_MINUTE', 6_000, 1),
+      maxConnectionMs: parseNumber(env, 'BINANCE_MAX_CONNECTION_MS', 23.5 * 3_600_000, 1_000),
+    },
+    coinbase:
+      backup === 'coinbase'
+        ? {
+            wsUrl: env['COINBASE_WS_URL'] || 'wss://ws-feed.exchange.coinbase.com',
+            restUrl: env['COINBASE_REST_URL'] || 'https://api.exchange.coinbase.com',
+            products: env['COINBASE_PRODUCTS'] ?? '',
+            requestsPerSecond: parseNumber(env, 'COINBASE_REQUESTS_PER_SECOND', 8, 0.1),
+          }
+        : null,
+    heartbeatMs: parseNumber(env, 'FEED_HEARTBEAT_MS', 60_000, 100),
+    failoverAfterMs: parseNumber(env, 'FEED_FAILOVER_MS', 2_000),
+    failbackAfterMs: parseNumber(env, 'FEED_FAILBACK_MS', 5_000),
+    restMaxRetries: parseNumber(env, 'REST_MAX_RETRIES', 5),
+    breakerFailures: parseNumber(env, 'BREAKER_FAILURES', 5, 1),
+    breakerCooldownMs: parseNumber(env, 'BREAKER_COOLDOWN_MS', 30_000),
+    warmupCandles: parseNumber(env, 'WARMUP_CANDLES', 500),
+  };
+}
+
+function parseMarketDataConfig(env: NodeJS.ProcessEnv): MarketDataConfig {
+  const value = env['MARKET_DATA'] ?? '';
+  let replay: string[] | null = null;
+  let live: LiveMarketConfig | null = null;
+  if (value === '') replay = [BUNDLED_TRADES];
+  else if (value.startsWith('replay:')) {
+    replay = value
+      .slice('replay:'.length)
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean)
+      .map((spec) => {
+        const hash = spec.lastIndexOf('#');
+        return hash > 0 ? `${resolve(spec.slice(0, hash))}${spec.slice(hash)}` : resolve(spec);
+      });
+    if (replay.length === 0) throw new Error('MARKET_DATA=replay: needs at least one file');
+  } else {
+    live = parseLive(
+      env,
+      value.split(',').map((p) => p.trim().toLowerCase()),
+    );
+  }
+  return {
+    replay,
+    live,
+    graceMs: parseNumber(env, 'CANDLE_GRACE_MS', 2_000),
+    retentionMs: parseRetention(env['CANDLE_RETENTION']),
+    priceBandPct: parseNumber(env, 'PRICE_BAND_PCT', 20, 0),
+    maxFutureMs: parseNumber(env, 'MAX_FUTURE_MS', 5_000, 0),
+  };
+}
+
 /** Speed of the default replay: 180x plays a 1-minute candle in a third of a second; the first signal comes ~10 s into the replay. */
 export const DEFAULT_REPLAY_SPEED = 180;
-
-function parseMarketData(value: string | undefined): string {
-  if (!value) return BUNDLED_TRADES;
-  if (value.startsWith('replay:')) return resolve(value.slice('replay:'.length));
-  throw new Error(
-    `MARKET_DATA="${value}" is not supported: use replay:<file of Binance @trade ndjson>, or leave it unset for the bundled trades`,
-  );
-}
 
 function parseSpeed(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_REPLAY_SPEED;
@@ -65,15 +227,18 @@ function parsePort(value: string | undefined): number {
 
 /** Reads the platform's configuration from environment variables (see README, "Configuration"). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const marketData = parseMarketDataConfig(env);
   return {
     databaseUrl: env['DATABASE_URL'] || undefined,
     dataDir: resolve(env['DATA_DIR'] || '.data', 'pglite'),
     redisUrl: env['REDIS_URL'] || undefined,
+    ...(env['CONSUMER_GROUP_PREFIX'] ? { consumerGroupPrefix: env['CONSUMER_GROUP_PREFIX'] } : {}),
+    ...(env['REDIS_CHANNEL_PREFIX'] ? { redisChannelPrefix: env['REDIS_CHANNEL_PREFIX'] } : {}),
     kafkaBrokers: (env['KAFKA_BROKERS'] ?? '')
       .split(',')
       .map((b) => b.trim())
       .filter(Boolean),
-    replayFile: parseMarketData(env['MARKET_DATA']),
+    marketData,
     replaySpeed: parseSpeed(env['REPLAY_SPEED']),
     replayLoop: env['REPLAY_LOOP'] !== 'false',
     autoStartReplay: true,

@@ -3,19 +3,21 @@ import { SIGNAL_SCHEMA_VERSION, SIGNALS_CHANNEL, type Signal, toStandardSignal }
 import { type Db, insertSignals } from '@alphintra/db';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { Log } from './log.ts';
-import { retryForever } from './retry.ts';
+import { retryForever, SerialQueue } from './retry.ts';
 
 /**
  * Distributes signals: stores them in Postgres (the record), then publishes the new ones to the subscription
  * pub/sub and to Kafka `trading.signals` in the standard format. A signal already stored (a replay, a
  * redelivered candle) is a duplicate and is not published again. Each step is retried until it succeeds, so a
- * database or broker outage delays signals but loses none.
+ * database or broker outage delays signals but loses none. The pub/sub has a queue of its own: a Redis outage
+ * delays subscribers, never Kafka or the engine.
  */
 export class SignalDistributor {
   readonly #db: Db;
   readonly #pubsub: PubSubEngine;
   readonly #bus: EventBus;
   readonly #log: Log;
+  readonly #pubsubQueue = new SerialQueue();
   #stopped = false;
   #published = 0;
   #duplicates = 0;
@@ -38,9 +40,11 @@ export class SignalDistributor {
     const fresh = await retryForever('storing signals', () => insertSignals(this.#db, signals), report, stopped);
     this.#duplicates += signals.length - fresh.length;
     if (fresh.length === 0) return fresh;
-    for (const signal of fresh) {
-      await retryForever('publishing a signal', () => this.#pubsub.publish(SIGNALS_CHANNEL, signal), report, stopped);
-    }
+    this.#pubsubQueue.push(async () => {
+      for (const signal of fresh) {
+        await retryForever('publishing a signal', () => this.#pubsub.publish(SIGNALS_CHANNEL, signal), report, stopped);
+      }
+    });
     const records = fresh.map((signal) => ({
       key: signal.symbol,
       value: JSON.stringify(toStandardSignal(signal)),
@@ -54,6 +58,11 @@ export class SignalDistributor {
     );
     this.#published += fresh.length;
     return fresh;
+  }
+
+  /** Resolves when every signal distributed so far has been handed to the pub/sub. */
+  drain(): Promise<void> {
+    return this.#pubsubQueue.drain();
   }
 
   stop(): void {

@@ -1,35 +1,55 @@
 import { type BusConsumer, type BusMessage, type EventBus, TOPICS } from '@alphintra/bus';
-import { activeStrategySpecs, type Db } from '@alphintra/db';
+import { type Candle, type CandleStore, INTERVALS, type Interval } from '@alphintra/core';
+import { activeStrategySpecs, type Db, loadEngineProgress, progressKey, saveEngineProgress } from '@alphintra/db';
 import { InferenceEngine } from '@alphintra/engine';
 import type { SignalDistributor } from './distributor.ts';
 import type { Log } from './log.ts';
 import type { CandleMessage } from './market-data-service.ts';
 import { retryForever } from './retry.ts';
 
+const PROGRESS_EVERY_MS = 250;
+
 /**
  * Runs the inference engine as a service: consumes closed candles from `market.candles` (a consumer group, so
  * more workers would split the symbols), reloads the active strategies on each `strategy.events` record (hot
  * reload: in effect from the next candle), and hands each candle's signals to the distributor.
+ *
+ * The candle store is the record, the bus only the notification: on start every series is warmed up on its stored
+ * history up to the last candle this engine evaluated (its progress, kept in the database), then the stored
+ * candles after it are evaluated; a bus candle that skips ahead of the series brings the candles in between from
+ * the store first. So no candle is skipped or evaluated twice across a crash, and the signals of a run with
+ * restarts equal a backtest over the stored candles.
  */
 export class EngineService {
   readonly engine = new InferenceEngine();
   readonly #db: Db;
+  readonly #store: CandleStore;
   readonly #bus: EventBus;
   readonly #distributor: SignalDistributor;
   readonly #log: Log;
   readonly #consumers: BusConsumer[] = [];
+  /** The newest candle processed per series (`progressKey`), evaluated or warmed on. */
+  readonly #last = new Map<string, number>();
+  /** Progress not saved yet. */
+  readonly #unsaved = new Map<string, { symbol: string; interval: Interval; lastOpenTime: number }>();
+  #progressName = 'engine';
+  #timer: NodeJS.Timeout | null = null;
   #stopped = false;
 
-  constructor(options: { db: Db; bus: EventBus; distributor: SignalDistributor; log: Log }) {
+  constructor(options: { db: Db; store: CandleStore; bus: EventBus; distributor: SignalDistributor; log: Log }) {
     this.#db = options.db;
+    this.#store = options.store;
     this.#bus = options.bus;
     this.#distributor = options.distributor;
     this.#log = options.log;
   }
 
-  /** Loads the active strategies, then starts consuming. */
+  /** Loads the active strategies, catches up with the stored candles, then starts consuming. */
   async start(groupPrefix = 'alphintra'): Promise<void> {
+    this.#progressName = `${groupPrefix}.engine`;
     await this.reloadStrategies();
+    await this.#catchUp();
+    this.#timer = setInterval(() => void this.#saveProgress(), PROGRESS_EVERY_MS);
     this.#consumers.push(
       await this.#bus.consume({
         groupId: `${groupPrefix}.engine.strategy-events`,
@@ -69,14 +89,106 @@ export class EngineService {
       return;
     }
     const { closedAtEpochMs, ...candle } = parsed;
+    const key = progressKey(candle.symbol, candle.interval);
+    const last = this.#last.get(key);
+    if (last !== undefined && candle.openTime <= last) return;
+    const length = INTERVALS[candle.interval];
+    if (last === undefined) {
+      // The first candle of a series this engine has not evaluated: its stored history is warm-up only.
+      this.#warm(await this.#stored(candle.symbol, candle.interval, undefined, candle.openTime));
+    } else if (candle.openTime > last + length) {
+      // Candles stored but never notified (a crash between the store and the bus): evaluated, in order.
+      for (const missed of await this.#stored(candle.symbol, candle.interval, last + 1, candle.openTime)) {
+        await this.#evaluate(missed, null);
+      }
+    }
+    await this.#evaluate(candle, closedAtEpochMs);
+  }
+
+  /** Runs one candle and distributes its signals; then it counts as evaluated. */
+  async #evaluate(candle: Candle, closedAtEpochMs: number | null): Promise<void> {
+    const key = progressKey(candle.symbol, candle.interval);
+    const last = this.#last.get(key);
+    if (last !== undefined && candle.openTime <= last) return;
     const signals = this.engine.onCandle(candle);
-    if (signals.length === 0) return;
-    const latencyMs = Math.max(0, performance.timeOrigin + performance.now() - closedAtEpochMs);
-    await this.#distributor.distribute(signals.map((s) => ({ ...s, latencyMs })));
+    if (signals.length > 0) {
+      const latencyMs =
+        closedAtEpochMs === null ? null : Math.max(0, performance.timeOrigin + performance.now() - closedAtEpochMs);
+      await this.#distributor.distribute(signals.map((s) => ({ ...s, latencyMs })));
+    }
+    this.#last.set(key, candle.openTime);
+    this.#unsaved.set(key, { symbol: candle.symbol, interval: candle.interval, lastOpenTime: candle.openTime });
+  }
+
+  /** Feeds candles to the engine without signalling (their signals, if any, were given before). */
+  #warm(candles: readonly Candle[]): void {
+    for (const candle of candles) {
+      this.engine.onCandle(candle);
+      this.#last.set(progressKey(candle.symbol, candle.interval), candle.openTime);
+    }
+  }
+
+  /** Every series this engine has evaluated before: warm up to its progress, then evaluate what followed. */
+  async #catchUp(): Promise<void> {
+    const progress = await retryForever(
+      'loading engine progress',
+      () => loadEngineProgress(this.#db, this.#progressName),
+      (m, e) => this.#log.warn(m, e),
+      () => this.#stopped,
+    );
+    let evaluated = 0;
+    for (const [key, lastOpenTime] of progress) {
+      const [symbol = '', interval = ''] = key.split('\u0000');
+      if (!(interval in INTERVALS)) continue;
+      const candles = await this.#stored(symbol, interval as Interval, undefined, undefined);
+      this.#warm(candles.filter((c) => c.openTime <= lastOpenTime));
+      this.#last.set(key, lastOpenTime);
+      for (const candle of candles) {
+        if (candle.openTime <= lastOpenTime) continue;
+        await this.#evaluate(candle, null);
+        evaluated++;
+      }
+    }
+    if (progress.size > 0) {
+      this.#log.info(`resumed ${progress.size} series from the candle store; ${evaluated} stored candles evaluated`);
+    }
+  }
+
+  #stored(symbol: string, interval: Interval, from: number | undefined, to: number | undefined): Promise<Candle[]> {
+    return retryForever(
+      `reading stored ${symbol} ${interval} candles`,
+      () =>
+        this.#store.query({
+          symbol,
+          interval,
+          ...(from === undefined ? {} : { from }),
+          ...(to === undefined ? {} : { to }),
+        }),
+      (m, e) => this.#log.warn(m, e),
+      () => this.#stopped,
+    );
+  }
+
+  async #saveProgress(): Promise<void> {
+    if (this.#unsaved.size === 0) return;
+    const rows = [...this.#unsaved.values()];
+    this.#unsaved.clear();
+    try {
+      await saveEngineProgress(this.#db, this.#progressName, rows);
+    } catch (error) {
+      // Kept for the next round; progress only moves forward, so a late save is harmless.
+      for (const row of rows) {
+        const key = progressKey(row.symbol, row.interval);
+        if (!this.#unsaved.has(key)) this.#unsaved.set(key, row);
+      }
+      if (!this.#stopped) this.#log.warn('saving engine progress failed; retrying', error);
+    }
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     await Promise.all(this.#consumers.map((c) => c.close()));
+    if (this.#timer !== null) clearInterval(this.#timer);
+    await this.#saveProgress();
   }
 }

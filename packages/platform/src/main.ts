@@ -34,14 +34,23 @@ const { engines } = platform;
 log.info(
   `up in ${Math.round(performance.now() - started)} ms: database ${engines.database}, pub/sub ${engines.pubsub}, bus ${engines.bus}`,
 );
-log.info(`replaying ${config.replayFile} at ${config.replaySpeed}x${config.replayLoop ? ', looping' : ''}`);
+const { replay, live } = config.marketData;
+if (replay !== null) {
+  log.info(`replaying ${replay.join(', ')} at ${config.replaySpeed}x${config.replayLoop ? ', looping' : ''}`);
+} else if (live !== null) {
+  log.info(
+    `live market data from binance${live.coinbase ? ' (backup: coinbase)' : ''}: ${platform.marketData.symbols.join(', ')}`,
+  );
+}
 log.info(`subgraphs: ${platform.subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`);
 log.info(`gateway: http://localhost:${new URL(platform.gateway.url).port}/graphql (GraphiQL in a browser)`);
 
 const statsTimer = setInterval(() => {
   const md = platform.marketData.stats;
   const dist = platform.distributor.stats;
-  log.info(`trades ${md.replayedTrades}, candles ${md.candles}, signals published ${dist.published}`);
+  log.info(
+    `trades ${md.trades}, candles ${md.candles}, quarantined ${md.quarantined}, signals published ${dist.published}`,
+  );
 }, 30_000);
 statsTimer.unref();
 

@@ -1,8 +1,14 @@
 import { type ClosablePubSub, createMemoryPubSub, type EventBus, MemoryEventBus, TOPICS } from '@alphintra/bus';
-import type { Interval } from '@alphintra/core';
-import { type Database, listSignals, openDatabase } from '@alphintra/db';
+import type { CandleStore } from '@alphintra/core';
+import { type Database, DrizzleCandleStore, openDatabase } from '@alphintra/db';
 import { type RunningGateway, startGateway } from '@alphintra/gateway';
-import { readTradeFile } from '@alphintra/market-data';
+import {
+  BinanceProvider,
+  CoinbaseProvider,
+  parseReplaySpec,
+  parseSymbolMap,
+  type ReplaySource,
+} from '@alphintra/market-data';
 import { startMarketDataSubgraph } from '@alphintra/market-data-subgraph';
 import { startSignalSubgraph } from '@alphintra/signal-subgraph';
 import { startStrategySubgraph } from '@alphintra/strategy-subgraph';
@@ -12,16 +18,14 @@ import { seedDefaultStrategies } from './defaults.ts';
 import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
 import { consoleLog, type Log } from './log.ts';
-import { MarketDataService } from './market-data-service.ts';
-
-/** Candle intervals the platform aggregates and strategies may use. */
-export const PLATFORM_INTERVALS: readonly Interval[] = ['1m'];
+import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './market-data-service.ts';
 
 /** A running platform. */
 export interface Platform {
   readonly gateway: RunningGateway;
   readonly subgraphs: readonly RunningSubgraph[];
   readonly database: Database;
+  readonly candles: CandleStore;
   readonly bus: EventBus;
   readonly pubsub: ClosablePubSub;
   readonly marketData: MarketDataService;
@@ -34,9 +38,46 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-async function firstSymbol(file: string): Promise<string> {
-  for await (const trade of readTradeFile(file, { onMalformed: () => {} })) return trade.symbol;
-  throw new Error(`${file} holds no valid trade`);
+/** The providers or files the configuration names. */
+function marketSource(config: PlatformConfig): MarketSource {
+  const { replay, live } = config.marketData;
+  if (replay !== null) {
+    const sources: ReplaySource[] = replay.flatMap((spec) => parseReplaySpec(spec));
+    return { kind: 'replay', sources, speed: config.replaySpeed, loop: config.replayLoop };
+  }
+  if (live === null) throw new Error('no market data source configured');
+  const retry = { maxRetries: live.restMaxRetries };
+  const breaker = { failures: live.breakerFailures, cooldownMs: live.breakerCooldownMs };
+  const primary = new BinanceProvider({
+    wsUrl: live.binance.wsUrl,
+    restUrl: live.binance.restUrl,
+    weightPerMinute: live.binance.weightPerMinute,
+    maxConnectionMs: live.binance.maxConnectionMs,
+    staleAfterMs: live.heartbeatMs,
+    breaker,
+    ...retry,
+  });
+  const products = live.coinbase === null ? null : parseSymbolMap(live.coinbase.products);
+  const backup =
+    live.coinbase === null || products === null
+      ? undefined
+      : new CoinbaseProvider({
+          wsUrl: live.coinbase.wsUrl,
+          restUrl: live.coinbase.restUrl,
+          products,
+          requestsPerSecond: live.coinbase.requestsPerSecond,
+          breaker,
+        });
+  return {
+    kind: 'live',
+    primary,
+    backup,
+    ...(products === null ? {} : { backupServes: (symbol: string) => products.has(symbol) }),
+    symbols: live.symbols,
+    failoverAfterMs: live.failoverAfterMs,
+    failbackAfterMs: live.failbackAfterMs,
+    warmupCandles: live.warmupCandles,
+  };
 }
 
 async function openBus(config: PlatformConfig): Promise<EventBus> {
@@ -84,39 +125,44 @@ export async function startPlatform(
     const pubsub = await openPubSub(config);
     onClose('pub/sub', () => pubsub.close());
 
-    const symbol = await firstSymbol(config.replayFile);
+    const candles = new DrizzleCandleStore(database.db);
+    const groupPrefix = config.consumerGroupPrefix ?? 'alphintra';
+    const source = marketSource(config);
     const marketData = new MarketDataService({
-      symbols: [symbol],
-      intervals: PLATFORM_INTERVALS,
+      db: database.db,
+      store: candles,
       bus,
       pubsub,
       log: logFor('market-data'),
+      source,
+      settings: config.marketData,
+      produceTrades: bus.kind === 'kafka',
+      groupPrefix,
     });
     onClose('market data', () => marketData.stop());
-    if (config.seedDefaultStrategies) {
-      const seeded = await seedDefaultStrategies(database.db, symbol);
-      if (seeded > 0) log.info(`created ${seeded} default strategies on ${symbol}`);
+    if (source.kind === 'replay' && config.seedDefaultStrategies) {
+      const [symbol] = await marketData.replaySymbols();
+      if (symbol !== undefined) {
+        const seeded = await seedDefaultStrategies(database.db, symbol);
+        if (seeded > 0) log.info(`created ${seeded} default strategies on ${symbol}`);
+      }
     }
 
     const distributor = new SignalDistributor({ db: database.db, pubsub, bus, log: logFor('distributor') });
     onClose('distributor', async () => distributor.stop());
-    const engine = new EngineService({ db: database.db, bus, distributor, log: logFor('engine') });
-    await engine.start(config.consumerGroupPrefix ?? 'alphintra');
+    const engine = new EngineService({ db: database.db, store: candles, bus, distributor, log: logFor('engine') });
+    await engine.start(groupPrefix);
     onClose('engine', () => engine.stop());
+    await marketData.start();
 
     const host = '127.0.0.1';
     const subgraphs = await Promise.all([
       startStrategySubgraph(
-        { db: database.db, bus, isKnownSymbol: (s) => marketData.hasSymbol(s), intervals: PLATFORM_INTERVALS },
+        { db: database.db, bus, intervals: PLATFORM_INTERVALS },
         { port: config.subgraphPorts.strategy, host },
       ),
       startMarketDataSubgraph(
-        {
-          candles: marketData.candles,
-          instruments: () => marketData.instruments(),
-          intervals: PLATFORM_INTERVALS,
-          pubsub,
-        },
+        { db: database.db, candles, intervals: PLATFORM_INTERVALS, pubsub },
         { port: config.subgraphPorts.marketData, host },
       ),
       startSignalSubgraph({ db: database.db, pubsub }, { port: config.subgraphPorts.signal, host }),
@@ -131,27 +177,26 @@ export async function startPlatform(
     });
     onClose('gateway', () => gateway.close());
 
-    // After a restart on kept data, replay what was already played at full speed: it re-creates the same
-    // signals (same ids, so they are recognised as duplicates) and new ones flow again at once.
-    const [latest] = (await listSignals(database.db, { first: 1 })).items;
-    if (latest) log.info(`resuming: catching up to ${new Date(latest.node.timestamp).toISOString()} at full speed`);
+    // After a restart on kept data, replay what was already stored at full speed: it re-creates the same candles,
+    // which the store recognises and the engine does not see again, and new ones flow again at once.
     let replay: Promise<void> | null = null;
-    const startReplay = () => {
-      replay ??= marketData.replay({
-        file: config.replayFile,
-        speed: config.replaySpeed,
-        loop: config.replayLoop,
-        ...(latest ? { fastForwardUntil: latest.node.timestamp } : {}),
-      });
+    const startReplay = async () => {
+      if (source.kind !== 'replay') throw new Error('the market data source is live, not a replay');
+      if (replay === null) {
+        const resumeAt = await marketData.storedUntil();
+        if (resumeAt !== null) log.info(`resuming: catching up to ${new Date(resumeAt).toISOString()} at full speed`);
+        replay = marketData.replay(resumeAt === null ? {} : { fastForwardUntil: resumeAt });
+      }
       return replay;
     };
-    if (config.autoStartReplay) {
+    if (config.autoStartReplay && source.kind === 'replay') {
       startReplay().catch((error: unknown) => log.error('replay failed', error));
     }
     return {
       gateway,
       subgraphs,
       database,
+      candles,
       bus,
       pubsub,
       marketData,

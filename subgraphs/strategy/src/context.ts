@@ -8,8 +8,6 @@ export interface StrategyServiceDeps {
   readonly db: Db;
   /** Where lifecycle events go (`strategy.events`), for the engine's hot reload. */
   readonly bus: EventBus;
-  /** Whether market data exists for a symbol (strategies may only trade known instruments). */
-  readonly isKnownSymbol: (symbol: string) => boolean;
   /** Candle intervals the platform aggregates. */
   readonly intervals: readonly Interval[];
 }

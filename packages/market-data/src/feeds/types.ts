@@ -41,7 +41,7 @@ export interface ProviderStats {
   readonly lastMessageAt: number | null;
   /** Connections opened after the first one (drops, stalls and planned rotations). */
   readonly reconnects: number;
-  /** Exchange time minus arrival time of the last trade, ms (how far behind the provider runs). */
+  /** Arrival time minus exchange time of the last trade, ms (how far behind the provider runs). */
   readonly lagMs: number | null;
 }
 
@@ -76,7 +76,13 @@ export interface TradeProvider {
    */
   fetchTradesFrom(symbol: string, fromId: string, limit: number): Promise<Trade[]>;
   /** Closed candles of `symbol` with `openTime` in [startTime, endTime), oldest first, for warm-up. */
-  fetchCandles(symbol: string, interval: Interval, startTime: number, endTime: number, limit: number): Promise<Candle[]>;
+  fetchCandles(
+    symbol: string,
+    interval: Interval,
+    startTime: number,
+    endTime: number,
+    limit: number,
+  ): Promise<Candle[]>;
   stats(): ProviderStats;
   stop(): Promise<void>;
 }

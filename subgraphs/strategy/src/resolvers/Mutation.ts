@@ -17,7 +17,7 @@ async function setStatus(ctx: StrategyContext, id: string, status: StrategyStatu
 
 export const Mutation: MutationResolvers = {
   createStrategy: async (_parent, { input }, ctx) => {
-    const valid = validateCreateInput(ctx.deps, input);
+    const valid = await validateCreateInput(ctx.deps, input);
     try {
       const strategy = await createStrategy(ctx.deps.db, {
         ...valid,
