@@ -33,6 +33,11 @@ export interface PlatformConfig {
   readonly seedDefaultStrategies: boolean;
   /** Extra Hive Gateway plugins (auth, metrics, instrumentation). */
   readonly gatewayPlugins?: readonly GatewayPlugin[];
+  /**
+   * The market clock, epoch ms (default `Date.now`): candle boundaries, watermarks and the future-trade check.
+   * Tests run it faster than the wall clock so that minutes pass in seconds.
+   */
+  readonly clock?: () => number;
   /** Hive Gateway log level; `false` silences it. */
   readonly gatewayLogging?: boolean | 'debug' | 'info' | 'warn' | 'error';
 }

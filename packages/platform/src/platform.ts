@@ -138,6 +138,7 @@ export async function startPlatform(
       settings: config.marketData,
       produceTrades: bus.kind === 'kafka',
       groupPrefix,
+      ...(config.clock ? { now: config.clock } : {}),
     });
     onClose('market data', () => marketData.stop());
     if (source.kind === 'replay' && config.seedDefaultStrategies) {

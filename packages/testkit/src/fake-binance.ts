@@ -27,6 +27,8 @@ export interface FakeBinanceSymbol {
 export interface FakeBinanceOptions {
   /** The trades to publish, in publication order (ids strictly increasing per symbol). */
   readonly trades: readonly BinanceTradePayload[];
+  /** The market clock retimed trades are stamped with (default `Date.now`; a test may run it faster). */
+  readonly clock?: () => number;
   /** `exchangeInfo` symbols; default: every symbol of `trades`, TRADING, quote asset = the last 3 letters. */
   readonly symbols?: readonly FakeBinanceSymbol[];
   /** Trades published per second of the fake's clock (default 100). */
@@ -198,7 +200,7 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
     for (; next < due; next++) {
       const original = options.trades[next];
       if (original === undefined) break;
-      const now = Date.now();
+      const now = (options.clock ?? Date.now)();
       const trade: BinanceTradePayload = retime
         ? { ...original, T: now, E: now + (original.E - original.T) }
         : original;

@@ -23,6 +23,8 @@ export interface FakeCoinbaseOptions {
   readonly ratePerSecond?: number;
   /** Stamp each trade with the wall clock when it is printed instead of its recorded time (default false). */
   readonly retime?: boolean;
+  /** The market clock retimed trades are stamped with (default `Date.now`; a test may run it faster). */
+  readonly clock?: () => number;
   /** How many leading trades are already history when the server starts (default 0). */
   readonly published?: number;
   /** Start with the tape paused (default false): nothing more is printed until `resume()`. */
@@ -215,7 +217,7 @@ export async function startFakeCoinbase(options: FakeCoinbaseOptions): Promise<F
     const product = products.get(trade.productId);
     if (product === undefined) return;
     product.sequence += 1;
-    const time = options.retime ? Math.max(lastTime, Date.now()) : trade.time;
+    const time = options.retime ? Math.max(lastTime, (options.clock ?? Date.now)()) : trade.time;
     lastTime = time;
     const printed: Printed = {
       tradeId: trade.tradeId,

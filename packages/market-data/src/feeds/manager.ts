@@ -488,8 +488,11 @@ export class FeedManager {
       if (s === undefined || s.state !== 'CONNECTED') continue;
       const seq = s.sequences.get(symbol);
       if (seq?.held != null) continue;
-      const lastMessageAt = s.provider.stats().lastMessageAt ?? now;
-      const watermark = Math.min(now, lastMessageAt) - this.#graceMs;
+      // Never past what the provider could have told us: a silent connection that is not yet declared stale
+      // must not turn minutes it missed into empty candles. Provider stats are wall-clock times.
+      const wall = Date.now();
+      const silentFor = Math.max(0, wall - (s.provider.stats().lastMessageAt ?? wall));
+      const watermark = now - silentFor - this.#graceMs;
       if (watermark > (this.#watermarks.get(symbol) ?? Number.NEGATIVE_INFINITY)) {
         this.#watermarks.set(symbol, watermark);
         this.#options.onWatermark(symbol, watermark);
