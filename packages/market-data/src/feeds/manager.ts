@@ -251,9 +251,9 @@ export class FeedManager {
           s.downSince ??= now;
           s.healthySince = null;
         }
+        this.#options.onStatus?.(this.#statusOf(s));
         // A stale feed or an open breaker is a detected failure: no waiting for the reconnect to fail too.
         if (s === this.#primary && (state === 'STALE' || state === 'BREAKER_OPEN')) this.#failover(state);
-        this.#options.onStatus?.(this.#statusOf(s));
       },
       onConnected: () => {
         if (!this.#stopped) this.#onConnected(s);
