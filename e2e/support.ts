@@ -1,13 +1,16 @@
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TOPICS } from '@alphintra/bus';
+import { GraphQLRequestError } from '@alphintra/client';
 import { type Candle, candleChannel, SIGNALS_CHANNEL, type Signal, type StandardSignal } from '@alphintra/core';
 import { activeStrategySpecs } from '@alphintra/db';
 import { CandleAggregator, readTradeFile } from '@alphintra/market-data';
-import { loadConfig, type Platform, type PlatformConfig } from '@alphintra/platform';
+import { loadConfig, type MarketDataConfig, type Platform, type PlatformConfig } from '@alphintra/platform';
 import { syntheticSignal } from '@alphintra/testkit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import Big from 'big.js';
 import { Kafka, logLevel } from 'kafkajs';
+import { expect } from 'vitest';
 
 /** The first 2,000 recorded XRP/ETH trades (284 one-minute candles), replayed by the end-to-end tests. */
 export const TRADES_SLICE = fileURLToPath(new URL('./fixtures/binance-trade-XRPETH-2000.ndjson', import.meta.url));
@@ -98,11 +101,16 @@ export function testPlatformConfig(options: {
   readonly kafkaBrokers?: string | undefined;
   readonly replaySpeed?: number;
   readonly gatewayPlugins?: readonly GatewayPlugin[];
+  /** Market data settings in place of the replay of `TRADES_SLICE`, e.g. `loadConfig({ MARKET_DATA: 'binance', ... }).marketData`. */
+  readonly marketData?: MarketDataConfig;
+  /** The market clock (default the wall clock). */
+  readonly clock?: () => number;
 }): PlatformConfig {
   const defaults = loadConfig({});
   return {
     ...defaults,
-    marketData: { ...defaults.marketData, replay: [TRADES_SLICE] },
+    marketData: options.marketData ?? { ...defaults.marketData, replay: [TRADES_SLICE] },
+    ...(options.clock ? { clock: options.clock } : {}),
     databaseUrl: options.databaseUrl,
     dataDir: null,
     redisUrl: options.redisUrl,
@@ -255,5 +263,101 @@ export class TcpProxy {
         resolve();
       });
     });
+  }
+}
+
+/**
+ * A market clock running `speed` times faster than the wall clock from now on, for the platform and the fake
+ * exchanges alike: at 30x a 1m candle passes in 2 s of wall time.
+ */
+export function acceleratedClock(speed: number): () => number {
+  const start = Date.now();
+  return () => start + (Date.now() - start) * speed;
+}
+
+/** Fails unless `promise` rejects with a GraphQL error of `code` (and `field`, when given); returns that error. */
+export async function expectUserError(promise: Promise<unknown>, code: string, field?: string) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GraphQLRequestError);
+  const [first] = (error as GraphQLRequestError).errors;
+  expect(first?.extensions?.['code']).toBe(code);
+  if (field !== undefined) expect(first?.extensions?.['field']).toBe(field);
+  return first;
+}
+
+/** One trade as a test knows it from the exchange's own record. */
+export interface RecordedTrade {
+  readonly id: number;
+  readonly time: number;
+  readonly price: string;
+  readonly quantity: string;
+}
+
+/** A 1m candle computed by a test, in the shape `CandlesDocument` returns (volume in plain decimal notation). */
+export interface ExpectedMinute {
+  readonly openTime: string;
+  readonly open: string;
+  readonly high: string;
+  readonly low: string;
+  readonly close: string;
+  readonly volume: string;
+  readonly trades: number;
+}
+
+/**
+ * The 1m candles of `trades`, computed without the platform's aggregator: trades grouped by minute of their
+ * time; open and close the first and last by (time, id), high and low by price, volume the exact sum (big.js);
+ * a minute without trades between two with trades is flat at the previous close with volume 0.
+ */
+export function minutesOf(trades: readonly RecordedTrade[]): ExpectedMinute[] {
+  const MINUTE = 60_000;
+  const byMinute = new Map<number, RecordedTrade[]>();
+  for (const trade of trades) {
+    const minute = trade.time - (trade.time % MINUTE);
+    const group = byMinute.get(minute) ?? [];
+    group.push(trade);
+    byMinute.set(minute, group);
+  }
+  const minutes = [...byMinute.keys()].sort((a, b) => a - b);
+  const result: ExpectedMinute[] = [];
+  if (minutes.length === 0) return result;
+  let previousClose = '';
+  for (let minute = minutes[0] as number; minute <= (minutes.at(-1) as number); minute += MINUTE) {
+    const openTime = new Date(minute).toISOString();
+    const group = byMinute.get(minute);
+    if (group === undefined) {
+      const flat = previousClose;
+      result.push({ openTime, open: flat, high: flat, low: flat, close: flat, volume: '0', trades: 0 });
+      continue;
+    }
+    const ordered = [...group].sort((a, b) => a.time - b.time || a.id - b.id);
+    const byPrice = [...group].sort((a, b) => new Big(a.price).cmp(new Big(b.price)));
+    previousClose = (ordered.at(-1) as RecordedTrade).price;
+    result.push({
+      openTime,
+      open: (ordered[0] as RecordedTrade).price,
+      high: (byPrice.at(-1) as RecordedTrade).price,
+      low: (byPrice[0] as RecordedTrade).price,
+      close: previousClose,
+      volume: group.reduce((sum, t) => sum.plus(t.quantity), new Big(0)).toFixed(),
+      trades: group.length,
+    });
+  }
+  return result;
+}
+
+/** Every trade of `symbol` the fake Binance recorded from `fromId` on, read from its `historicalTrades`. */
+export async function binanceHistory(restUrl: string, symbol: string, fromId: number): Promise<RecordedTrade[]> {
+  const trades: RecordedTrade[] = [];
+  for (let from = fromId; ; ) {
+    const response = await fetch(`${restUrl}/api/v3/historicalTrades?symbol=${symbol}&fromId=${from}&limit=1000`);
+    if (!response.ok) throw new Error(`historicalTrades: HTTP ${response.status}`);
+    const page = (await response.json()) as { id: number; price: string; qty: string; time: number }[];
+    trades.push(...page.map((t) => ({ id: t.id, time: t.time, price: t.price, quantity: t.qty })));
+    if (page.length < 1000) return trades;
+    from = (page.at(-1)?.id ?? from) + 1;
   }
 }

@@ -114,6 +114,8 @@ export class MarketDataService {
   /** Candles of a REST warm-up are stored for history, never sent to the engine as new. */
   #warmingUp = false;
   #stopped = false;
+  #lastTradeAt: number | null = null;
+  readonly #replayQuarantine: Record<string, number> = {};
   #counts = { trades: 0, candles: 0, storedCandles: 0, quarantined: 0, badInput: 0, lateTrades: 0 };
 
   constructor(options: MarketDataServiceOptions) {
@@ -241,6 +243,7 @@ export class MarketDataService {
       onTrade: (trade) => {
         const reason = this.#checker.check(trade);
         if (reason !== null) {
+          this.#replayQuarantine[reason] = (this.#replayQuarantine[reason] ?? 0) + 1;
           this.#quarantine(trade, reason);
           return;
         }
@@ -282,6 +285,7 @@ export class MarketDataService {
 
   #onTrade(trade: Trade, replayed = false): void {
     this.#counts.trades++;
+    this.#lastTradeAt = Date.now();
     this.#aggregator.addTrade(trade);
     if (this.#options.produceTrades && !replayed) {
       this.#pendingTrades.push(trade);
@@ -386,7 +390,10 @@ export class MarketDataService {
     void (async () => {
       try {
         if (quarantined.length > 0) await insertQuarantinedTrades(db, quarantined);
-        if (manager === null) return;
+        if (manager === null) {
+          if (this.#feed !== null) await saveFeedStatus(db, [this.#replayStatus()]);
+          return;
+        }
         await saveFeedStatus(
           db,
           manager.status().map((s) => ({ ...s, quarantine: { ...s.quarantine } })),
@@ -402,6 +409,24 @@ export class MarketDataService {
         if (!this.#stopped) this.#log.warn('saving feed status failed; retrying in 1 s', error);
       }
     })();
+  }
+
+  /** A replay as `Query.feeds` shows it: one always-connected provider. */
+  #replayStatus() {
+    return {
+      provider: 'replay',
+      role: 'PRIMARY' as const,
+      active: true,
+      state: 'CONNECTED' as const,
+      detail: null,
+      lastMessageAt: this.#lastTradeAt,
+      lagMs: null,
+      reconnects: this.#feed?.stats.loops ?? 0,
+      gapsFilled: 0,
+      tradesBackfilled: 0,
+      tradesQuarantined: this.#counts.quarantined,
+      quarantine: { ...this.#replayQuarantine },
+    };
   }
 
   async #prune(): Promise<void> {
