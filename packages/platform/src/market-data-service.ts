@@ -176,7 +176,7 @@ export class MarketDataService {
     const { source } = this.#options;
     this.#timers.push(
       setInterval(() => void this.#prune(), PRUNE_EVERY_MS),
-      setInterval(() => this.#flushSide(), STATUS_EVERY_MS),
+      setInterval(() => void this.#flushSide(), STATUS_EVERY_MS),
     );
     if (source.kind === 'replay') {
       const symbols = await replaySymbols(source.sources);
@@ -278,7 +278,7 @@ export class MarketDataService {
     await this.#consumer?.close();
     await this.#manager?.stop();
     await this.drain();
-    this.#flushSide();
+    await this.#flushSide();
     for (const timer of this.#timers) clearInterval(timer);
     this.#stopped = true;
   }
@@ -382,12 +382,12 @@ export class MarketDataService {
   }
 
   /** Feed status, cursors and quarantined trades go to the database once a second, off the hot path. */
-  #flushSide(): void {
+  #flushSide(): Promise<void> {
     const { db } = this.#options;
     const quarantined = this.#pendingQuarantine;
     this.#pendingQuarantine = [];
     const manager = this.#manager;
-    void (async () => {
+    return (async () => {
       try {
         if (quarantined.length > 0) await insertQuarantinedTrades(db, quarantined);
         if (manager === null) {
@@ -509,6 +509,8 @@ export class MarketDataService {
         this.#warmingUp = true;
         try {
           for (const candle of minutes) this.#aggregator.addCandle(candle);
+          // The exchange's klines cover every minute up to the current one: minutes it has none for were empty.
+          if (minutes.length > 0) this.#aggregator.advanceTo(minuteEnd, symbol);
         } finally {
           this.#flushCandles();
           this.#warmingUp = false;

@@ -31,6 +31,8 @@ export interface FakeBinanceOptions {
   readonly clock?: () => number;
   /** `exchangeInfo` symbols; default: every symbol of `trades`, TRADING, quote asset = the last 3 letters. */
   readonly symbols?: readonly FakeBinanceSymbol[];
+  /** How many leading trades are already history at start, never sent on a stream (default 0). */
+  readonly published?: number;
   /** Trades published per second of the fake's clock (default 100). */
   readonly ratePerSecond?: number;
   /** Rewrite `T` (and `E`) to the wall time a trade is published (default true); false keeps the recorded times. */
@@ -187,6 +189,11 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
   let pausedAt: number | null = null;
   let pausedTotal = 0;
   let next = 0;
+  for (; next < Math.min(options.published ?? 0, options.trades.length); next++) {
+    const trade = options.trades[next] as BinanceTradePayload;
+    history.set(trade.s, [...(history.get(trade.s) ?? []), trade]);
+    published.set(trade.s, (published.get(trade.s) ?? 0) + 1);
+  }
 
   const stalled = (): boolean => Date.now() < stalledUntil;
   const send = (connection: Connection, text: string): void => {
@@ -196,7 +203,7 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
   function publish(): void {
     if (pausedAt !== null) return;
     const elapsed = Date.now() - startedAt - pausedTotal;
-    const due = Math.min(options.trades.length, Math.floor((elapsed * rate) / 1000) + 1);
+    const due = Math.min(options.trades.length, (options.published ?? 0) + Math.floor((elapsed * rate) / 1000) + 1);
     for (; next < due; next++) {
       const original = options.trades[next];
       if (original === undefined) break;
