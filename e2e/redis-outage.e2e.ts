@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { TOPICS } from '@alphintra/bus';
 import { type Candle, candleChannel } from '@alphintra/core';
 import { activeStrategySpecs, listSignals } from '@alphintra/db';
@@ -54,12 +55,14 @@ describe.skipIf(!enabled)('the platform while Redis is down', () => {
     const consumer = kafka.consumer({ groupId: `e2e-${suffix}-candles`, maxWaitTimeInMs: 200 });
     await consumer.connect();
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.subscribe({ topic: TOPICS.candles, fromBeginning: false });
+    await consumer.subscribe({ topics: [TOPICS.candles, TOPICS.trades], fromBeginning: false });
     const onKafka: Candle[] = [];
+    const trades: { key: string; value: Record<string, unknown> }[] = [];
     await consumer.run({
-      eachMessage: async ({ message }) => {
-        const candle = JSON.parse(message.value?.toString() ?? 'null') as Candle;
-        if (candle.symbol === 'XRPETH') onKafka.push(candle);
+      eachMessage: async ({ topic, message }) => {
+        const value = JSON.parse(message.value?.toString() ?? 'null');
+        if (topic === TOPICS.trades) trades.push({ key: message.key?.toString() ?? '', value });
+        else if (value.symbol === 'XRPETH') onKafka.push(value as Candle);
       },
     });
     await joined;
@@ -87,6 +90,26 @@ describe.skipIf(!enabled)('the platform while Redis is down', () => {
     // Redis was down the whole time: the subscriber has had nothing, and nothing else waited for it.
     expect(published()).toEqual([]);
     expect(onKafka.map(key).sort()).toEqual(expected.map(key).sort());
+    // Every normalized trade is on market.trades too, keyed by symbol, exactly as recorded.
+    const recorded = readFileSync(TRADES_SLICE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { s: string; t: number; T: number; p: string; q: string; m: boolean });
+    await waitFor('every trade on Kafka', () => trades.length >= recorded.length);
+    expect(trades.map((t) => [t.key, t.value])).toEqual(
+      recorded.map((r) => [
+        'XRPETH',
+        {
+          source: 'replay',
+          symbol: r.s,
+          tradeId: String(r.t),
+          time: r.T,
+          price: r.p,
+          quantity: r.q,
+          takerSide: r.m ? 'SELL' : 'BUY',
+        },
+      ]),
+    );
     const stored = await platform.candles.query({ symbol: 'XRPETH', interval: '1m' });
     expect(stored.map((c) => [c.openTime, c.open, c.high, c.low, c.close, c.volume])).toEqual(
       expectedMinutes.map((c) => [c.openTime, c.open, c.high, c.low, c.close, c.volume]),
