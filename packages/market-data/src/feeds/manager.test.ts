@@ -236,8 +236,11 @@ describe('FeedManager', () => {
     primary.state('CONNECTED');
     primary.listener?.onConnected();
     await flush();
-    now = T0 + 61_000;
+    // Connected but silent: no failback yet (it would lose the backup's trades); streaming again, it takes over.
+    expect(manager.activeProvider('ETHUSDT')).toBe('coinbase');
     primary.push(trade('binance', 40, T0 + 30_000));
+    await flush();
+    now = T0 + 61_000;
     backup.push(trade('coinbase', 504, T0 + 40_000));
     primary.push(trade('binance', 41, T0 + 60_500));
     backup.push(trade('coinbase', 505, T0 + 61_000));

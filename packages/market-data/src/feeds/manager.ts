@@ -104,6 +104,9 @@ interface ProviderSlot {
   downSince: number | null;
   /** Since when the provider is CONNECTED with nothing to backfill (null otherwise). */
   healthySince: number | null;
+  /** The provider's `lastMessageAt` (wall clock) as last seen, and when that was on the market clock. */
+  heardWall: number | null;
+  heardAt: number;
   gapsFilled: number;
   tradesBackfilled: number;
   tradesQuarantined: number;
@@ -250,6 +253,8 @@ export class FeedManager {
         else {
           s.downSince ??= now;
           s.healthySince = null;
+          // A primary that fails again before taking over must not keep the backup's trades out.
+          if (s === this.#primary) this.#failbackAt.clear();
         }
         this.#options.onStatus?.(this.#statusOf(s));
         // A stale feed or an open breaker is a detected failure: no waiting for the reconnect to fail too.
@@ -480,6 +485,9 @@ export class FeedManager {
     if (primary.healthySince !== null && now - primary.healthySince >= this.#failbackAfterMs) {
       for (const [symbol, active] of this.#active) {
         if (active === primary || this.#failbackAt.has(symbol)) continue;
+        // Connected is not enough: a primary that reconnects but streams nothing would take over and lose the
+        // trades the backup has. It must have streamed the symbol since it reconnected (its sequence restarted).
+        if ((primary.sequences.get(symbol)?.lastId ?? null) === null) continue;
         this.#failbackAt.set(symbol, Math.floor(now / 60_000) * 60_000 + 60_000);
       }
     }
@@ -489,10 +497,16 @@ export class FeedManager {
       const seq = s.sequences.get(symbol);
       if (seq?.held != null) continue;
       // Never past what the provider could have told us: a silent connection that is not yet declared stale
-      // must not turn minutes it missed into empty candles. Provider stats are wall-clock times.
+      // must not turn minutes it missed into empty candles. Provider stats are wall-clock times and the market
+      // clock may run faster (tests): the silence is measured on the market clock, from the tick that first saw
+      // the provider's last message (at a 1:1 clock exactly its time; faster, up to a tick of market time later).
       const wall = Date.now();
-      const silentFor = Math.max(0, wall - (s.provider.stats().lastMessageAt ?? wall));
-      const watermark = now - silentFor - this.#graceMs;
+      const lastMessageAt = s.provider.stats().lastMessageAt;
+      if (lastMessageAt !== null && lastMessageAt !== s.heardWall) {
+        s.heardWall = lastMessageAt;
+        s.heardAt = now - Math.max(0, wall - lastMessageAt);
+      }
+      const watermark = (lastMessageAt === null ? now : Math.min(now, s.heardAt)) - this.#graceMs;
       if (watermark > (this.#watermarks.get(symbol) ?? Number.NEGATIVE_INFINITY)) {
         this.#watermarks.set(symbol, watermark);
         this.#options.onWatermark(symbol, watermark);
@@ -510,6 +524,8 @@ function slot(provider: TradeProvider, role: 'PRIMARY' | 'BACKUP'): ProviderSlot
     detail: null,
     downSince: null,
     healthySince: null,
+    heardWall: null,
+    heardAt: Number.NEGATIVE_INFINITY,
     gapsFilled: 0,
     tradesBackfilled: 0,
     tradesQuarantined: 0,
