@@ -1,5 +1,6 @@
 export * from './candle-store.ts';
 export * from './decimal.ts';
+export * from './document.ts';
 export * from './market.ts';
 export * from './names.ts';
 export * from './signal.ts';

@@ -34,6 +34,12 @@ export interface Signal {
     readonly volatility: number;
     readonly volumeProfile: VolumeProfile;
   };
+  /** Why it fired: the entry rule that matched and the values of the indicators it used, at that candle. */
+  readonly explanation: SignalExplanation;
+  /** When the signal stops being valid (ms, UTC): its time plus the strategy's signal lifetime. */
+  readonly expiresAt: number;
+  /** A shadow signal is stored and queryable but never sent to subscribers, Kafka or webhooks. */
+  readonly shadow: boolean;
   readonly executionParams: {
     readonly orderType: OrderType;
     readonly timeInForce: TimeInForce;
@@ -44,6 +50,14 @@ export interface Signal {
   readonly marketDataTimestamp: number;
   /** Wall-clock ms from the closing market event's arrival to the signal's publication; null in backtests. */
   readonly latencyMs: number | null;
+}
+
+/** Why a signal fired. */
+export interface SignalExplanation {
+  /** The `id` of the document's entry rule that matched. */
+  readonly rule: string;
+  /** The indicators the rule used, by name, with their values at the signal's candle (null = not warmed up). */
+  readonly indicators: readonly { readonly name: string; readonly value: number | null }[];
 }
 
 /**
@@ -71,12 +85,22 @@ export interface StandardSignal {
   stop_loss: number;
   take_profit: number;
   risk_score: number;
-  metadata: { market_conditions: string; volatility: number; volume_profile: string };
+  metadata: {
+    market_conditions: string;
+    volatility: number;
+    volume_profile: string;
+    /** The matched entry rule's id. */
+    rule: string;
+    /** The rule's indicator values at the signal's candle, by name. */
+    indicators: Record<string, number | null>;
+  };
   execution_params: { order_type: string; time_in_force: string; max_slippage: number };
+  /** ISO 8601, ms, UTC. */
+  expires_at: string;
 }
 
 /** Version of the standard format, sent as the Kafka header `schema-version`. */
-export const SIGNAL_SCHEMA_VERSION = '1';
+export const SIGNAL_SCHEMA_VERSION = '2';
 
 export function toStandardSignal(signal: Signal): StandardSignal {
   return {
@@ -97,12 +121,15 @@ export function toStandardSignal(signal: Signal): StandardSignal {
       market_conditions: signal.metadata.marketConditions.toLowerCase(),
       volatility: signal.metadata.volatility,
       volume_profile: signal.metadata.volumeProfile.toLowerCase(),
+      rule: signal.explanation.rule,
+      indicators: Object.fromEntries(signal.explanation.indicators.map((i) => [i.name, i.value])),
     },
     execution_params: {
       order_type: signal.executionParams.orderType.toLowerCase(),
       time_in_force: signal.executionParams.timeInForce,
       max_slippage: signal.executionParams.maxSlippage,
     },
+    expires_at: new Date(signal.expiresAt).toISOString(),
   };
 }
 

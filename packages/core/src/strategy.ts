@@ -1,25 +1,35 @@
-/** Built-in strategy kinds. */
-export const STRATEGY_TYPES = ['EMA_CROSSOVER', 'RSI_REVERSION'] as const;
-export type StrategyType = (typeof STRATEGY_TYPES)[number];
+import type { StrategyDocument } from './document.ts';
+import type { Interval } from './market.ts';
 
 export const STRATEGY_SOURCES = ['NO_CODE', 'AI_ML'] as const;
 export type StrategySource = (typeof STRATEGY_SOURCES)[number];
 
-export const STRATEGY_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
+/** A strategy's lifecycle: `ARCHIVED` is retired for good (kept for its history, never run again). */
+export const STRATEGY_STATUSES = ['ACTIVE', 'INACTIVE', 'ARCHIVED'] as const;
 export type StrategyStatus = (typeof STRATEGY_STATUSES)[number];
 
-/** Numeric strategy parameters by name (periods, thresholds, multipliers). */
-export type StrategyParameters = Readonly<Record<string, number>>;
+/** How a running version's signals are distributed: `SHADOW` signals are stored and queryable only. */
+export const STRATEGY_MODES = ['LIVE', 'SHADOW'] as const;
+export type StrategyMode = (typeof STRATEGY_MODES)[number];
 
-/** What the engine needs to know of a strategy: one immutable version of it. */
+/**
+ * What the engine runs: one immutable version of a strategy, in one mode. Two versions of one strategy may run
+ * side by side (A/B, or one of them in shadow); each signal names the version that produced it.
+ */
 export interface StrategySpec {
   readonly id: string;
   readonly name: string;
   readonly version: number;
-  readonly type: StrategyType;
   readonly source: StrategySource;
   readonly symbols: readonly string[];
-  readonly interval: import('./market.ts').Interval;
-  readonly parameters: StrategyParameters;
+  /** The document's interval. */
+  readonly interval: Interval;
+  readonly document: StrategyDocument;
   readonly status: StrategyStatus;
+  readonly mode: StrategyMode;
+  /**
+   * Epoch ms from which this version may signal: a candle that closed at or before it only warms the version up
+   * (null = no bound, e.g. a backtest).
+   */
+  readonly activatedAt: number | null;
 }
