@@ -1,5 +1,5 @@
 import type { Signal, SignalAction } from '@alphintra/core';
-import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lt, max, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import { type SignalRow, signals } from '../schema/signals.ts';
@@ -29,6 +29,12 @@ function toRow(signal: Signal): typeof signals.$inferInsert {
     maxSlippage: signal.executionParams.maxSlippage,
     marketDataTimestamp: new Date(signal.marketDataTimestamp),
     latencyMs: signal.latencyMs,
+    explanation: {
+      rule: signal.explanation.rule,
+      indicators: signal.explanation.indicators.map(({ name, value }) => ({ name, value })),
+    },
+    expiresAt: new Date(signal.expiresAt),
+    shadow: signal.shadow,
   };
 }
 
@@ -61,6 +67,10 @@ export function signalFromRow(row: SignalRow): Signal {
     },
     marketDataTimestamp: row.marketDataTimestamp.getTime(),
     latencyMs: row.latencyMs,
+    explanation: row.explanation,
+    // Set by migration 0002 for older rows; the fallback only guards a row written by an older process since.
+    expiresAt: (row.expiresAt ?? row.timestamp).getTime(),
+    shadow: row.shadow,
   };
 }
 
@@ -84,39 +94,121 @@ export interface SignalFilter {
   readonly strategyIds?: readonly string[] | null | undefined;
   readonly actions?: readonly SignalAction[] | null | undefined;
   readonly minConfidence?: number | null | undefined;
+  /** `true`: shadow signals only; unset or `false`: live signals only (a shadow signal is never shown unasked). */
+  readonly shadow?: boolean | null | undefined;
 }
 
-/** Persisted signals, newest first (by market time, then id), a page at a time. */
+/** Paging arguments: `first` items after the opaque `after` cursor. */
+export interface PageArgs {
+  readonly first: number;
+  readonly after?: string | null | undefined;
+}
+
+/** Newest first (by market time, then id): the condition for rows older than the cursor's position. */
+function olderThan(after: string): SQL {
+  const [time, id] = decodeCursor(after) ?? [];
+  if (typeof time !== 'number' || typeof id !== 'string' || !Number.isFinite(time)) {
+    throw new InvalidCursorError(after);
+  }
+  const at = new Date(time);
+  return or(lt(signals.timestamp, at), and(eq(signals.timestamp, at), lt(signals.id, id))) as SQL;
+}
+
+function pageOf(rows: readonly SignalRow[], first: number): Page<Signal> {
+  return {
+    items: rows.slice(0, first).map((row) => ({
+      node: signalFromRow(row),
+      cursor: encodeCursor([row.timestamp.getTime(), row.id]),
+    })),
+    hasNextPage: rows.length > first,
+  };
+}
+
+/** Persisted signals, newest first (by market time, then id), a page at a time; live ones unless `filter.shadow`. */
 export async function listSignals(
   db: Db,
-  params: { first: number; after?: string | null | undefined; filter?: SignalFilter | null | undefined },
+  params: PageArgs & { filter?: SignalFilter | null | undefined },
 ): Promise<Page<Signal>> {
-  const conditions: SQL[] = [];
   const filter = params.filter ?? {};
+  const conditions: SQL[] = [eq(signals.shadow, filter.shadow ?? false)];
   if (filter.symbols?.length) conditions.push(inArray(signals.symbol, [...filter.symbols]));
   if (filter.strategyIds?.length) conditions.push(inArray(signals.strategyId, [...filter.strategyIds]));
   if (filter.actions?.length) conditions.push(inArray(signals.action, [...filter.actions]));
   if (filter.minConfidence != null) conditions.push(gte(signals.confidence, filter.minConfidence));
-  if (params.after != null) {
-    const [time, id] = decodeCursor(params.after) ?? [];
-    if (typeof time !== 'number' || typeof id !== 'string') throw new InvalidCursorError(params.after);
-    const at = new Date(time);
-    const older = or(lt(signals.timestamp, at), and(eq(signals.timestamp, at), lt(signals.id, id)));
-    if (older) conditions.push(older);
-  }
+  if (params.after != null) conditions.push(olderThan(params.after));
   const rows = await db
     .select()
     .from(signals)
     .where(and(...conditions))
     .orderBy(desc(signals.timestamp), desc(signals.id))
     .limit(params.first + 1);
-  return {
-    items: rows.slice(0, params.first).map((row) => ({
-      node: signalFromRow(row),
-      cursor: encodeCursor([row.timestamp.getTime(), row.id]),
-    })),
-    hasNextPage: rows.length > params.first,
-  };
+  return pageOf(rows, params.first);
+}
+
+/**
+ * One page of signals per strategy, newest first, for many strategies in ONE query (a lateral join walking
+ * `signals_strategy_newest_idx` once per strategy): what a DataLoader batches `Strategy.signals` into. The same
+ * `after` applies to every strategy. Pages come back in the order of `strategyIds`; live signals unless `shadow`.
+ */
+export async function listStrategySignals(
+  db: Db,
+  strategyIds: readonly string[],
+  params: PageArgs & { shadow?: boolean | null | undefined },
+): Promise<Page<Signal>[]> {
+  if (strategyIds.length === 0) return [];
+  const conditions: SQL[] = [eq(signals.strategyId, sql`wanted.id`), eq(signals.shadow, params.shadow ?? false)];
+  if (params.after != null) conditions.push(olderThan(params.after));
+  const page = db
+    .select()
+    .from(signals)
+    .where(and(...conditions))
+    .orderBy(desc(signals.timestamp), desc(signals.id))
+    .limit(params.first + 1)
+    .as('page');
+  const ids = [...new Set(strategyIds)];
+  const rows = await db
+    .select({ ...page._.selectedFields })
+    .from(sql`unnest(${sql.param(ids)}::uuid[]) as wanted(id)`)
+    .innerJoinLateral(page, sql`true`);
+  const byStrategy = new Map<string, SignalRow[]>();
+  for (const row of rows) {
+    const list = byStrategy.get(row.strategyId);
+    if (list) list.push(row);
+    else byStrategy.set(row.strategyId, [row]);
+  }
+  return strategyIds.map((id) => pageOf(byStrategy.get(id) ?? [], params.first));
+}
+
+/** How many signals one strategy version produced, and the market time of its newest. */
+export interface SignalVersionCount {
+  readonly strategyId: string;
+  readonly version: number;
+  /** Live and shadow signals alike: a shadow version's signals are all shadow. */
+  readonly count: number;
+  /** Epoch ms (market time) of the version's newest signal. */
+  readonly lastSignalAt: number;
+}
+
+/** Signal counts per (strategy, version) of the given strategies, by strategy then version; versions without signals are absent. */
+export async function signalCountsByVersion(db: Db, strategyIds: readonly string[]): Promise<SignalVersionCount[]> {
+  if (strategyIds.length === 0) return [];
+  const rows = await db
+    .select({
+      strategyId: signals.strategyId,
+      version: signals.strategyVersion,
+      count: count(),
+      lastSignalAt: max(signals.timestamp),
+    })
+    .from(signals)
+    .where(inArray(signals.strategyId, [...strategyIds]))
+    .groupBy(signals.strategyId, signals.strategyVersion)
+    .orderBy(signals.strategyId, signals.strategyVersion);
+  return rows.map((row) => ({
+    strategyId: row.strategyId,
+    version: row.version,
+    count: row.count,
+    lastSignalAt: (row.lastSignalAt as Date).getTime(),
+  }));
 }
 
 /** Signals by id, in the order of `ids` (`undefined` where none). */

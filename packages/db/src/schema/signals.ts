@@ -1,5 +1,18 @@
+import type { SignalExplanation } from '@alphintra/core';
 import { desc } from 'drizzle-orm';
-import { doublePrecision, index, integer, numeric, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { strategies, strategySource } from './strategies.ts';
 
 export const signalAction = pgEnum('signal_action', ['BUY', 'SELL']);
@@ -7,7 +20,8 @@ export const signalAction = pgEnum('signal_action', ['BUY', 'SELL']);
 /**
  * Every signal the engine produced. The id is deterministic (strategy, version, symbol, candle close), so a
  * redelivered or replayed signal is a duplicate the primary key rejects. Prices are unconstrained `numeric`,
- * which returns exactly the decimal string that was written.
+ * which returns exactly the decimal string that was written. Rows written before signals carried an explanation
+ * read as the empty explanation and, their expiry unknown, as expiring at their own time (a migration sets it).
  */
 export const signals = pgTable(
   'signals',
@@ -36,12 +50,18 @@ export const signals = pgTable(
     maxSlippage: doublePrecision().notNull(),
     marketDataTimestamp: timestamp({ withTimezone: true, precision: 3 }).notNull(),
     latencyMs: doublePrecision(),
+    explanation: jsonb().$type<SignalExplanation>().notNull().default({ rule: '', indicators: [] }),
+    // Nullable only so the column could be added to a filled table; every insert sets it.
+    expiresAt: timestamp({ withTimezone: true, precision: 3 }),
+    shadow: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
-    index('signals_newest_idx').on(desc(t.timestamp), desc(t.id)),
+    // Every listing filters on `shadow` (live only unless asked), then pages newest first.
+    index('signals_shadow_newest_idx').on(t.shadow, desc(t.timestamp), desc(t.id)),
     index('signals_symbol_idx').on(t.symbol, desc(t.timestamp)),
-    index('signals_strategy_idx').on(t.strategyId, desc(t.timestamp)),
+    // Per-strategy pages (`Strategy.signals`) and per-version counts.
+    index('signals_strategy_newest_idx').on(t.strategyId, t.shadow, desc(t.timestamp), desc(t.id)),
   ],
 );
 

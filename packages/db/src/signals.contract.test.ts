@@ -1,0 +1,216 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Signal, signalId } from '@alphintra/core';
+import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, MIGRATIONS_FOLDER, openDatabase } from './client.ts';
+import {
+  getSignals,
+  insertSignals,
+  listSignals,
+  listStrategySignals,
+  signalCountsByVersion,
+} from './queries/signals.ts';
+import { strategies } from './schema/strategies.ts';
+
+const postgresUrl = serviceUrl('DATABASE_URL');
+const BASE = Date.UTC(2019, 9, 11, 0, 0, 0);
+const MINUTE = 60_000;
+
+function signalOf(
+  strategyId: string,
+  minute: number,
+  options: { version?: number; shadow?: boolean; symbol?: string } = {},
+): Signal {
+  const { version = 1, shadow = false, symbol = 'XRPETH' } = options;
+  const time = BASE + minute * MINUTE;
+  return {
+    id: signalId(strategyId, version, symbol, time),
+    timestamp: time,
+    strategyId,
+    strategyName: 'owner',
+    strategyVersion: version,
+    strategySource: 'NO_CODE',
+    symbol,
+    action: 'SELL',
+    confidence: 0.61,
+    quantity: '12.5',
+    priceTarget: '0.00141342',
+    stopLoss: '0.00000001',
+    takeProfit: '123456789.123456789',
+    riskScore: 0.2,
+    metadata: { marketConditions: 'RANGING', volatility: 0.0123, volumeProfile: 'LOW' },
+    explanation: {
+      rule: 'ema-cross-down',
+      indicators: [
+        { name: 'ema9', value: 0.00141001 },
+        { name: 'ema21', value: 0.00141377 },
+        { name: 'rsi14', value: null },
+      ],
+    },
+    expiresAt: time + 15 * MINUTE,
+    shadow,
+    executionParams: { orderType: 'LIMIT', timeInForce: 'GTC', maxSlippage: 0.0003 },
+    marketDataTimestamp: time - 1234,
+    latencyMs: null,
+  };
+}
+
+const adapters = [
+  { name: 'PGlite', url: undefined as string | undefined, enabled: true },
+  { name: 'Postgres', url: postgresUrl, enabled: postgresUrl !== undefined },
+];
+
+describe.each(adapters)('signals on $name', ({ url, enabled }) => {
+  let database: Database;
+  let drop = async () => {};
+  let nextName = 0;
+
+  /** A bare strategy row: the signals' foreign key needs one, nothing here reads more of it. */
+  async function strategyRow(): Promise<string> {
+    const [row] = await database.db
+      .insert(strategies)
+      .values({ name: `signals-owner-${nextName++}` })
+      .returning({ id: strategies.id });
+    if (!row) throw new Error('no strategy row');
+    return row.id;
+  }
+
+  beforeAll(async () => {
+    if (!enabled) return;
+    let dbUrl: string | undefined;
+    if (url) {
+      const created = await createTestDatabase(url);
+      dbUrl = created.url;
+      drop = created.drop;
+    }
+    database = await openDatabase({ url: dbUrl });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await drop();
+  });
+
+  it.runIf(enabled)('round-trips explanation, expiry and shadow; lists live signals unless asked', async () => {
+    const owner = await strategyRow();
+    const live = [0, 1, 2].map((m) => signalOf(owner, m));
+    const shadow = [1, 3].map((m) => signalOf(owner, m, { version: 2, shadow: true }));
+    expect(await insertSignals(database.db, [...live, ...shadow])).toHaveLength(5);
+
+    const stored = await getSignals(database.db, [shadow[0]?.id ?? '', live[2]?.id ?? '']);
+    expect(stored).toEqual([shadow[0], live[2]]);
+    expect(stored[0]?.explanation.indicators[2]).toEqual({ name: 'rsi14', value: null });
+    expect(stored[0]?.expiresAt).toBe(BASE + 16 * MINUTE);
+
+    const byDefault = await listSignals(database.db, { first: 10, filter: { strategyIds: [owner] } });
+    expect(byDefault.items.map((i) => i.node.timestamp)).toEqual([BASE + 2 * MINUTE, BASE + MINUTE, BASE]);
+    const liveOnly = await listSignals(database.db, { first: 10, filter: { strategyIds: [owner], shadow: false } });
+    expect(liveOnly.items.map((i) => i.node.id)).toEqual(byDefault.items.map((i) => i.node.id));
+    const shadowOnly = await listSignals(database.db, { first: 1, filter: { strategyIds: [owner], shadow: true } });
+    expect(shadowOnly.items.map((i) => [i.node.timestamp, i.node.shadow])).toEqual([[BASE + 3 * MINUTE, true]]);
+    expect(shadowOnly.hasNextPage).toBe(true);
+    const rest = await listSignals(database.db, {
+      first: 5,
+      after: shadowOnly.items[0]?.cursor,
+      filter: { strategyIds: [owner], shadow: true },
+    });
+    expect(rest.items.map((i) => i.node.timestamp)).toEqual([BASE + MINUTE]);
+    expect(rest.hasNextPage).toBe(false);
+  });
+
+  it.runIf(enabled)('pages many strategies in one call, each newest first, in the order asked', async () => {
+    const a = await strategyRow();
+    const b = await strategyRow();
+    const none = await strategyRow();
+    await insertSignals(database.db, [
+      ...[0, 1, 2, 3, 4].map((m) => signalOf(a, m)),
+      signalOf(a, 5, { version: 2, shadow: true }),
+      ...[10, 11].map((m) => signalOf(b, m)),
+    ]);
+
+    const [pageB, pageNone, pageA, pageB2] = await listStrategySignals(database.db, [b, none, a, b], { first: 2 });
+    expect(pageA?.items.map((i) => i.node.timestamp)).toEqual([BASE + 4 * MINUTE, BASE + 3 * MINUTE]);
+    expect(pageA?.hasNextPage).toBe(true);
+    expect(pageB?.items.map((i) => i.node.timestamp)).toEqual([BASE + 11 * MINUTE, BASE + 10 * MINUTE]);
+    expect(pageB?.hasNextPage).toBe(false);
+    expect(pageB2).toEqual(pageB);
+    expect(pageNone).toEqual({ items: [], hasNextPage: false });
+    expect(pageA?.items[0]?.node).toEqual(signalOf(a, 4));
+
+    const after = pageA?.items[1]?.cursor;
+    const [nextA] = await listStrategySignals(database.db, [a], { first: 2, after });
+    expect(nextA?.items.map((i) => i.node.timestamp)).toEqual([BASE + 2 * MINUTE, BASE + MINUTE]);
+    expect(nextA?.hasNextPage).toBe(true);
+    const [shadowA] = await listStrategySignals(database.db, [a], { first: 2, shadow: true });
+    expect(shadowA?.items.map((i) => i.node.timestamp)).toEqual([BASE + 5 * MINUTE]);
+    expect(await listStrategySignals(database.db, [], { first: 2 })).toEqual([]);
+    await expect(listStrategySignals(database.db, [a], { first: 1, after: 'nonsense' })).rejects.toThrow(
+      /not a cursor/,
+    );
+  });
+
+  it.runIf(enabled)('counts signals per strategy version with the time of the newest', async () => {
+    const a = await strategyRow();
+    const b = await strategyRow();
+    const quiet = await strategyRow();
+    await insertSignals(database.db, [
+      signalOf(a, 0),
+      signalOf(a, 7),
+      signalOf(a, 3),
+      signalOf(a, 8, { version: 2, shadow: true }),
+      signalOf(b, 1, { version: 3 }),
+    ]);
+    const counts = await signalCountsByVersion(database.db, [b, a, quiet]);
+    const sorted = [...counts].sort((x, y) =>
+      `${x.strategyId}${x.version}`.localeCompare(`${y.strategyId}${y.version}`),
+    );
+    const expected = [
+      { strategyId: a, version: 1, count: 3, lastSignalAt: BASE + 7 * MINUTE },
+      { strategyId: a, version: 2, count: 1, lastSignalAt: BASE + 8 * MINUTE },
+      { strategyId: b, version: 3, count: 1, lastSignalAt: BASE + MINUTE },
+    ].sort((x, y) => `${x.strategyId}${x.version}`.localeCompare(`${y.strategyId}${y.version}`));
+    expect(sorted).toEqual(expected);
+    expect(await signalCountsByVersion(database.db, [])).toEqual([]);
+  });
+});
+
+describe('migration 0002_signals_explained', () => {
+  it('gives signals stored before it an empty explanation, an expiry at their own time, and live status', async () => {
+    // Migrate a fresh database to 0001 only, store a signal as the old code did, then apply the rest.
+    const early = mkdtempSync(join(tmpdir(), 'alphintra-migrations-'));
+    try {
+      cpSync(MIGRATIONS_FOLDER, early, { recursive: true });
+      const journalFile = join(early, 'meta', '_journal.json');
+      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+      const upTo = journal.entries.findIndex((e) => e.tag.startsWith('0002_'));
+      journal.entries = journal.entries.slice(0, upTo);
+      writeFileSync(journalFile, JSON.stringify(journal));
+
+      const client = new PGlite();
+      const db = drizzle({ client, casing: 'snake_case' });
+      await migrate(db, { migrationsFolder: early });
+      const { rows } = await client.query<{ id: string }>("insert into strategies (name) values ('old') returning id");
+      const owner = rows[0]?.id ?? '';
+      const old = signalOf(owner, 0);
+      await client.query(
+        `insert into signals (id, timestamp, strategy_id, strategy_name, strategy_version, strategy_source, symbol,
+           action, confidence, quantity, price_target, stop_loss, take_profit, risk_score, market_conditions,
+           volatility, volume_profile, order_type, time_in_force, max_slippage, market_data_timestamp, latency_ms)
+         values ($1, '2019-10-11T00:00:00.000Z', $2, 'owner', 1, 'NO_CODE', 'XRPETH', 'SELL', 0.61, '12.5',
+           '0.00141342', '0.00000001', '123456789.123456789', 0.2, 'RANGING', 0.0123, 'LOW', 'LIMIT', 'GTC', 0.0003,
+           '2019-10-10T23:59:58.766Z', null)`,
+        [old.id, owner],
+      );
+      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      const [stored] = await getSignals(db as unknown as Database['db'], [old.id]);
+      expect(stored).toEqual({ ...old, explanation: { rule: '', indicators: [] }, expiresAt: BASE, shadow: false });
+      await client.close();
+    } finally {
+      rmSync(early, { recursive: true, force: true });
+    }
+  });
+});
