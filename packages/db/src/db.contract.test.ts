@@ -3,14 +3,7 @@ import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from './client.ts';
 import { getSignals, insertSignals, listSignals } from './queries/signals.ts';
-import {
-  activeStrategySpecs,
-  createStrategy,
-  getStrategies,
-  listStrategies,
-  StrategyNameTakenError,
-  setStrategyStatus,
-} from './queries/strategies.ts';
+import { createStrategy } from './queries/strategies.ts';
 
 const postgresUrl = serviceUrl('DATABASE_URL');
 
@@ -64,50 +57,20 @@ describe.each(adapters)('database on $name', ({ url, enabled }) => {
     await drop();
   });
 
-  it.runIf(enabled)('creates strategies, rejects duplicate names, and lists them a page at a time', async () => {
-    const a = await createStrategy(database.db, {
-      name: 'ema-a',
-      type: 'EMA_CROSSOVER',
-      source: 'NO_CODE',
-      symbols: ['XRPETH'],
-      interval: '1m',
-      parameters: { fastPeriod: 9, slowPeriod: 21 },
-      status: 'ACTIVE',
-    });
-    expect(a).toMatchObject({ name: 'ema-a', version: 1, status: 'ACTIVE', symbols: ['XRPETH'] });
-    expect(a.parameters).toEqual({ fastPeriod: 9, slowPeriod: 21 });
-    await expect(createStrategy(database.db, { ...a, name: 'ema-a', status: 'INACTIVE' })).rejects.toBeInstanceOf(
-      StrategyNameTakenError,
-    );
-    const b = await createStrategy(database.db, { ...a, name: 'rsi-b', type: 'RSI_REVERSION', status: 'INACTIVE' });
-
-    const first = await listStrategies(database.db, { first: 1 });
-    expect(first.items.map((i) => i.node.name)).toEqual(['ema-a']);
-    expect(first.hasNextPage).toBe(true);
-    const second = await listStrategies(database.db, { first: 5, after: first.items[0]?.cursor });
-    expect(second.items.map((i) => i.node.name)).toEqual(['rsi-b']);
-    expect(second.hasNextPage).toBe(false);
-    const active = await listStrategies(database.db, { first: 5, filter: { status: 'ACTIVE' } });
-    expect(active.items.map((i) => i.node.id)).toEqual([a.id]);
-
-    expect((await activeStrategySpecs(database.db)).map((s) => s.id)).toEqual([a.id]);
-    await setStrategyStatus(database.db, b.id, 'ACTIVE');
-    await setStrategyStatus(database.db, a.id, 'INACTIVE');
-    expect((await activeStrategySpecs(database.db)).map((s) => s.id)).toEqual([b.id]);
-
-    const byIds = await getStrategies(database.db, [b.id, '00000000-0000-4000-8000-000000000000', a.id]);
-    expect(byIds.map((s) => s?.name)).toEqual(['rsi-b', undefined, 'ema-a']);
-  });
-
   it.runIf(enabled)('stores signals exactly, skips duplicates, and pages newest first', async () => {
-    const strategy = await createStrategy(database.db, {
+    const { strategy } = await createStrategy(database.db, {
       name: 'signals-owner',
-      type: 'EMA_CROSSOVER',
       source: 'NO_CODE',
       symbols: ['XRPETH', 'BTCUSDT'],
-      interval: '1m',
-      parameters: {},
-      status: 'ACTIVE',
+      document: {
+        version: 1,
+        interval: '1m',
+        indicators: { atr: { type: 'ATR', period: 14 } },
+        rules: [{ id: 'always', side: 'BUY', when: { gt: [{ field: 'close' }, 0] } }],
+        stopLoss: { percent: 1 },
+        takeProfit: { percent: 2 },
+      },
+      run: { mode: 'LIVE' },
     });
     const base = Date.UTC(2019, 9, 11, 0, 0, 0);
     const batch = [0, 1, 2, 3].map((i) => signalAt(strategy.id, base + i * 60_000, i === 3 ? 'BTCUSDT' : 'XRPETH'));
