@@ -1,3 +1,4 @@
+export * from './document/validate.ts';
 export {
   backtest,
   DEFAULT_HISTORY_SIZE,
