@@ -1,3 +1,4 @@
+export * from './document/templates.ts';
 export * from './document/validate.ts';
 export {
   backtest,
