@@ -1,3 +1,24 @@
+export {
+  type CompiledDocument,
+  type CompileResult,
+  compileDocument,
+  DEFAULT_CONFIDENCE,
+  DEFAULT_LIFETIME_BARS,
+  type Decision,
+  type DocumentEvaluator,
+  documentLookback,
+} from './document/compile.ts';
+
+export {
+  IndicatorGraph,
+  IndicatorNode,
+  NODE_HISTORY,
+  NODE_OUTPUTS,
+  type NodeInput,
+  type NodeKind,
+  type NodeSpec,
+  nodeSpec,
+} from './document/indicators.ts';
 export * from './document/templates.ts';
 export * from './document/validate.ts';
 export {
@@ -6,27 +27,9 @@ export {
   type EngineStats,
   InferenceEngine,
   type InferenceEngineOptions,
+  MARKET_ATR_PERIOD,
   type RejectedStrategy,
 } from './engine.ts';
-export {
-  defaultParameters,
-  type EmaCrossoverParameters,
-  type ParameterProblem,
-  type ParametersOf,
-  parameterNames,
-  type RsiReversionParameters,
-  resolveParameters,
-  validateStrategyParameters,
-} from './parameters.ts';
-export {
-  buildSignal,
-  decimalString,
-  type PreparedCandle,
-  prepareCandle,
-  type SignalSizing,
-  trimDecimal,
-} from './signal.ts';
-export { createStrategy } from './strategies/create.ts';
-export { EmaCrossover } from './strategies/ema-crossover.ts';
-export { RsiReversion } from './strategies/rsi-reversion.ts';
-export type { Advice, CandleValues, MarketSnapshot, Strategy } from './types.ts';
+export type { VersionStats } from './runner.ts';
+export { buildSignal, decimalString, type PreparedCandle, prepareCandle, trimDecimal } from './signal.ts';
+export type { CandleValues, MarketSnapshot } from './types.ts';

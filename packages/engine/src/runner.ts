@@ -1,45 +1,151 @@
-import type { Signal, StrategySpec } from '@alphintra/core';
-import { MarketContext } from './market-context.ts';
-import { resolveParameters } from './parameters.ts';
-import { buildSignal, type PreparedCandle, type SignalSizing } from './signal.ts';
-import { createStrategy } from './strategies/create.ts';
-import type { Strategy } from './types.ts';
+import type { Signal, StrategyMode, StrategySpec } from '@alphintra/core';
+import type { CompiledDocument, DocumentEvaluator } from './document/compile.ts';
+import { IndicatorGraph } from './document/indicators.ts';
+import { buildSignal, type PreparedCandle } from './signal.ts';
+import type { MarketSnapshot } from './types.ts';
+
+/** Evaluation times kept per version for its percentiles. */
+const TIMING_SAMPLES = 1024;
+
+/** How one running strategy version is doing, over all its symbols. */
+export interface VersionStats {
+  readonly id: string;
+  readonly version: number;
+  readonly mode: StrategyMode;
+  /** Candles evaluated since the version started (warm-up excluded). */
+  readonly evaluations: number;
+  readonly signals: number;
+  /** Close time of its last signal's candle; null before the first. */
+  readonly lastSignalAt: number | null;
+  /** Evaluation time per candle, milliseconds, over its last 1,024 evaluations (null before the first). */
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly errors: number;
+  readonly lastError: string | null;
+  /** ERROR: an evaluation threw; the version gives no more signals until it is reloaded as a new version. */
+  readonly state: 'RUNNING' | 'ERROR';
+}
+
+/** The mutable record behind `VersionStats`, shared by a version's runners. */
+export class VersionRecord {
+  spec: StrategySpec;
+  evaluations = 0;
+  signals = 0;
+  lastSignalAt: number | null = null;
+  errors = 0;
+  lastError: string | null = null;
+  state: 'RUNNING' | 'ERROR' = 'RUNNING';
+  readonly #timings = new Float64Array(TIMING_SAMPLES);
+  #timingCount = 0;
+
+  constructor(spec: StrategySpec) {
+    this.spec = spec;
+  }
+
+  time(ms: number): void {
+    this.#timings[this.#timingCount++ % TIMING_SAMPLES] = ms;
+  }
+
+  fail(error: unknown): void {
+    this.errors++;
+    this.lastError = error instanceof Error ? error.message : String(error);
+    this.state = 'ERROR';
+  }
+
+  snapshot(): VersionStats {
+    const samples = Array.from(this.#timings.subarray(0, Math.min(this.#timingCount, TIMING_SAMPLES))).sort(
+      (a, b) => a - b,
+    );
+    return {
+      id: this.spec.id,
+      version: this.spec.version,
+      mode: this.spec.mode,
+      evaluations: this.evaluations,
+      signals: this.signals,
+      lastSignalAt: this.lastSignalAt,
+      p50Ms: percentile(samples, 0.5),
+      p99Ms: percentile(samples, 0.99),
+      errors: this.errors,
+      lastError: this.lastError,
+      state: this.state,
+    };
+  }
+}
+
+/** Nearest-rank percentile of sorted samples. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
+}
 
 /**
- * One strategy version running on one symbol: the strategy, the market indicators its signals are described
- * with, and nothing else. Its whole state is a function of the candles it was fed.
+ * One strategy version running on one symbol: its document's evaluator on the series' shared indicator graph, and
+ * its cooldown. Its whole state is a function of the candles it was fed.
  */
 export class StrategyRunner {
-  /** The spec signals are labelled with; replaced when a reload renames an unchanged version. */
-  spec: StrategySpec;
+  readonly record: VersionRecord;
   readonly symbol: string;
-  readonly #strategy: Strategy;
-  readonly #market: MarketContext;
-  readonly #sizing: SignalSizing;
+  readonly compiled: CompiledDocument;
+  /** What the runner's state depends on; a reload with the same fingerprint keeps the runner. */
+  readonly fingerprint: string;
+  #evaluator: DocumentEvaluator | null = null;
+  /** Candles since the last signal, counted as if the runner had signalled during warm-up too. */
+  #sinceSignal = Number.POSITIVE_INFINITY;
 
-  constructor(spec: StrategySpec, symbol: string) {
-    this.spec = spec;
+  constructor(record: VersionRecord, symbol: string, compiled: CompiledDocument, fingerprint: string) {
+    this.record = record;
     this.symbol = symbol;
-    const params = resolveParameters(spec.type, spec.parameters);
-    this.#strategy = createStrategy(spec);
-    this.#market = new MarketContext(params.atrPeriod);
-    this.#sizing = params;
+    this.compiled = compiled;
+    this.fingerprint = fingerprint;
   }
 
-  /** Feeds one candle of the runner's symbol and interval; returns the signal it triggers, if any. */
-  update(prepared: PreparedCandle): Signal | null {
-    const market = this.#market.update(prepared.values);
-    const advice = this.#strategy.update(prepared.values, market);
-    // Without a positive ATR there is no stop to place: the advice is dropped, the state has moved on regardless.
-    if (advice === null || market.atr === null || !(market.atr > 0)) return null;
-    return buildSignal(this.spec, prepared, advice, { ...market, atr: market.atr }, this.#sizing);
+  get spec(): StrategySpec {
+    return this.record.spec;
   }
 
-  /** Feeds past candles to bring the indicators up to date, discarding what they would have signalled. */
-  warmUp(history: Iterable<PreparedCandle>): void {
-    for (const prepared of history) {
-      const market = this.#market.update(prepared.values);
-      this.#strategy.update(prepared.values, market);
+  /**
+   * Binds the runner to its series' graph after warming it up on `history` (the series' recent candles, oldest
+   * first, the last one being the graph's latest): nodes the graph lacks are computed over that history in a
+   * scratch graph and adopted, and the rules are evaluated on it (without signalling) so the cooldown is where a
+   * run over those candles would have left it.
+   */
+  attach(graph: IndicatorGraph, history: readonly PreparedCandle[]): void {
+    const missing = this.compiled.nodes.some((spec) => graph.get(spec.key) === undefined);
+    if (history.length === 0 || (!missing && this.compiled.cooldownBars === 0)) {
+      this.#evaluator = this.compiled.bind(graph);
+      return;
     }
+    const scratch = new IndicatorGraph();
+    const evaluator = this.compiled.bind(scratch);
+    for (const prepared of history) {
+      scratch.update(prepared.values);
+      this.#decide(evaluator);
+    }
+    this.#evaluator = this.compiled.bind(graph, scratch);
+  }
+
+  /** Gives the runner's nodes back to the graph. */
+  detach(): void {
+    this.#evaluator?.release();
+    this.#evaluator = null;
+  }
+
+  /**
+   * Evaluates the graph's latest candle (already fed to it). A candle closed at or before the version's activation
+   * only moves the cooldown on; otherwise a firing rule becomes a signal.
+   */
+  step(prepared: PreparedCandle, market: MarketSnapshot): Signal | null {
+    if (this.#evaluator === null) return null;
+    const decision = this.#decide(this.#evaluator);
+    const spec = this.record.spec;
+    if (decision === null || (spec.activatedAt !== null && prepared.candle.closeTime <= spec.activatedAt)) return null;
+    return buildSignal(spec, prepared, decision, market, this.compiled.lifetimeBars);
+  }
+
+  #decide(evaluator: DocumentEvaluator) {
+    if (++this.#sinceSignal <= this.compiled.cooldownBars) return null;
+    const decision = evaluator.evaluate();
+    if (decision !== null) this.#sinceSignal = 0;
+    return decision;
   }
 }

@@ -2,14 +2,16 @@ import {
   type Candle,
   decimalPlaces,
   formatPrice,
+  INTERVALS,
   type OrderType,
   type Signal,
   type StrategySpec,
   signalId,
   type TimeInForce,
 } from '@alphintra/core';
-import { clamp01, round4, significant6 } from './strategies/math.ts';
-import type { Advice, CandleValues, MarketSnapshot } from './types.ts';
+import type { Decision } from './document/compile.ts';
+import { clamp01, round4, significant6 } from './math.ts';
+import type { CandleValues, MarketSnapshot } from './types.ts';
 
 /** Prices are never formatted with fewer decimals than this, whatever the candle shows. */
 export const MIN_PRICE_DECIMALS = 8;
@@ -48,21 +50,15 @@ export function prepareCandle(candle: Candle): PreparedCandle {
   };
 }
 
-/** Risk multipliers and order size of a strategy, as `buildSignal` reads them. */
-export interface SignalSizing {
-  readonly stopLossAtr: number;
-  readonly takeProfitAtr: number;
-  readonly quantity?: number | undefined;
-}
-
 /**
- * Turns a strategy's advice on a candle into a complete signal. A pure function of its arguments: the id and
- * timestamp come from the candle, never from the clock.
+ * Turns a document's decision on a candle into a complete signal. A pure function of its arguments: the id,
+ * timestamp and expiry come from the candle, never from the clock.
  *
- * - stop loss / take profit: close -/+ k * ATR for BUY, mirrored for SELL, floored at one tick (10^-decimals) so a
- *   volatile penny market never gets a non-positive price.
+ * - stop loss / take profit: the decision's levels, floored at one tick (10^-decimals) so a volatile penny market
+ *   never gets a non-positive price, formatted with max(8, decimals of the candle's prices).
+ * - expiry: close time + lifetimeBars x the candle's interval.
  * - risk score: the mean of 1 - e^(-volatility / 1 %) and 1 - e^(-stop distance / 3 %): 0 for a calm market with a
- *   tight stop, towards 1 as either grows.
+ *   tight stop, towards 1 as either grows; volatility = the market ATR over close (0 until it is warm).
  * - execution: MARKET + IOC when volatility >= 0.2 % per candle or volume is HIGH (the move is happening now and a
  *   resting order would miss it), max slippage = volatility / 2 within 0.05 %..1 %; otherwise LIMIT + GTC at the
  *   target price, max slippage = volatility / 4 within 0.01 %..1 %.
@@ -70,19 +66,17 @@ export interface SignalSizing {
 export function buildSignal(
   spec: StrategySpec,
   prepared: PreparedCandle,
-  advice: Advice,
-  market: MarketSnapshot & { readonly atr: number },
-  sizing: SignalSizing,
+  decision: Decision,
+  market: MarketSnapshot,
+  lifetimeBars: number,
 ): Signal {
   const { candle, values, decimals } = prepared;
-  const { atr } = market;
   const close = values.close;
-  const direction = advice.action === 'BUY' ? 1 : -1;
   const tick = 10 ** -decimals;
-  const stopLoss = Math.max(tick, close - direction * sizing.stopLossAtr * atr);
-  const takeProfit = Math.max(tick, close + direction * sizing.takeProfitAtr * atr);
+  const stopLoss = Math.max(tick, decision.stopLoss);
+  const takeProfit = Math.max(tick, decision.takeProfit);
 
-  const volatility = atr / close;
+  const volatility = market.atr !== null && market.atr > 0 ? market.atr / close : 0;
   const stopDistance = Math.abs(close - stopLoss) / close;
   const riskScore =
     0.5 * (1 - Math.exp(-volatility / RISK_VOLATILITY_SCALE)) + 0.5 * (1 - Math.exp(-stopDistance / RISK_STOP_SCALE));
@@ -100,9 +94,9 @@ export function buildSignal(
     strategyVersion: spec.version,
     strategySource: spec.source,
     symbol: candle.symbol,
-    action: advice.action,
-    confidence: advice.confidence,
-    quantity: sizing.quantity === undefined ? null : decimalString(sizing.quantity),
+    action: decision.action,
+    confidence: round4(clamp01(decision.confidence)),
+    quantity: decision.quantity === null ? null : decimalString(decision.quantity),
     priceTarget: trimDecimal(candle.close),
     stopLoss: formatPrice(stopLoss, decimals),
     takeProfit: formatPrice(takeProfit, decimals),
@@ -112,6 +106,9 @@ export function buildSignal(
       volatility: significant6(volatility),
       volumeProfile: market.volumeProfile,
     },
+    explanation: { rule: decision.rule, indicators: decision.indicators },
+    expiresAt: candle.closeTime + lifetimeBars * INTERVALS[candle.interval],
+    shadow: spec.mode === 'SHADOW',
     executionParams: { orderType, timeInForce, maxSlippage: significant6(maxSlippage) },
     marketDataTimestamp: candle.lastTradeTime,
     latencyMs: null,

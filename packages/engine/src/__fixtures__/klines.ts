@@ -10,7 +10,17 @@ export const FIXTURE_SYMBOL = 'UNITTESTBTC';
  * times: those are set to 0 and closeTime - 1.
  */
 export function loadKlines(): Candle[] {
-  const text = readFileSync(new URL('./klines-1m-UNITTESTBTC.csv', import.meta.url), 'utf8');
+  return parseKlines(readFileSync(new URL('./klines-1m-UNITTESTBTC.csv', import.meta.url), 'utf8'));
+}
+
+/** All 13,681 recorded candles of fixtures/market/klines-1m-UNITTESTBTC.csv, as platform candles. */
+export function loadRecordedKlines(): Candle[] {
+  return parseKlines(
+    readFileSync(new URL('../../../../fixtures/market/klines-1m-UNITTESTBTC.csv', import.meta.url), 'utf8'),
+  );
+}
+
+function parseKlines(text: string): Candle[] {
   const lines = text.trim().split('\n').slice(1);
   return lines.map((line) => {
     const [openTime, open, high, low, close, volume] = line.split(',') as [
