@@ -425,18 +425,46 @@ describe('strategies written before documents', () => {
         ],
         stopLoss: { atr: 'atr', multiple: 2.5 },
         takeProfit: { atr: 'atr', multiple: 3 },
+        confidence: {
+          add: [
+            0.5,
+            {
+              mul: [
+                0.3,
+                {
+                  min: [
+                    1,
+                    { div: [{ abs: { sub: [{ ind: 'fast' }, { ind: 'slow' }] } }, { mul: [0.5, { ind: 'atr' }] }] },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+        cooldownBars: 3,
+        lifetimeBars: 5,
         sizing: { quantity: 10 },
       };
       const rsiDoc: StrategyDocument = {
         version: 1,
         interval: '15m',
-        indicators: { rsi: { type: 'RSI', period: 7 }, atr: { type: 'ATR', period: 10 } },
+        indicators: {
+          rsi: { type: 'RSI', period: 7 },
+          rsiLow: { type: 'LOWEST', period: 5, source: { ind: 'rsi' } },
+          rsiHigh: { type: 'HIGHEST', period: 5, source: { ind: 'rsi' } },
+          atr: { type: 'ATR', period: 10 },
+        },
         rules: [
           { id: 'oversold-exit', side: 'BUY', when: { crossesAbove: [{ ind: 'rsi' }, 25] } },
           { id: 'overbought-exit', side: 'SELL', when: { crossesBelow: [{ ind: 'rsi' }, 80] } },
         ],
         stopLoss: { atr: 'atr', multiple: 1.5 },
         takeProfit: { atr: 'atr', multiple: 4 },
+        confidence: {
+          add: [0.5, { div: [{ max: [{ sub: [25, { ind: 'rsiLow' }] }, { sub: [{ ind: 'rsiHigh' }, 80] }] }, 40] }],
+        },
+        cooldownBars: 5,
+        lifetimeBars: 5,
       };
       const [oldEma, oldRsi] = await getStrategies(db, [ema, rsi]);
       expect(oldEma).toMatchObject({ version: 2, interval: '5m', status: 'ACTIVE', document: emaDoc });

@@ -148,8 +148,10 @@ const CREATE_LOCK = 7_020_240_701;
 
 /**
  * The document equivalent to a strategy written before documents (`EMA_CROSSOVER` / `RSI_REVERSION` with its
- * parameters): the `ema-crossover` / `rsi-reversion` template with the parameters mapped onto its periods, RSI
- * thresholds, ATR multiples and quantity; missing parameters take the old defaults.
+ * parameters): the engine's `ema-crossover` / `rsi-reversion` template (copied here, since the database does not
+ * depend on the engine; the strategy subgraph's tests check the two agree) with the parameters mapped onto its
+ * periods, RSI thresholds, ATR multiples and quantity. Missing parameters take the old defaults, which are the
+ * templates' values.
  */
 export function legacyDocument(
   type: LegacyStrategyType,
@@ -159,6 +161,8 @@ export function legacyDocument(
   const p = parameters ?? {};
   const sizing = p['quantity'] === undefined ? {} : { sizing: { quantity: p['quantity'] } };
   if (type === 'EMA_CROSSOVER') {
+    const fast = { ind: 'fast' };
+    const slow = { ind: 'slow' };
     return {
       version: 1,
       interval,
@@ -168,27 +172,49 @@ export function legacyDocument(
         atr: { type: 'ATR', period: p['atrPeriod'] ?? 14 },
       },
       rules: [
-        { id: 'golden-cross', side: 'BUY', when: { crossesAbove: [{ ind: 'fast' }, { ind: 'slow' }] } },
-        { id: 'death-cross', side: 'SELL', when: { crossesBelow: [{ ind: 'fast' }, { ind: 'slow' }] } },
+        { id: 'golden-cross', side: 'BUY', when: { crossesAbove: [fast, slow] } },
+        { id: 'death-cross', side: 'SELL', when: { crossesBelow: [fast, slow] } },
       ],
       stopLoss: { atr: 'atr', multiple: p['stopLossAtr'] ?? 2 },
       takeProfit: { atr: 'atr', multiple: p['takeProfitAtr'] ?? 3 },
+      // 0.5 + 0.3 * min(1, |fast - slow| / (0.5 * ATR))
+      confidence: {
+        add: [
+          0.5,
+          { mul: [0.3, { min: [1, { div: [{ abs: { sub: [fast, slow] } }, { mul: [0.5, { ind: 'atr' }] }] }] }] },
+        ],
+      },
+      cooldownBars: 3,
+      lifetimeBars: 5,
       ...sizing,
     };
   }
+  const oversold = p['oversold'] ?? 30;
+  const overbought = p['overbought'] ?? 70;
   return {
     version: 1,
     interval,
     indicators: {
       rsi: { type: 'RSI', period: p['period'] ?? 14 },
+      rsiLow: { type: 'LOWEST', period: 5, source: { ind: 'rsi' } },
+      rsiHigh: { type: 'HIGHEST', period: 5, source: { ind: 'rsi' } },
       atr: { type: 'ATR', period: p['atrPeriod'] ?? 14 },
     },
     rules: [
-      { id: 'oversold-exit', side: 'BUY', when: { crossesAbove: [{ ind: 'rsi' }, p['oversold'] ?? 30] } },
-      { id: 'overbought-exit', side: 'SELL', when: { crossesBelow: [{ ind: 'rsi' }, p['overbought'] ?? 70] } },
+      { id: 'oversold-exit', side: 'BUY', when: { crossesAbove: [{ ind: 'rsi' }, oversold] } },
+      { id: 'overbought-exit', side: 'SELL', when: { crossesBelow: [{ ind: 'rsi' }, overbought] } },
     ],
     stopLoss: { atr: 'atr', multiple: p['stopLossAtr'] ?? 1.5 },
     takeProfit: { atr: 'atr', multiple: p['takeProfitAtr'] ?? 2 },
+    // 0.5 + max(oversold - lowest RSI, highest RSI - overbought) / 40
+    confidence: {
+      add: [
+        0.5,
+        { div: [{ max: [{ sub: [oversold, { ind: 'rsiLow' }] }, { sub: [{ ind: 'rsiHigh' }, overbought] }] }, 40] },
+      ],
+    },
+    cooldownBars: 5,
+    lifetimeBars: 5,
     ...sizing,
   };
 }
