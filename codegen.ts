@@ -29,6 +29,7 @@ const config: CodegenConfig = {
     }),
     'subgraphs/signal/src/__generated__/resolvers.ts': subgraph('signal', '../context.ts#SignalContext', {
       Signal: '@alphintra/core#Signal as SignalModel',
+      Strategy: '../context.ts#StrategyRef',
     }),
     'packages/client/src/__generated__/': {
       schema: 'schema/api.graphql',

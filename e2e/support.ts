@@ -72,6 +72,9 @@ export function asGraphQL(signal: Signal) {
     marketDataTimestamp: new Date(signal.marketDataTimestamp).toISOString(),
     metadata: { ...signal.metadata },
     executionParams: { ...signal.executionParams },
+    explanation: { rule: signal.explanation.rule, indicators: signal.explanation.indicators.map((i) => ({ ...i })) },
+    expiresAt: new Date(signal.expiresAt).toISOString(),
+    shadow: signal.shadow,
   };
 }
 

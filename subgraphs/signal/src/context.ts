@@ -1,5 +1,5 @@
 import type { Signal } from '@alphintra/core';
-import { type Db, getSignals } from '@alphintra/db';
+import { type Db, getSignals, listStrategySignals, type Page } from '@alphintra/db';
 import DataLoader from 'dataloader';
 import type { PubSubEngine } from 'graphql-subscriptions';
 
@@ -10,12 +10,41 @@ export interface SignalServiceDeps {
   readonly pubsub: PubSubEngine;
 }
 
+/** A `Strategy` as this subgraph knows it: its key, plus what a signal carries of it (`@provides`). */
+export interface StrategyRef {
+  readonly id: string;
+  readonly name?: string;
+  readonly version?: number;
+}
+
+/** The arguments of one `Strategy.signals` selection: strategies asked with equal arguments share one query. */
+export interface StrategySignalsArgs {
+  readonly first: number;
+  readonly after: string | null;
+  readonly shadow: boolean;
+}
+
 /** Per-request context: the dependencies and request-scoped DataLoaders. */
 export interface SignalContext {
   readonly deps: SignalServiceDeps;
   readonly signalLoader: DataLoader<string, Signal | undefined>;
+  /** A page of a strategy's signals, by strategy id; one loader (and one query per tick) per distinct arguments. */
+  strategySignalsLoader(args: StrategySignalsArgs): DataLoader<string, Page<Signal>>;
 }
 
 export function createContext(deps: SignalServiceDeps): SignalContext {
-  return { deps, signalLoader: new DataLoader((ids) => getSignals(deps.db, ids)) };
+  const strategySignalLoaders = new Map<string, DataLoader<string, Page<Signal>>>();
+  return {
+    deps,
+    signalLoader: new DataLoader((ids) => getSignals(deps.db, ids)),
+    strategySignalsLoader(args) {
+      const key = JSON.stringify([args.first, args.after, args.shadow]);
+      let loader = strategySignalLoaders.get(key);
+      if (!loader) {
+        loader = new DataLoader((ids) => listStrategySignals(deps.db, ids, args));
+        strategySignalLoaders.set(key, loader);
+      }
+      return loader;
+    },
+  };
 }

@@ -15,11 +15,13 @@ export function normalizeFilter(filter: SignalFilter | null | undefined): Filter
     strategyIds: filter.strategyIds ?? null,
     actions: filter.actions ?? null,
     minConfidence: minConfidence ?? null,
+    shadow: filter.shadow ?? null,
   };
 }
 
-/** Whether a live signal passes a subscription's filter (same semantics as the history query). */
+/** Whether a signal passes a filter, with the history query's semantics (live signals unless `shadow` is asked). */
 export function matchesFilter(signal: Signal, filter: Filter): boolean {
+  if (signal.shadow !== (filter.shadow ?? false)) return false;
   if (filter.symbols?.length && !filter.symbols.includes(signal.symbol)) return false;
   if (filter.strategyIds?.length && !filter.strategyIds.includes(signal.strategyId)) return false;
   if (filter.actions?.length && !filter.actions.includes(signal.action)) return false;

@@ -6,13 +6,24 @@ import type { Resolvers } from './__generated__/resolvers.ts';
 import { createContext, type SignalContext, type SignalServiceDeps } from './context.ts';
 import { Query } from './resolvers/Query.ts';
 import { Signal } from './resolvers/Signal.ts';
+import { Strategy } from './resolvers/Strategy.ts';
 import { Subscription } from './resolvers/Subscription.ts';
 
 const typeDefs = parse(readFileSync(new URL('../../../schema/signal.graphql', import.meta.url), 'utf8'));
 
-const resolvers: Resolvers = { DateTime: DateTimeScalar, Decimal: DecimalScalar, Query, Subscription, Signal };
+const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Decimal: DecimalScalar,
+  Query,
+  Subscription,
+  Signal,
+  Strategy,
+};
 
-/** Starts the signal subgraph: signal history and the live `signals` subscription, owner of `Signal`. */
+/**
+ * Starts the signal subgraph: signal history and the live `signals` subscription, owner of `Signal`; it adds
+ * `signals` to the strategy subgraph's `Strategy`.
+ */
 export function startSignalSubgraph(
   deps: SignalServiceDeps,
   options: { port?: number; host?: string } = {},

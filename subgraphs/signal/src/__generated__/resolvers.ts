@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Signal as SignalModel } from '@alphintra/core';
-import type { SignalContext } from '../context.ts';
+import type { StrategyRef, SignalContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -71,6 +71,10 @@ export type Signal = {
   /** 0 to 1. */
   confidence: Scalars['Float']['output'];
   executionParams: ExecutionParams;
+  /** When the signal stops being valid: its time plus the strategy's signal lifetime. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Why it fired: the strategy document's rule that matched and the indicator values it used. */
+  explanation: SignalExplanation;
   id: Scalars['ID']['output'];
   /** Milliseconds from the market event's arrival to the signal's publication. */
   latencyMs?: Maybe<Scalars['Float']['output']>;
@@ -82,6 +86,8 @@ export type Signal = {
   quantity?: Maybe<Scalars['Decimal']['output']>;
   /** 0 (low) to 1 (high). */
   riskScore: Scalars['Float']['output'];
+  /** A shadow version's signal: stored and queryable, never sent to subscribers, Kafka or webhooks. */
+  shadow: Scalars['Boolean']['output'];
   stopLoss: Scalars['Decimal']['output'];
   /**
    * The strategy that produced it. `id`, `name` and `version` come with the signal (as of when it was produced),
@@ -113,12 +119,30 @@ export type SignalEdge = {
   node: Signal;
 };
 
+/** Why a signal fired. */
+export type SignalExplanation = {
+  __typename?: 'SignalExplanation';
+  /** The indicators the rule used, with their values at the signal's candle. */
+  indicators: Array<SignalIndicator>;
+  /** The id of the document's rule that matched. */
+  rule: Scalars['String']['output'];
+};
+
 export type SignalFilter = {
   actions?: InputMaybe<Array<SignalAction>>;
   /** 0 to 1. */
   minConfidence?: InputMaybe<Scalars['Float']['input']>;
+  /** true: shadow signals only; unset or false: live signals only. */
+  shadow?: InputMaybe<Scalars['Boolean']['input']>;
   strategyIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   symbols?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type SignalIndicator = {
+  __typename?: 'SignalIndicator';
+  name: Scalars['String']['output'];
+  /** Null when the indicator was not yet warmed up. */
+  value?: Maybe<Scalars['Float']['output']>;
 };
 
 export type SignalMetadata = {
@@ -133,7 +157,16 @@ export type Strategy = {
   __typename?: 'Strategy';
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** The strategy's signals (all versions), newest first. `first` is 1 to 100; `shadow: true` lists shadow signals. */
+  signals: SignalConnection;
   version: Scalars['Int']['output'];
+};
+
+
+export type StrategySignalsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  shadow?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type StrategySource =
@@ -142,7 +175,7 @@ export type StrategySource =
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Each new signal matching the filter, as it is generated. */
+  /** Each new live signal matching the filter, as it is generated (shadow signals are never delivered). */
   signals: Signal;
 };
 
@@ -243,6 +276,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Signal: Signal;
+  Strategy: Strategy;
 }>;
 
 /** Mapping of federation reference types */
@@ -250,6 +284,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Signal:
     ( { __typename: 'Signal' }
     & GraphQLRecursivePick<FederationTypes['Signal'], {"id":true}> );
+  Strategy:
+    ( { __typename: 'Strategy' }
+    & GraphQLRecursivePick<FederationTypes['Strategy'], {"id":true}> );
 }>;
 
 
@@ -272,9 +309,11 @@ export type ResolversTypes = ResolversObject<{
   SignalAction: SignalAction;
   SignalConnection: ResolverTypeWrapper<Omit<SignalConnection, 'edges'> & { edges: Array<ResolversTypes['SignalEdge']> }>;
   SignalEdge: ResolverTypeWrapper<Omit<SignalEdge, 'node'> & { node: ResolversTypes['Signal'] }>;
+  SignalExplanation: ResolverTypeWrapper<SignalExplanation>;
   SignalFilter: SignalFilter;
+  SignalIndicator: ResolverTypeWrapper<SignalIndicator>;
   SignalMetadata: ResolverTypeWrapper<SignalMetadata>;
-  Strategy: ResolverTypeWrapper<Strategy>;
+  Strategy: ResolverTypeWrapper<StrategyRef>;
   StrategySource: StrategySource;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TimeInForce: TimeInForce;
@@ -296,9 +335,11 @@ export type ResolversParentTypes = ResolversObject<{
   Signal: SignalModel;
   SignalConnection: Omit<SignalConnection, 'edges'> & { edges: Array<ResolversParentTypes['SignalEdge']> };
   SignalEdge: Omit<SignalEdge, 'node'> & { node: ResolversParentTypes['Signal'] };
+  SignalExplanation: SignalExplanation;
   SignalFilter: SignalFilter;
+  SignalIndicator: SignalIndicator;
   SignalMetadata: SignalMetadata;
-  Strategy: Strategy;
+  Strategy: StrategyRef;
   Subscription: Record<PropertyKey, never>;
 }>;
 
@@ -331,6 +372,8 @@ export type SignalResolvers<ContextType = SignalContext, ParentType extends Reso
   action?: Resolver<ResolversTypes['SignalAction'], ParentType, ContextType>;
   confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   executionParams?: Resolver<ResolversTypes['ExecutionParams'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['SignalExplanation'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   latencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   marketDataTimestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -338,6 +381,7 @@ export type SignalResolvers<ContextType = SignalContext, ParentType extends Reso
   priceTarget?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   riskScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  shadow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   stopLoss?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
   strategySource?: Resolver<ResolversTypes['StrategySource'], ParentType, ContextType>;
@@ -357,15 +401,27 @@ export type SignalEdgeResolvers<ContextType = SignalContext, ParentType extends 
   node?: Resolver<ResolversTypes['Signal'], ParentType, ContextType>;
 }>;
 
+export type SignalExplanationResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['SignalExplanation'] = ResolversParentTypes['SignalExplanation']> = ResolversObject<{
+  indicators?: Resolver<Array<ResolversTypes['SignalIndicator']>, ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SignalIndicatorResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['SignalIndicator'] = ResolversParentTypes['SignalIndicator']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
 export type SignalMetadataResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['SignalMetadata'] = ResolversParentTypes['SignalMetadata']> = ResolversObject<{
   marketConditions?: Resolver<ResolversTypes['MarketConditions'], ParentType, ContextType>;
   volatility?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   volumeProfile?: Resolver<ResolversTypes['VolumeProfile'], ParentType, ContextType>;
 }>;
 
-export type StrategyResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Strategy'] = ResolversParentTypes['Strategy']> = ResolversObject<{
+export type StrategyResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Strategy'] = ResolversParentTypes['Strategy'], FederationReferenceType extends FederationReferenceTypes['Strategy'] = FederationReferenceTypes['Strategy']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Strategy']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signals?: Resolver<ResolversTypes['SignalConnection'], ParentType, ContextType, RequireFields<StrategySignalsArgs, 'first' | 'shadow'>>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -382,6 +438,8 @@ export type Resolvers<ContextType = SignalContext> = ResolversObject<{
   Signal?: SignalResolvers<ContextType>;
   SignalConnection?: SignalConnectionResolvers<ContextType>;
   SignalEdge?: SignalEdgeResolvers<ContextType>;
+  SignalExplanation?: SignalExplanationResolvers<ContextType>;
+  SignalIndicator?: SignalIndicatorResolvers<ContextType>;
   SignalMetadata?: SignalMetadataResolvers<ContextType>;
   Strategy?: StrategyResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
