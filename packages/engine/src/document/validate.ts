@@ -286,9 +286,7 @@ function explainUnion(
     return;
   }
   if (candidates.length > 1) {
-    const present = candidates.flatMap((branch) =>
-      (branch.keys ?? []).filter((key) => member(value, key) !== undefined),
-    );
+    const present = candidates.map((branch) => (branch.keys ?? []).find((key) => member(value, key) !== undefined));
     problems.add(path, `has ${quoteList(present)}: ${withArticle(union.noun)} has exactly one of them`);
     return;
   }
@@ -308,9 +306,12 @@ function alternatives(union: Union): string {
   for (const branch of union.branches) {
     if (branch.enumValues !== undefined) parts.push(`one of ${quoteList(branch.enumValues)}`);
     else if (branch.primitive !== undefined) parts.push(`a ${branch.primitive}`);
-    else if (branch.keys?.[0] !== undefined) keys.push(branch.keys.join(' and '));
+    else if (branch.keys?.[0] !== undefined) {
+      const [key, ...others] = branch.keys;
+      keys.push(others.length === 0 ? `"${key}"` : `"${key}" (with ${quoteList(others)})`);
+    }
   }
-  if (keys.length === 1) parts.push(`an object with ${quoteList(keys)}`);
+  if (keys.length === 1) parts.push(`an object with ${keys[0]}`);
   else if (keys.length > 1) parts.push(`an object with exactly one of ${keys.join(', ')}`);
   const types = union.branches.flatMap((branch) => branch.types ?? []);
   if (types.length > 0) parts.push(`an object whose "type" is one of ${quoteList(types)}`);
@@ -589,6 +590,8 @@ function checkReference(ref: Record<string, unknown>, path: string, context: Con
   const out = member(ref, 'out');
   const type = member(spec, 'type');
   if (typeof out !== 'string' || typeof type !== 'string') return;
+  // An output no indicator has is the schema's to report.
+  if (!Object.values(INDICATOR_OUTPUTS).some((outputs) => outputs.includes(out))) return;
   const outputs = INDICATOR_OUTPUTS[type];
   if (outputs === undefined) {
     context.problems.add(pointer(path, 'out'), `"${name}" (${type}) has a single output: remove "out"`);
