@@ -53,12 +53,6 @@ function paths(problems: readonly DocumentProblem[]): string[] {
   return problems.map((problem) => problem.path).sort();
 }
 
-function timed<T>(run: () => T): { result: T; ms: number } {
-  const start = performance.now();
-  const result = run();
-  return { result, ms: performance.now() - start };
-}
-
 describe('schema/strategy.schema.json', () => {
   it('is a valid draft 2020-12 schema that compiles in strict mode', () => {
     expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
@@ -522,8 +516,8 @@ describe('validateStrategyDocument on junk', () => {
     ['__proto__ keys', JSON.parse('{"version":1,"__proto__":{"polluted":true},"indicators":{"__proto__":{}}}')],
   ];
 
-  it.each(junk)('%s: problems, no exception, quickly', (_, value) => {
-    const { result, ms } = timed(() => validateStrategyDocument(value));
+  it.each(junk)('%s: problems, no exception', (_, value) => {
+    const result = validateStrategyDocument(value);
     expect(Array.isArray(result)).toBe(true);
     expect(result.length).toBeGreaterThan(0);
     expect(result.length).toBeLessThanOrEqual(201);
@@ -532,7 +526,6 @@ describe('validateStrategyDocument on junk', () => {
       expect(problem.message.length).toBeGreaterThan(0);
       expect(problem.message.length).toBeLessThan(600);
     }
-    expect(ms).toBeLessThan(1_000);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
@@ -546,18 +539,15 @@ describe('validateStrategyDocument on junk', () => {
   it('JSON values of every type in every place never throw', () => {
     const values: unknown[] = [null, true, -1, 0, 1.5, 1e308, '', 'close', [], [1, 2], {}, { ind: 'fast' }];
     const places = ['version', 'interval', 'indicators', 'rules', 'stopLoss', 'takeProfit', 'sizing', 'confidence'];
-    const { ms } = timed(() => {
-      for (const place of places) {
-        for (const value of values) {
-          expect(validateStrategyDocument(doc({ [place]: value }))).toBeInstanceOf(Array);
-          expect(validateStrategyDocument(withRule(value))).toBeInstanceOf(Array);
-          expect(validateStrategyDocument(withRule({ gt: [value, value] }))).toBeInstanceOf(Array);
-          expect(
-            validateStrategyDocument(doc({ indicators: { x: { type: 'EMA', period: value, source: value } } })),
-          ).toBeInstanceOf(Array);
-        }
+    for (const place of places) {
+      for (const value of values) {
+        expect(validateStrategyDocument(doc({ [place]: value }))).toBeInstanceOf(Array);
+        expect(validateStrategyDocument(withRule(value))).toBeInstanceOf(Array);
+        expect(validateStrategyDocument(withRule({ gt: [value, value] }))).toBeInstanceOf(Array);
+        expect(
+          validateStrategyDocument(doc({ indicators: { x: { type: 'EMA', period: value, source: value } } })),
+        ).toBeInstanceOf(Array);
       }
-    });
-    expect(ms).toBeLessThan(5_000);
+    }
   });
 });
