@@ -27,6 +27,9 @@ export function syntheticSignal(
     riskScore: 0.5,
     metadata: { marketConditions: 'RANGING', volatility: 0.001, volumeProfile: 'NORMAL' },
     executionParams: { orderType: 'LIMIT', timeInForce: 'GTC', maxSlippage: 0.001 },
+    explanation: { rule: 'synthetic', indicators: [{ name: 'probe', value: 1 }] },
+    expiresAt: closeTime + 60_000,
+    shadow: false,
     marketDataTimestamp: closeTime - 1,
     latencyMs: null,
   };
