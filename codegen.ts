@@ -12,7 +12,7 @@ function subgraph(name: string, context: string, mappers: Record<string, string>
       enumsAsTypes: true,
       contextType: context,
       mappers,
-      scalars: { DateTime: 'Date | string | number', Decimal: 'string' },
+      scalars: { DateTime: 'Date | string | number', Decimal: 'string', JSON: 'unknown' },
     },
   };
 }
@@ -22,6 +22,9 @@ const config: CodegenConfig = {
   generates: {
     'subgraphs/strategy/src/__generated__/resolvers.ts': subgraph('strategy', '../context.ts#StrategyContext', {
       Strategy: '@alphintra/db#StrategyRecord as StrategyModel',
+      StrategyVersion: '@alphintra/db#StrategyVersionRecord as StrategyVersionModel',
+      StrategyRun: '@alphintra/db#StrategyRunRecord as StrategyRunModel',
+      StrategyVersionStats: '../context.ts#VersionStats',
     }),
     'subgraphs/market-data/src/__generated__/resolvers.ts': subgraph('market-data', '../context.ts#MarketDataContext', {
       Candle: '@alphintra/core#Candle as CandleModel',
@@ -36,7 +39,11 @@ const config: CodegenConfig = {
       documents: 'packages/client/operations/*.graphql',
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string', Decimal: 'string' } },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { DateTime: 'string', Decimal: 'string', JSON: 'unknown' },
+      },
     },
   },
 };

@@ -280,7 +280,7 @@ describe.each(adapters)('strategies on $name', ({ url, enabled }) => {
   });
 
   it.runIf(enabled)('filters by status, symbol, source and mode, and pages in a stable order', async () => {
-    const made = [];
+    const made: string[] = [];
     for (let i = 0; i < 7; i++) {
       const { strategy } = await createStrategy(
         db,

@@ -1,26 +1,71 @@
 import type { EventBus } from '@alphintra/bus';
-import type { Interval } from '@alphintra/core';
-import { type Db, getStrategies, type StrategyRecord } from '@alphintra/db';
+import type { Interval, StrategyMode } from '@alphintra/core';
+import {
+  type Db,
+  getStrategies,
+  listStrategyRuns,
+  listStrategyVersionStats,
+  listStrategyVersions,
+  type SignalVersionCount,
+  type StrategyRecord,
+  type StrategyRunRecord,
+  type StrategyVersionRecord,
+  type StrategyVersionStats,
+  signalCountsByVersion,
+} from '@alphintra/db';
 import DataLoader from 'dataloader';
+import type { StrategyEvent } from './events.ts';
 
 /** What the strategy subgraph needs from the platform. */
 export interface StrategyServiceDeps {
   readonly db: Db;
   /** Where lifecycle events go (`strategy.events`), for the engine's hot reload. */
   readonly bus: EventBus;
-  /** Candle intervals the platform aggregates. */
+  /** Candle intervals the platform aggregates: a document must run on one of them. */
   readonly intervals: readonly Interval[];
+  /** The most strategies (not archived) the platform keeps; unset = no cap. */
+  readonly maxStrategies?: number | undefined;
+  /** Longest indicator period a document may ask for (at most `DOCUMENT_LIMITS.maxPeriod`, the default). */
+  readonly maxPeriod?: number | undefined;
+  /** Told when an event could not be produced (the mutation still succeeds); default: a console warning. */
+  readonly onEventError?: ((error: unknown, event: StrategyEvent) => void) | undefined;
 }
 
-/** Per-request context: the dependencies and request-scoped DataLoaders. */
+/** One version's figures as `Strategy.stats` shows them. */
+export interface VersionStats {
+  readonly version: number;
+  readonly mode: StrategyMode | null;
+  readonly signals: number;
+  readonly lastSignalAt: number | null;
+  readonly evaluations: number;
+  readonly evalP50Ms: number | null;
+  readonly evalP99Ms: number | null;
+  readonly errors: number;
+  readonly lastError: string | null;
+  readonly state: 'PENDING' | 'RUNNING' | 'ERROR' | 'STOPPED';
+}
+
+/** Per-request context: the dependencies and request-scoped DataLoaders (one query per field per request). */
 export interface StrategyContext {
   readonly deps: StrategyServiceDeps;
   readonly strategyLoader: DataLoader<string, StrategyRecord | undefined>;
+  readonly versionsLoader: DataLoader<string, StrategyVersionRecord[]>;
+  readonly runsLoader: DataLoader<string, StrategyRunRecord[]>;
+  readonly engineStatsLoader: DataLoader<string, Required<StrategyVersionStats>[]>;
+  /** Signal counts per version, from one grouped query over `signals` per batch. */
+  readonly signalCountsLoader: DataLoader<string, SignalVersionCount[]>;
 }
 
 export function createContext(deps: StrategyServiceDeps): StrategyContext {
   return {
     deps,
     strategyLoader: new DataLoader((ids) => getStrategies(deps.db, ids)),
+    versionsLoader: new DataLoader((ids) => listStrategyVersions(deps.db, ids)),
+    runsLoader: new DataLoader((ids) => listStrategyRuns(deps.db, ids)),
+    engineStatsLoader: new DataLoader((ids) => listStrategyVersionStats(deps.db, ids)),
+    signalCountsLoader: new DataLoader(async (ids) => {
+      const counts = await signalCountsByVersion(deps.db, ids);
+      return ids.map((id) => counts.filter((c) => c.strategyId === id));
+    }),
   };
 }

@@ -1,28 +1,39 @@
 import { TOPICS } from '@alphintra/bus';
-import type { StrategyRecord } from '@alphintra/db';
+import type { StrategyMutation } from '@alphintra/db';
 import type { StrategyServiceDeps } from './context.ts';
 
-/** A strategy lifecycle event on `strategy.events` (key = strategy id). */
+/**
+ * A strategy lifecycle event on `strategy.events` (key = strategy id). `seq` is the change's sequence number in
+ * `strategy_changes`: an engine that missed an event sees a newer `seq` there and reloads.
+ */
 export interface StrategyEvent {
-  readonly type: 'created' | 'activated' | 'deactivated';
+  readonly type: StrategyMutation['change']['type'];
   readonly strategyId: string;
   readonly version: number;
-  readonly status: StrategyRecord['status'];
+  readonly status: StrategyMutation['strategy']['status'];
   readonly at: string;
+  readonly seq: number;
 }
 
-/** Publishes a lifecycle event; the engine reloads the active strategies when it sees one. */
-export async function publishStrategyEvent(
-  deps: StrategyServiceDeps,
-  type: StrategyEvent['type'],
-  strategy: StrategyRecord,
-): Promise<void> {
+/**
+ * Produces the event of a committed mutation. A failed produce does not fail the mutation: the change row is
+ * already committed and reconciles the engines, so the failure is reported and the caller carries on.
+ */
+export async function publishStrategyEvent(deps: StrategyServiceDeps, mutation: StrategyMutation): Promise<void> {
   const event: StrategyEvent = {
-    type,
-    strategyId: strategy.id,
-    version: strategy.version,
-    status: strategy.status,
-    at: new Date().toISOString(),
+    type: mutation.change.type,
+    strategyId: mutation.strategy.id,
+    version: mutation.change.version,
+    status: mutation.strategy.status,
+    at: mutation.change.at.toISOString(),
+    seq: mutation.change.seq,
   };
-  await deps.bus.produce(TOPICS.strategyEvents, [{ key: strategy.id, value: JSON.stringify(event) }]);
+  try {
+    await deps.bus.produce(TOPICS.strategyEvents, [{ key: event.strategyId, value: JSON.stringify(event) }]);
+  } catch (error) {
+    const report =
+      deps.onEventError ??
+      ((e: unknown) => console.warn(`[strategy] could not produce ${event.type} event seq ${event.seq}`, e));
+    report(error, event);
+  }
 }

@@ -1,3 +1,3 @@
-export type { StrategyServiceDeps } from './context.ts';
+export type { StrategyServiceDeps, VersionStats } from './context.ts';
 export type { StrategyEvent } from './events.ts';
 export { startStrategySubgraph } from './subgraph.ts';

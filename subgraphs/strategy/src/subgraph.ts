@@ -4,13 +4,15 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import { createContext, type StrategyContext, type StrategyServiceDeps } from './context.ts';
+import { JSONScalar } from './json.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { Strategy } from './resolvers/Strategy.ts';
+import { StrategyVersion } from './resolvers/StrategyVersion.ts';
 
 const typeDefs = parse(readFileSync(new URL('../../../schema/strategy.graphql', import.meta.url), 'utf8'));
 
-const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Strategy };
+const resolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Query, Mutation, Strategy, StrategyVersion };
 
 /** Starts the strategy subgraph: strategy CRUD and lifecycle, owner of the `Strategy` entity. */
 export function startStrategySubgraph(

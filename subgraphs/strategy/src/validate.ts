@@ -1,54 +1,138 @@
-import { type Interval, isInterval, type StrategyParameters, type StrategyType } from '@alphintra/core';
+import type { DocumentProblem, StrategyDocument } from '@alphintra/core';
 import { getInstrument } from '@alphintra/db';
-import { defaultParameters, validateStrategyParameters } from '@alphintra/engine';
+import { templateById, validateStrategyDocument } from '@alphintra/engine';
 import { badInput } from '@alphintra/subgraph-kit';
-import type { CreateStrategyInput } from './__generated__/resolvers.ts';
+import { GraphQLError } from 'graphql';
+import type { CreateStrategyInput, UpdateStrategyInput } from './__generated__/resolvers.ts';
 import type { StrategyServiceDeps } from './context.ts';
 
-/** A create input, checked and normalized: symbols upper-cased, parameter defaults filled in. */
+/** Longest change note kept. */
+const MAX_CHANGE_NOTE = 500;
+
+/** A create input, checked and normalized: symbols upper-cased, the document resolved from a template if named. */
 export interface ValidCreateInput {
   readonly name: string;
-  readonly type: StrategyType;
   readonly symbols: string[];
-  readonly interval: Interval;
-  readonly parameters: StrategyParameters;
+  readonly document: StrategyDocument;
+  readonly changeNote: string | null;
+}
+
+/** An update input, checked: what is absent stays as it is. */
+export interface ValidUpdateInput {
+  readonly document: StrategyDocument | undefined;
+  readonly symbols: string[] | undefined;
+  readonly changeNote: string | null;
 }
 
 /**
- * Checks a `createStrategy` input; throws BAD_USER_INPUT naming the first field at fault. Symbols must be
- * instruments the market data source lists as trading (the `instruments` table it keeps).
+ * Every problem of a would-be document: the validator's (with the platform's `maxPeriod`), then whether the
+ * platform builds candles of its interval.
  */
+export function documentProblems(deps: StrategyServiceDeps, document: unknown): DocumentProblem[] {
+  const problems = validateStrategyDocument(
+    document,
+    deps.maxPeriod === undefined ? {} : { maxPeriod: deps.maxPeriod },
+  );
+  if (problems.length > 0) return problems;
+  const { interval } = document as StrategyDocument;
+  if (!deps.intervals.includes(interval)) {
+    return [
+      {
+        path: '/interval',
+        message: `the platform builds no ${interval} candles; use one of ${deps.intervals.join(', ')}`,
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * One BAD_USER_INPUT error for all of a document's problems: `extensions.problems` lists each `{ path, message }`
+ * and `extensions.field` names the first (`input.document/rules/0/side`).
+ */
+export function documentError(problems: readonly DocumentProblem[]): GraphQLError {
+  const first = problems[0] ?? { path: '', message: 'invalid document' };
+  const field = `input.document${first.path}`;
+  const detail = problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  return new GraphQLError(`input.document has ${count}: ${detail}`, {
+    extensions: { code: 'BAD_USER_INPUT', field, problems: problems.map(({ path, message }) => ({ path, message })) },
+  });
+}
+
+function checkDocument(deps: StrategyServiceDeps, document: unknown): StrategyDocument {
+  const problems = documentProblems(deps, document);
+  if (problems.length > 0) throw documentError(problems);
+  return document as StrategyDocument;
+}
+
+/**
+ * Symbols upper-cased and deduplicated; each must be an instrument the market data source lists as trading (the
+ * `instruments` table it keeps).
+ */
+async function checkSymbols(deps: StrategyServiceDeps, given: readonly string[], field: string): Promise<string[]> {
+  const symbols = [...new Set(given.map((s) => s.trim().toUpperCase()))];
+  if (symbols.length === 0) throw badInput(field, 'give at least one symbol');
+  for (const symbol of symbols) {
+    const instrument = await getInstrument(deps.db, symbol);
+    if (instrument === undefined) {
+      throw badInput(
+        field,
+        `unknown symbol "${symbol}": the market data source does not list it (see Query.instruments)`,
+      );
+    }
+    if (instrument.status !== 'TRADING') {
+      throw badInput(field, `symbol "${symbol}" is not trading now (status ${instrument.status})`);
+    }
+  }
+  return symbols;
+}
+
+function checkChangeNote(note: string | null | undefined): string | null {
+  const trimmed = note?.trim() ?? '';
+  if (trimmed.length > MAX_CHANGE_NOTE)
+    throw badInput('input.changeNote', `must be at most ${MAX_CHANGE_NOTE} characters`);
+  return trimmed.length === 0 ? null : trimmed;
+}
+
+/** Checks a `createStrategy` input; throws BAD_USER_INPUT naming the field at fault (every document problem at once). */
 export async function validateCreateInput(
   deps: StrategyServiceDeps,
   input: CreateStrategyInput,
 ): Promise<ValidCreateInput> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) throw badInput('input.name', 'must be 1 to 100 characters');
-  if (input.symbols.length === 0) throw badInput('input.symbols', 'give at least one symbol');
-  const symbols = [...new Set(input.symbols.map((s) => s.trim().toUpperCase()))];
-  for (const symbol of symbols) {
-    const instrument = await getInstrument(deps.db, symbol);
-    if (instrument === undefined) {
-      throw badInput(
-        'input.symbols',
-        `unknown symbol "${symbol}": the market data source does not list it (see Query.instruments)`,
-      );
-    }
-    if (instrument.status !== 'TRADING') {
-      throw badInput('input.symbols', `symbol "${symbol}" is not trading now (status ${instrument.status})`);
-    }
+  if (input.source === 'AI_ML') {
+    throw badInput('input.source', 'AI_ML is reserved for model strategies, which the platform does not run yet');
   }
-  const interval = input.interval ?? '1m';
-  if (!isInterval(interval) || !deps.intervals.includes(interval)) {
-    throw badInput('input.interval', `unsupported interval "${interval}"; supported: ${deps.intervals.join(', ')}`);
+  const hasDocument = input.document !== undefined && input.document !== null;
+  const hasTemplate = input.template !== undefined && input.template !== null;
+  if (hasDocument === hasTemplate) {
+    throw badInput(hasDocument ? 'input.template' : 'input.document', 'give exactly one of document and template');
   }
-  const overrides: Record<string, number> = {};
-  for (const { name: key, value } of input.parameters ?? []) {
-    if (Object.hasOwn(overrides, key)) throw badInput(`input.parameters.${key}`, 'given more than once');
-    overrides[key] = value;
+  let document: StrategyDocument;
+  if (hasTemplate) {
+    const template = templateById(String(input.template));
+    if (!template)
+      throw badInput('input.template', `unknown template "${input.template}" (see Query.strategyTemplates)`);
+    const [problem] = documentProblems(deps, template.document);
+    if (problem) throw badInput('input.template', `${problem.path}: ${problem.message}`);
+    document = template.document;
+  } else {
+    document = checkDocument(deps, input.document);
   }
-  const parameters = { ...defaultParameters(input.type), ...overrides };
-  const [problem] = validateStrategyParameters(input.type, parameters);
-  if (problem) throw badInput(`input.parameters.${problem.field}`, problem.message);
-  return { name, type: input.type, symbols, interval, parameters };
+  const symbols = await checkSymbols(deps, input.symbols, 'input.symbols');
+  return { name, symbols, document, changeNote: checkChangeNote(input.changeNote) };
+}
+
+/** Checks an `updateStrategy` input: a document, symbols, or both. */
+export async function validateUpdateInput(
+  deps: StrategyServiceDeps,
+  input: UpdateStrategyInput,
+): Promise<ValidUpdateInput> {
+  const hasDocument = input.document !== undefined && input.document !== null;
+  if (!hasDocument && !input.symbols) throw badInput('input.document', 'give a document, symbols, or both');
+  const document = hasDocument ? checkDocument(deps, input.document) : undefined;
+  const symbols = input.symbols ? await checkSymbols(deps, input.symbols, 'input.symbols') : undefined;
+  return { document, symbols, changeNote: checkChangeNote(input.changeNote) };
 }

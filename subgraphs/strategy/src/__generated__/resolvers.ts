@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { StrategyRecord as StrategyModel } from '@alphintra/db';
-import type { StrategyContext } from '../context.ts';
+import type { StrategyRecord as StrategyModel, StrategyVersionRecord as StrategyVersionModel, StrategyRunRecord as StrategyRunModel } from '@alphintra/db';
+import type { VersionStats, StrategyContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -14,11 +14,16 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in UTC, as an ISO 8601 string with milliseconds. */
   DateTime: { input: Date | string | number; output: Date | string | number; }
+  /** Any JSON value. Strategy documents travel as JSON; their JSON Schema is published as schema/strategy.schema.json. */
+  JSON: { input: unknown; output: unknown; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
 export type ActivateStrategyInput = {
   id: Scalars['ID']['input'];
+  mode?: InputMaybe<StrategyMode>;
+  /** Default: the current version. */
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ActivateStrategyPayload = {
@@ -26,17 +31,30 @@ export type ActivateStrategyPayload = {
   strategy: Strategy;
 };
 
+export type ArchiveStrategyInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type ArchiveStrategyPayload = {
+  __typename?: 'ArchiveStrategyPayload';
+  strategy: Strategy;
+};
+
 export type CreateStrategyInput = {
-  /** Start running it at once. */
+  /** Start running version 1 at once. */
   activate?: InputMaybe<Scalars['Boolean']['input']>;
-  interval?: InputMaybe<Scalars['String']['input']>;
+  changeNote?: InputMaybe<Scalars['String']['input']>;
+  /** The strategy document; give it or `template`, not both. */
+  document?: InputMaybe<Scalars['JSON']['input']>;
+  /** The mode it runs in when `activate` is true. */
+  mode?: InputMaybe<StrategyMode>;
   name: Scalars['String']['input'];
-  /** Overrides of the type's defaults; unknown names are rejected. */
-  parameters?: InputMaybe<Array<StrategyParameterInput>>;
+  /** `AI_ML` is reserved for model strategies. */
   source?: InputMaybe<StrategySource>;
   /** Symbols of known instruments (see Query.instruments). */
   symbols: Array<Scalars['String']['input']>;
-  type: StrategyType;
+  /** A template id (see Query.strategyTemplates) whose document to use. */
+  template?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type CreateStrategyPayload = {
@@ -46,6 +64,8 @@ export type CreateStrategyPayload = {
 
 export type DeactivateStrategyInput = {
   id: Scalars['ID']['input'];
+  /** Default: every running version. */
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type DeactivateStrategyPayload = {
@@ -53,18 +73,41 @@ export type DeactivateStrategyPayload = {
   strategy: Strategy;
 };
 
+/** One thing wrong with a document, e.g. path `/rules/0/when/crossesAbove/1/ind`. */
+export type DocumentProblem = {
+  __typename?: 'DocumentProblem';
+  message: Scalars['String']['output'];
+  path: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Starts running the strategy; the engine picks it up at the next candle. */
+  /** Runs a version (the engine picks it up at the next candle); beside any other running version. */
   activateStrategy: ActivateStrategyPayload;
+  /** Retires the strategy for good: it stops running and can no longer change. */
+  archiveStrategy: ArchiveStrategyPayload;
   createStrategy: CreateStrategyPayload;
-  /** Stops running the strategy from the next candle on. */
+  /** Stops one running version, or all. */
   deactivateStrategy: DeactivateStrategyPayload;
+  /** Runs the version LIVE, stops every other version, and makes it the current one. */
+  promoteStrategy: PromoteStrategyPayload;
+  /** Makes a new version with an earlier version's document and symbols; history is kept. */
+  rollbackStrategy: RollbackStrategyPayload;
+  /**
+   * Makes a new version. A version of the strategy running LIVE as its current version moves to the new one; other
+   * runs keep their versions.
+   */
+  updateStrategy: UpdateStrategyPayload;
 };
 
 
 export type MutationActivateStrategyArgs = {
   input: ActivateStrategyInput;
+};
+
+
+export type MutationArchiveStrategyArgs = {
+  input: ArchiveStrategyInput;
 };
 
 
@@ -77,17 +120,46 @@ export type MutationDeactivateStrategyArgs = {
   input: DeactivateStrategyInput;
 };
 
+
+export type MutationPromoteStrategyArgs = {
+  input: PromoteStrategyInput;
+};
+
+
+export type MutationRollbackStrategyArgs = {
+  input: RollbackStrategyInput;
+};
+
+
+export type MutationUpdateStrategyArgs = {
+  input: UpdateStrategyInput;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PromoteStrategyInput = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+export type PromoteStrategyPayload = {
+  __typename?: 'PromoteStrategyPayload';
+  strategy: Strategy;
+};
+
 export type Query = {
   __typename?: 'Query';
-  /** Strategies, oldest first. `first` is 1 to 100. */
+  /** Strategies, oldest first (a stable order). `first` is 1 to 100. */
   strategies: StrategyConnection;
   strategy?: Maybe<Strategy>;
+  /** Ready-made documents; `createStrategy(input: { template })` starts from one. */
+  strategyTemplates: Array<StrategyTemplate>;
+  /** Checks a document as createStrategy would; saves nothing. */
+  validateStrategy: StrategyValidation;
 };
 
 
@@ -102,28 +174,50 @@ export type QueryStrategyArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryValidateStrategyArgs = {
+  document: Scalars['JSON']['input'];
+};
+
+export type RollbackStrategyInput = {
+  changeNote?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  /** The version whose document and symbols the new version copies. */
+  version: Scalars['Int']['input'];
+};
+
+export type RollbackStrategyPayload = {
+  __typename?: 'RollbackStrategyPayload';
+  strategy: Strategy;
+};
+
 /**
- * A trading strategy at its current version. Each change makes a new immutable version; signals name the
- * version that produced them.
+ * A trading strategy at its current version: a no-code document. Each change makes a new immutable version;
+ * signals name the version that produced them. Any version can run, live or in shadow, beside another one.
  */
 export type Strategy = {
   __typename?: 'Strategy';
   createdAt: Scalars['DateTime']['output'];
+  /** The current version's document. */
+  document: Scalars['JSON']['output'];
   id: Scalars['ID']['output'];
-  /** Candle interval the strategy runs on, e.g. 1m. */
+  /** The candle interval of the current version's document, e.g. 1m. */
   interval: Scalars['String']['output'];
   /** Unique name. */
   name: Scalars['String']['output'];
-  /** Parameters of the current version, defaults filled in. */
-  parameters: Array<StrategyParameter>;
+  /** The versions running now. */
+  runs: Array<StrategyRun>;
   source: StrategySource;
+  /** Per version that runs now or has run: the engine's figures and the signals it produced. */
+  stats: Array<StrategyVersionStats>;
   status: StrategyStatus;
-  /** The instruments the strategy trades, e.g. XRPETH. */
+  /** The instruments the current version trades, e.g. XRPETH. */
   symbols: Array<Scalars['String']['output']>;
-  type: StrategyType;
   updatedAt: Scalars['DateTime']['output'];
-  /** Current version, from 1. */
+  /** Current version, from 1: the one changes start from. */
   version: Scalars['Int']['output'];
+  /** Every version, oldest first. */
+  versions: Array<StrategyVersion>;
 };
 
 export type StrategyConnection = {
@@ -139,21 +233,27 @@ export type StrategyEdge = {
 };
 
 export type StrategyFilter = {
+  /** Strategies with a version running in this mode. */
+  mode?: InputMaybe<StrategyMode>;
+  source?: InputMaybe<StrategySource>;
   status?: InputMaybe<StrategyStatus>;
+  /** Strategies whose current version trades this symbol. */
   symbol?: InputMaybe<Scalars['String']['input']>;
-  type?: InputMaybe<StrategyType>;
 };
 
-/** One named numeric parameter, e.g. fastPeriod = 9. */
-export type StrategyParameter = {
-  __typename?: 'StrategyParameter';
-  name: Scalars['String']['output'];
-  value: Scalars['Float']['output'];
-};
+export type StrategyMode =
+  /** Signals go to subscribers, Kafka and webhooks. */
+  | 'LIVE'
+  /** Signals are stored and queryable only. */
+  | 'SHADOW';
 
-export type StrategyParameterInput = {
-  name: Scalars['String']['input'];
-  value: Scalars['Float']['input'];
+/** A version running now. */
+export type StrategyRun = {
+  __typename?: 'StrategyRun';
+  /** From when the version may signal; earlier candles only warm it up. */
+  activatedAt: Scalars['DateTime']['output'];
+  mode: StrategyMode;
+  version: Scalars['Int']['output'];
 };
 
 export type StrategySource =
@@ -161,16 +261,83 @@ export type StrategySource =
   | 'NO_CODE';
 
 export type StrategyStatus =
-  /** The engine runs it on every closed candle. */
+  /** At least one version runs. */
   | 'ACTIVE'
+  /** Retired for good: kept for its history, never run or changed again. */
+  | 'ARCHIVED'
   | 'INACTIVE';
 
-/** A built-in strategy kind. */
-export type StrategyType =
-  /** BUY when a fast EMA crosses above a slow one, SELL when it crosses below. */
-  | 'EMA_CROSSOVER'
-  /** BUY when RSI climbs back out of oversold, SELL when it falls back from overbought. */
-  | 'RSI_REVERSION';
+/** A ready-made document to start from. */
+export type StrategyTemplate = {
+  __typename?: 'StrategyTemplate';
+  description: Scalars['String']['output'];
+  document: Scalars['JSON']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
+
+/** The result of checking a document. */
+export type StrategyValidation = {
+  __typename?: 'StrategyValidation';
+  /** Every problem found, each with the JSON pointer of where it is. */
+  problems: Array<DocumentProblem>;
+  valid: Scalars['Boolean']['output'];
+};
+
+/** One immutable version of a strategy. */
+export type StrategyVersion = {
+  __typename?: 'StrategyVersion';
+  /** Why the version was made; rollbacks say `rollback to vN` unless told otherwise. */
+  changeNote?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  document: Scalars['JSON']['output'];
+  interval: Scalars['String']['output'];
+  symbols: Array<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type StrategyVersionState =
+  /** It runs, and its last evaluation failed (see lastError). */
+  | 'ERROR'
+  /** It runs; the engine has not reported on it yet. */
+  | 'PENDING'
+  | 'RUNNING'
+  /** It does not run now. */
+  | 'STOPPED';
+
+/** How one version fares. */
+export type StrategyVersionStats = {
+  __typename?: 'StrategyVersionStats';
+  /** Evaluations that failed. */
+  errors: Scalars['Int']['output'];
+  /** Median time of one evaluation, in milliseconds; null before the engine reported. */
+  evalP50Ms?: Maybe<Scalars['Float']['output']>;
+  evalP99Ms?: Maybe<Scalars['Float']['output']>;
+  /** Evaluations by the engine (closed candles times symbols) since the engine started it. */
+  evaluations: Scalars['Float']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** Market time of its newest signal. */
+  lastSignalAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The mode it runs in; null when it does not run now. */
+  mode?: Maybe<StrategyMode>;
+  /** Signals it produced, live and shadow. */
+  signals: Scalars['Int']['output'];
+  state: StrategyVersionState;
+  version: Scalars['Int']['output'];
+};
+
+/** Makes a new version from the current one; what is not given is kept. */
+export type UpdateStrategyInput = {
+  changeNote?: InputMaybe<Scalars['String']['input']>;
+  document?: InputMaybe<Scalars['JSON']['input']>;
+  id: Scalars['ID']['input'];
+  symbols?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type UpdateStrategyPayload = {
+  __typename?: 'UpdateStrategyPayload';
+  strategy: Strategy;
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -269,7 +436,10 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   ActivateStrategyInput: ActivateStrategyInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ActivateStrategyPayload: ResolverTypeWrapper<Omit<ActivateStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
+  ArchiveStrategyInput: ArchiveStrategyInput;
+  ArchiveStrategyPayload: ResolverTypeWrapper<Omit<ArchiveStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
   CreateStrategyInput: CreateStrategyInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -277,27 +447,41 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeactivateStrategyInput: DeactivateStrategyInput;
   DeactivateStrategyPayload: ResolverTypeWrapper<Omit<DeactivateStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
+  DocumentProblem: ResolverTypeWrapper<DocumentProblem>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PromoteStrategyInput: PromoteStrategyInput;
+  PromoteStrategyPayload: ResolverTypeWrapper<Omit<PromoteStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  RollbackStrategyInput: RollbackStrategyInput;
+  RollbackStrategyPayload: ResolverTypeWrapper<Omit<RollbackStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
   Strategy: ResolverTypeWrapper<StrategyModel>;
   StrategyConnection: ResolverTypeWrapper<Omit<StrategyConnection, 'edges'> & { edges: Array<ResolversTypes['StrategyEdge']> }>;
   StrategyEdge: ResolverTypeWrapper<Omit<StrategyEdge, 'node'> & { node: ResolversTypes['Strategy'] }>;
   StrategyFilter: StrategyFilter;
-  StrategyParameter: ResolverTypeWrapper<StrategyParameter>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  StrategyParameterInput: StrategyParameterInput;
+  StrategyMode: StrategyMode;
+  StrategyRun: ResolverTypeWrapper<StrategyRunModel>;
   StrategySource: StrategySource;
   StrategyStatus: StrategyStatus;
-  StrategyType: StrategyType;
+  StrategyTemplate: ResolverTypeWrapper<StrategyTemplate>;
+  StrategyValidation: ResolverTypeWrapper<StrategyValidation>;
+  StrategyVersion: ResolverTypeWrapper<StrategyVersionModel>;
+  StrategyVersionState: StrategyVersionState;
+  StrategyVersionStats: ResolverTypeWrapper<VersionStats>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  UpdateStrategyInput: UpdateStrategyInput;
+  UpdateStrategyPayload: ResolverTypeWrapper<Omit<UpdateStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   ActivateStrategyInput: ActivateStrategyInput;
   ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
   ActivateStrategyPayload: Omit<ActivateStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
+  ArchiveStrategyInput: ArchiveStrategyInput;
+  ArchiveStrategyPayload: Omit<ArchiveStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
   CreateStrategyInput: CreateStrategyInput;
   Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
@@ -305,20 +489,34 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DeactivateStrategyInput: DeactivateStrategyInput;
   DeactivateStrategyPayload: Omit<DeactivateStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
+  DocumentProblem: DocumentProblem;
+  JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  PromoteStrategyInput: PromoteStrategyInput;
+  PromoteStrategyPayload: Omit<PromoteStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
+  RollbackStrategyInput: RollbackStrategyInput;
+  RollbackStrategyPayload: Omit<RollbackStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
   Strategy: StrategyModel;
   StrategyConnection: Omit<StrategyConnection, 'edges'> & { edges: Array<ResolversParentTypes['StrategyEdge']> };
   StrategyEdge: Omit<StrategyEdge, 'node'> & { node: ResolversParentTypes['Strategy'] };
   StrategyFilter: StrategyFilter;
-  StrategyParameter: StrategyParameter;
+  StrategyRun: StrategyRunModel;
+  StrategyTemplate: StrategyTemplate;
+  StrategyValidation: StrategyValidation;
+  StrategyVersion: StrategyVersionModel;
+  StrategyVersionStats: VersionStats;
   Float: Scalars['Float']['output'];
-  StrategyParameterInput: StrategyParameterInput;
+  UpdateStrategyInput: UpdateStrategyInput;
+  UpdateStrategyPayload: Omit<UpdateStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
 }>;
 
 export type ActivateStrategyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['ActivateStrategyPayload'] = ResolversParentTypes['ActivateStrategyPayload']> = ResolversObject<{
+  strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
+}>;
+
+export type ArchiveStrategyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['ArchiveStrategyPayload'] = ResolversParentTypes['ArchiveStrategyPayload']> = ResolversObject<{
   strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
 }>;
 
@@ -334,10 +532,23 @@ export type DeactivateStrategyPayloadResolvers<ContextType = StrategyContext, Pa
   strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
 }>;
 
+export type DocumentProblemResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['DocumentProblem'] = ResolversParentTypes['DocumentProblem']> = ResolversObject<{
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
 export type MutationResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   activateStrategy?: Resolver<ResolversTypes['ActivateStrategyPayload'], ParentType, ContextType, RequireFields<MutationActivateStrategyArgs, 'input'>>;
+  archiveStrategy?: Resolver<ResolversTypes['ArchiveStrategyPayload'], ParentType, ContextType, RequireFields<MutationArchiveStrategyArgs, 'input'>>;
   createStrategy?: Resolver<ResolversTypes['CreateStrategyPayload'], ParentType, ContextType, RequireFields<MutationCreateStrategyArgs, 'input'>>;
   deactivateStrategy?: Resolver<ResolversTypes['DeactivateStrategyPayload'], ParentType, ContextType, RequireFields<MutationDeactivateStrategyArgs, 'input'>>;
+  promoteStrategy?: Resolver<ResolversTypes['PromoteStrategyPayload'], ParentType, ContextType, RequireFields<MutationPromoteStrategyArgs, 'input'>>;
+  rollbackStrategy?: Resolver<ResolversTypes['RollbackStrategyPayload'], ParentType, ContextType, RequireFields<MutationRollbackStrategyArgs, 'input'>>;
+  updateStrategy?: Resolver<ResolversTypes['UpdateStrategyPayload'], ParentType, ContextType, RequireFields<MutationUpdateStrategyArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -345,24 +556,36 @@ export type PageInfoResolvers<ContextType = StrategyContext, ParentType extends 
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PromoteStrategyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['PromoteStrategyPayload'] = ResolversParentTypes['PromoteStrategyPayload']> = ResolversObject<{
+  strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   strategies?: Resolver<ResolversTypes['StrategyConnection'], ParentType, ContextType, RequireFields<QueryStrategiesArgs, 'first'>>;
   strategy?: Resolver<Maybe<ResolversTypes['Strategy']>, ParentType, ContextType, RequireFields<QueryStrategyArgs, 'id'>>;
+  strategyTemplates?: Resolver<Array<ResolversTypes['StrategyTemplate']>, ParentType, ContextType>;
+  validateStrategy?: Resolver<ResolversTypes['StrategyValidation'], ParentType, ContextType, RequireFields<QueryValidateStrategyArgs, 'document'>>;
+}>;
+
+export type RollbackStrategyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['RollbackStrategyPayload'] = ResolversParentTypes['RollbackStrategyPayload']> = ResolversObject<{
+  strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
 }>;
 
 export type StrategyResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['Strategy'] = ResolversParentTypes['Strategy'], FederationReferenceType extends FederationReferenceTypes['Strategy'] = FederationReferenceTypes['Strategy']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Strategy']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interval?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  parameters?: Resolver<Array<ResolversTypes['StrategyParameter']>, ParentType, ContextType>;
+  runs?: Resolver<Array<ResolversTypes['StrategyRun']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['StrategySource'], ParentType, ContextType>;
+  stats?: Resolver<Array<ResolversTypes['StrategyVersionStats']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['StrategyStatus'], ParentType, ContextType>;
   symbols?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['StrategyType'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  versions?: Resolver<Array<ResolversTypes['StrategyVersion']>, ParentType, ContextType>;
 }>;
 
 export type StrategyConnectionResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['StrategyConnection'] = ResolversParentTypes['StrategyConnection']> = ResolversObject<{
@@ -375,22 +598,71 @@ export type StrategyEdgeResolvers<ContextType = StrategyContext, ParentType exte
   node?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
 }>;
 
-export type StrategyParameterResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['StrategyParameter'] = ResolversParentTypes['StrategyParameter']> = ResolversObject<{
+export type StrategyRunResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['StrategyRun'] = ResolversParentTypes['StrategyRun']> = ResolversObject<{
+  activatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['StrategyMode'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type StrategyTemplateResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['StrategyTemplate'] = ResolversParentTypes['StrategyTemplate']> = ResolversObject<{
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type StrategyValidationResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['StrategyValidation'] = ResolversParentTypes['StrategyValidation']> = ResolversObject<{
+  problems?: Resolver<Array<ResolversTypes['DocumentProblem']>, ParentType, ContextType>;
+  valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type StrategyVersionResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['StrategyVersion'] = ResolversParentTypes['StrategyVersion']> = ResolversObject<{
+  changeNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  interval?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  symbols?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type StrategyVersionStatsResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['StrategyVersionStats'] = ResolversParentTypes['StrategyVersionStats']> = ResolversObject<{
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  evalP50Ms?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  evalP99Ms?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  evaluations?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastSignalAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  mode?: Resolver<Maybe<ResolversTypes['StrategyMode']>, ParentType, ContextType>;
+  signals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['StrategyVersionState'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type UpdateStrategyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['UpdateStrategyPayload'] = ResolversParentTypes['UpdateStrategyPayload']> = ResolversObject<{
+  strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = StrategyContext> = ResolversObject<{
   ActivateStrategyPayload?: ActivateStrategyPayloadResolvers<ContextType>;
+  ArchiveStrategyPayload?: ArchiveStrategyPayloadResolvers<ContextType>;
   CreateStrategyPayload?: CreateStrategyPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeactivateStrategyPayload?: DeactivateStrategyPayloadResolvers<ContextType>;
+  DocumentProblem?: DocumentProblemResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PromoteStrategyPayload?: PromoteStrategyPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RollbackStrategyPayload?: RollbackStrategyPayloadResolvers<ContextType>;
   Strategy?: StrategyResolvers<ContextType>;
   StrategyConnection?: StrategyConnectionResolvers<ContextType>;
   StrategyEdge?: StrategyEdgeResolvers<ContextType>;
-  StrategyParameter?: StrategyParameterResolvers<ContextType>;
+  StrategyRun?: StrategyRunResolvers<ContextType>;
+  StrategyTemplate?: StrategyTemplateResolvers<ContextType>;
+  StrategyValidation?: StrategyValidationResolvers<ContextType>;
+  StrategyVersion?: StrategyVersionResolvers<ContextType>;
+  StrategyVersionStats?: StrategyVersionStatsResolvers<ContextType>;
+  UpdateStrategyPayload?: UpdateStrategyPayloadResolvers<ContextType>;
 }>;
 

@@ -1,7 +1,8 @@
-import { isUuid } from '@alphintra/core';
 import { InvalidCursorError, listStrategies } from '@alphintra/db';
+import { STRATEGY_TEMPLATES } from '@alphintra/engine';
 import { badInput, connectionOf, pageSize } from '@alphintra/subgraph-kit';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
+import { documentProblems } from '../validate.ts';
 
 export const Query: QueryResolvers = {
   strategies: async (_parent, { first, after, filter }, ctx) => {
@@ -12,8 +13,9 @@ export const Query: QueryResolvers = {
         after: after ?? undefined,
         filter: {
           status: filter?.status ?? undefined,
-          type: filter?.type ?? undefined,
-          symbol: filter?.symbol?.toUpperCase() ?? undefined,
+          symbol: filter?.symbol?.trim().toUpperCase() || undefined,
+          source: filter?.source ?? undefined,
+          mode: filter?.mode ?? undefined,
         },
       });
       for (const { node } of page.items) ctx.strategyLoader.prime(node.id, node);
@@ -23,5 +25,11 @@ export const Query: QueryResolvers = {
       throw error;
     }
   },
-  strategy: async (_parent, { id }, ctx) => (isUuid(id) ? ((await ctx.strategyLoader.load(id)) ?? null) : null),
+  strategy: async (_parent, { id }, ctx) => (await ctx.strategyLoader.load(id)) ?? null,
+  strategyTemplates: () =>
+    STRATEGY_TEMPLATES.map(({ id, name, description, document }) => ({ id, name, description, document })),
+  validateStrategy: (_parent, { document }, ctx) => {
+    const problems = documentProblems(ctx.deps, document);
+    return { valid: problems.length === 0, problems };
+  },
 };
