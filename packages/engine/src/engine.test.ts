@@ -1,175 +1,288 @@
-import type { Candle, Signal } from '@alphintra/core';
+import type { Candle, Signal, StrategyDocument, StrategySpec } from '@alphintra/core';
+import { bollingerbands, ema, truerange, wema } from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
-import { loadKlines } from './__fixtures__/klines.ts';
-import { candlesFromCloses, emaSpec, rsiSpec } from './__fixtures__/specs.ts';
+import { loadRecordedKlines } from './__fixtures__/klines.ts';
+import { bollingerDocument, documentSpec, emaCrossDocument, emaSpec, rsiSpec } from './__fixtures__/specs.ts';
+import { documentLookback } from './document/compile.ts';
+import { STRATEGY_TEMPLATES } from './document/templates.ts';
 import { backtest, InferenceEngine } from './engine.ts';
 
-const candles = loadKlines();
+const candles = loadRecordedKlines();
+const close = candles.map((c) => Number(c.close));
+const high = candles.map((c) => Number(c.high));
+const low = candles.map((c) => Number(c.low));
 
-/** Feeds candles to an engine and collects every signal. */
-function feed(engine: InferenceEngine, batch: Iterable<Candle>): Signal[] {
-  const signals: Signal[] = [];
-  for (const candle of batch) signals.push(...engine.onCandle(candle));
-  return signals;
+function template(id: string): StrategyDocument {
+  const found = STRATEGY_TEMPLATES.find((t) => t.id === id);
+  if (found === undefined) throw new Error(`no template ${id}`);
+  return found.document;
 }
 
-const after = (signals: readonly Signal[], time: number) => signals.filter((signal) => signal.timestamp > time);
+/** A reference series from technicalindicators, aligned to candle indexes (NaN before its first value). */
+function aligned(values: readonly number[]): number[] {
+  return [...new Array<number>(candles.length - values.length).fill(Number.NaN), ...values];
+}
 
-describe('backtest', () => {
-  const specs = [emaSpec(), rsiSpec()];
-  const signals = backtest(specs, candles);
+/** Wilder ATR with TradingView's first true range (high - low), from technicalindicators' TrueRange and WEMA. */
+function referenceAtr(period: number): number[] {
+  return aligned(
+    wema({ period, values: [(high[0] as number) - (low[0] as number), ...truerange({ high, low, close })] }),
+  );
+}
 
-  it('finds signals of both strategies in real candles', () => {
-    expect(signals.filter((signal) => signal.strategyId === 'ema-cross').length).toBeGreaterThan(10);
-    expect(signals.filter((signal) => signal.strategyId === 'rsi-reversion').length).toBeGreaterThan(10);
-    expect(new Set(signals.map((signal) => signal.action))).toEqual(new Set(['BUY', 'SELL']));
+interface Expected {
+  readonly timestamp: number;
+  readonly rule: string;
+  readonly action: 'BUY' | 'SELL';
+  readonly stopLoss: number;
+  readonly takeProfit: number;
+  readonly confidence: number;
+}
+
+function expectClose(signals: readonly Signal[], expected: readonly Expected[]): void {
+  expect(signals.map((s) => [s.timestamp, s.explanation.rule, s.action])).toEqual(
+    expected.map((e) => [e.timestamp, e.rule, e.action]),
+  );
+  signals.forEach((s, i) => {
+    const e = expected[i] as Expected;
+    // Printed to the market's 8 decimals; the two libraries agree to ~1e-12, so one tick of rounding at most.
+    expect(Math.abs(Number(s.stopLoss) - e.stopLoss)).toBeLessThanOrEqual(1e-8);
+    expect(Math.abs(Number(s.takeProfit) - e.takeProfit)).toBeLessThanOrEqual(1e-8);
+    expect(Math.abs(s.confidence - e.confidence)).toBeLessThanOrEqual(1e-4);
   });
+}
 
-  it('is deterministic: two runs give the same signals, byte for byte', () => {
-    expect(JSON.stringify(backtest(specs, candles))).toBe(JSON.stringify(signals));
-  });
-
-  it('gives unique ids, market timestamps and stops on the losing side of the entry', () => {
-    expect(new Set(signals.map((signal) => signal.id)).size).toBe(signals.length);
-    for (const signal of signals) {
-      const entry = Number(signal.priceTarget);
-      const [stop, target] = [Number(signal.stopLoss), Number(signal.takeProfit)];
-      if (signal.action === 'BUY') expect(stop < entry && entry < target).toBe(true);
-      else expect(target < entry && entry < stop).toBe(true);
-      expect(candles.some((candle) => candle.closeTime === signal.timestamp)).toBe(true);
-      expect(signal.latencyMs).toBeNull();
+describe('templates on the recorded klines, against signals computed here', () => {
+  it('EMA crossover (9/21, ATR 14 stops, cooldown 3): indicators from technicalindicators', () => {
+    const doc = template('ema-crossover');
+    const fast = aligned(ema({ period: 9, values: close }));
+    const slow = aligned(ema({ period: 21, values: close }));
+    const atr = referenceAtr(14);
+    const expected: Expected[] = [];
+    let last = Number.NEGATIVE_INFINITY;
+    for (let t = 1; t < candles.length; t++) {
+      if (t - last <= 3) continue;
+      const [f, s, pf, ps] = [fast[t], slow[t], fast[t - 1], slow[t - 1]] as [number, number, number, number];
+      const side = f > s && pf <= ps ? 1 : f < s && pf >= ps ? -1 : 0;
+      const a = atr[t] as number;
+      if (side === 0 || !(a > 0)) continue;
+      last = t;
+      const entry = close[t] as number;
+      const confidence = 0.5 + 0.3 * Math.min(1, Math.abs(f - s) / (0.5 * a));
+      expected.push({
+        timestamp: (candles[t] as Candle).closeTime,
+        rule: side > 0 ? 'golden-cross' : 'death-cross',
+        action: side > 0 ? 'BUY' : 'SELL',
+        stopLoss: entry - side * 2 * a,
+        takeProfit: entry + side * 3 * a,
+        confidence: Math.round(confidence * 1e4) / 1e4,
+      });
     }
+    const signals = backtest([documentSpec(doc)], candles);
+    expect(signals.length).toBeGreaterThan(300);
+    expectClose(signals, expected);
+    expect(signals[0]?.explanation.indicators.map((i) => i.name)).toEqual(['fast', 'slow']);
+    expect(signals.every((s) => s.expiresAt === s.timestamp + 5 * 60_000)).toBe(true);
   });
 
-  it('runs inactive specs too (a draft is what one backtests)', () => {
-    expect(backtest([emaSpec({ status: 'INACTIVE' })], candles)).toEqual(
-      signals.filter((signal) => signal.strategyId === 'ema-cross'),
-    );
+  it('Bollinger reversion (20, 2; target the middle band; ATR 1.5 stop; cooldown 5): bands from technicalindicators', () => {
+    const doc = template('bollinger-reversion');
+    const bands = bollingerbands({ period: 20, stdDev: 2, values: close });
+    const lower = aligned(bands.map((b) => b.lower));
+    const upper = aligned(bands.map((b) => b.upper));
+    const middle = aligned(bands.map((b) => b.middle));
+    const atr = referenceAtr(14);
+    const expected: Expected[] = [];
+    let last = Number.NEGATIVE_INFINITY;
+    for (let t = 1; t < candles.length; t++) {
+      if (t - last <= 5) continue;
+      const [c, pc] = [close[t], close[t - 1]] as [number, number];
+      const side =
+        c > (lower[t] as number) && pc <= (lower[t - 1] as number)
+          ? 1
+          : c < (upper[t] as number) && pc >= (upper[t - 1] as number)
+            ? -1
+            : 0;
+      if (side === 0) continue;
+      const a = atr[t] as number;
+      const stop = c - side * 1.5 * a;
+      const target = middle[t] as number;
+      // A target on the wrong side of the entry (or an unknown ATR) suppresses the signal, and starts no cooldown.
+      if (!(side * (c - stop) > 0 && side * (target - c) > 0)) continue;
+      last = t;
+      const confidence = 0.4 + 0.2 * Math.min(2, Math.abs(target - c) / (1.5 * a));
+      expected.push({
+        timestamp: (candles[t] as Candle).closeTime,
+        rule: side > 0 ? 'back-above-lower' : 'back-below-upper',
+        action: side > 0 ? 'BUY' : 'SELL',
+        stopLoss: stop,
+        takeProfit: target,
+        confidence: Math.round(Math.min(1, confidence) * 1e4) / 1e4,
+      });
+    }
+    const signals = backtest([documentSpec(doc, { id: 'bb' })], candles);
+    expect(signals.length).toBeGreaterThan(100);
+    expectClose(signals, expected);
+    expect(signals[0]?.explanation.indicators.map((i) => i.name)).toEqual(['bb.lower']);
+  });
+
+  it('every template compiles, runs and signals on the recorded klines', () => {
+    const specs = STRATEGY_TEMPLATES.map((t) => documentSpec(t.document, { id: t.id, name: t.name }));
+    const engine = new InferenceEngine();
+    expect(engine.setStrategies(specs)).toEqual([]);
+    for (const candle of candles) engine.onCandle(candle);
+    for (const stats of engine.versionStats()) {
+      expect(stats.state).toBe('RUNNING');
+      expect(stats.signals).toBeGreaterThan(0);
+    }
   });
 });
 
 describe('InferenceEngine', () => {
-  it('runs a strategy only on the symbols and interval it lists', () => {
-    const engine = new InferenceEngine({ strategies: [emaSpec({ symbols: ['AUSDT'] })] });
-    const closes = [
-      ...Array.from({ length: 30 }, (_, i) => 100 - i),
-      ...Array.from({ length: 30 }, (_, i) => 70 + 2 * i),
-    ];
-    expect(feed(engine, candlesFromCloses(closes, { symbol: 'BUSDT' }))).toEqual([]);
-    expect(feed(engine, candlesFromCloses(closes, { symbol: 'AUSDT', interval: '5m' }))).toEqual([]);
-    const signals = feed(engine, candlesFromCloses(closes, { symbol: 'AUSDT' }));
-    expect(signals.map((signal) => [signal.symbol, signal.action])).toEqual([['AUSDT', 'BUY']]);
+  it('shares one indicator node between strategies asking for the same indicator on a series', () => {
+    const ema12 = (id: string, other: StrategyDocument['indicators']): StrategySpec =>
+      documentSpec(
+        {
+          ...emaCrossDocument(),
+          indicators: { mine: { type: 'EMA', period: 12 }, ...other },
+          rules: [{ id: 'up', side: 'BUY', when: { crossesAbove: [{ ind: 'mine' }, { ind: 'other' }] } }],
+          stopLoss: { percent: 1 },
+          takeProfit: { percent: 2 },
+        },
+        { id },
+      );
+    const a = ema12('a', { other: { type: 'SMA', period: 30 } });
+    const b = ema12('b', { other: { type: 'EMA', period: 12, source: 'close' } });
+    const engine = new InferenceEngine({ strategies: [a] });
+    expect(engine.stats.indicatorNodes).toBe(2); // EMA(12,close), SMA(30,close)
+    engine.setStrategies([a, b]);
+    // b's two names are both EMA(12) of close: the same node as a's.
+    expect(engine.stats.indicatorNodes).toBe(2);
+    engine.setStrategies([b]);
+    expect(engine.stats.indicatorNodes).toBe(1);
+    engine.setStrategies([]);
+    expect(engine.stats.indicatorNodes).toBe(0);
   });
 
-  it('streams the same signals as a backtest', () => {
-    const engine = new InferenceEngine({ strategies: [emaSpec(), rsiSpec()] });
-    expect(feed(engine, candles)).toEqual(backtest([emaSpec(), rsiSpec()], candles));
-  });
-
-  it('ignores a redelivered or older candle', () => {
-    const engine = new InferenceEngine({ strategies: [emaSpec()] });
-    const live = feed(
-      engine,
-      candles.flatMap((candle, i) => (i % 100 === 0 ? [candle, candle] : [candle])),
+  it('isolates a version whose evaluation throws: ERROR with the message, the others keep signalling', () => {
+    // A take profit that overflows to Infinity is on the right side of any entry, but is no price to print.
+    const broken = documentSpec(
+      { ...emaCrossDocument(), takeProfit: { price: { mul: [1e200, { mul: [1e200, { field: 'close' }] }] } } },
+      { id: 'broken' },
     );
-    expect(live).toEqual(backtest([emaSpec()], candles));
-    expect(engine.stats.skippedCandles).toBe(30);
-    expect(engine.stats.candles).toBe(candles.length);
+    const engine = new InferenceEngine({ strategies: [broken, emaSpec()] });
+    const signals = candles.flatMap((candle) => engine.onCandle(candle));
+    const [brokenStats, healthy] = engine.versionStats();
+    expect(brokenStats).toMatchObject({ id: 'broken', state: 'ERROR', errors: 1, signals: 0 });
+    expect(brokenStats?.lastError).toContain('not a finite price');
+    expect(healthy).toMatchObject({ id: 'ema-cross', state: 'RUNNING', errors: 0 });
+    expect(signals.length).toBeGreaterThan(300);
+    expect(signals.every((s) => s.strategyId === 'ema-cross')).toBe(true);
+    expect(signals).toEqual(backtest([emaSpec()], candles));
   });
 
-  it('ignores a candle whose prices do not parse, without losing its state', () => {
+  it('marks SHADOW versions signals as shadow, and runs two versions of one strategy side by side', () => {
+    const v1 = emaSpec();
+    const v2 = emaSpec({ version: 2, mode: 'SHADOW', document: emaCrossDocument(5, 13) });
+    const signals = backtest([v2, v1], candles.slice(0, 2000));
+    const first = signals.filter((s) => s.strategyVersion === 1);
+    const second = signals.filter((s) => s.strategyVersion === 2);
+    expect(first.length).toBeGreaterThan(0);
+    expect(second.length).toBeGreaterThan(0);
+    expect(first.every((s) => !s.shadow)).toBe(true);
+    expect(second.every((s) => s.shadow)).toBe(true);
+    // Within a candle, signals come in (strategy id, version) order.
+    for (let i = 1; i < signals.length; i++) {
+      const [p, s] = [signals[i - 1] as Signal, signals[i] as Signal];
+      if (p.timestamp === s.timestamp) expect(p.strategyVersion).toBeLessThan(s.strategyVersion);
+    }
+  });
+
+  it('gives no signal for candles closed at or before activation, and then what a backtest gives', () => {
+    const activatedAt = (candles[3000] as Candle).closeTime;
+    const signals = backtest([emaSpec({ activatedAt })], candles);
+    expect(signals[0]?.timestamp).toBeGreaterThan(activatedAt);
+    expect(signals).toEqual(backtest([emaSpec()], candles).filter((s) => s.timestamp > activatedAt));
+  });
+
+  it('keeps a running version across reloads and warms a new one on the kept history without signalling', () => {
     const engine = new InferenceEngine({ strategies: [emaSpec()] });
-    // The same minute arrives broken first, then intact: the broken one must neither count nor block the retry.
-    const broken = { ...(candles[1_500] as Candle), close: 'NaN' };
-    const live = feed(engine, [...candles.slice(0, 1_500), broken, ...candles.slice(1_500)]);
-    expect(live).toEqual(backtest([emaSpec()], candles));
-    expect(engine.stats.skippedCandles).toBe(1);
+    const seen: Signal[] = [];
+    candles.slice(0, 5000).forEach((candle, i) => {
+      if (i === 2500) engine.setStrategies([emaSpec({ name: 'renamed' }), rsiSpec()]);
+      seen.push(...engine.onCandle(candle));
+    });
+    const ema = seen.filter((s) => s.strategyId === 'ema-cross');
+    const reference = backtest([emaSpec()], candles.slice(0, 5000));
+    expect(ema.map((s) => s.id)).toEqual(reference.map((s) => s.id));
+    // The RSI version joined at candle 2500, warmed on the 1,000 kept candles: from there it gives what a backtest
+    // over those candles gives.
+    const rsi = seen.filter((s) => s.strategyId === 'rsi-reversion');
+    const fromHistory = backtest([rsiSpec()], candles.slice(1500, 5000)).filter(
+      (s) => s.timestamp > (candles[2499] as Candle).closeTime,
+    );
+    expect(rsi).toEqual(fromHistory);
   });
 
-  it('refuses specs with invalid parameters and runs the rest', () => {
+  it('returns specs whose document does not compile, with the problems, and runs the others', () => {
+    const bad = documentSpec(
+      { ...emaCrossDocument(), rules: [{ id: 'x', side: 'BUY', when: { gt: [{ ind: 'nope' }, 1] } }] },
+      { id: 'bad' },
+    );
     const engine = new InferenceEngine();
-    const rejected = engine.setStrategies([emaSpec({ parameters: { fastPeriod: 50 } }), rsiSpec()]);
-    expect(rejected).toEqual([
-      { id: 'ema-cross', version: 1, problems: [{ field: 'fastPeriod', message: expect.any(String) }] },
+    expect(engine.setStrategies([bad, emaSpec(), { ...emaSpec({ id: 'off' }), status: 'INACTIVE' }])).toEqual([
+      { id: 'bad', version: 1, problems: [{ path: '/rules/0/when/gt/0/ind', message: 'no indicator named "nope"' }] },
     ]);
     expect(engine.stats.strategies).toBe(1);
   });
 
-  it('counts candles, signals and what runs', () => {
-    const engine = new InferenceEngine({ strategies: [emaSpec({ symbols: ['UNITTESTBTC', 'OTHERBTC'] }), rsiSpec()] });
-    const signals = feed(engine, candles);
-    expect(engine.stats).toEqual({
-      candles: candles.length,
-      skippedCandles: 0,
-      signals: signals.length,
-      strategies: 2,
-      runners: 3,
-      series: 1,
-    });
+  it('skips redelivered candles and candles with unusable prices', () => {
+    const engine = new InferenceEngine({ strategies: [emaSpec()] });
+    const first = candles.slice(0, 100).flatMap((c) => engine.onCandle(c));
+    expect(engine.onCandle(candles[50] as Candle)).toEqual([]);
+    expect(engine.onCandle({ ...(candles[100] as Candle), close: 'NaN' })).toEqual([]);
+    expect(engine.stats).toMatchObject({ candles: 100, skippedCandles: 2 });
+    expect(first).toEqual(backtest([emaSpec()], candles.slice(0, 100)));
   });
 
-  describe('hot reload', () => {
-    const split = 1_200;
-    const [before, rest] = [candles.slice(0, split), candles.slice(split)];
-    const splitTime = before.at(-1)?.closeTime ?? 0;
+  it('is deterministic and explains each signal with the rule and its indicator values', () => {
+    const specs = [emaSpec(), rsiSpec(), documentSpec(bollingerDocument(), { id: 'bb' })];
+    const a = backtest(specs, candles);
+    expect(backtest(specs, candles)).toEqual(a);
+    const rsi = a.find((s) => s.strategyId === 'rsi-reversion') as Signal;
+    expect(rsi.explanation.rule).toBe('oversold-exit');
+    expect(rsi.explanation.indicators).toEqual([{ name: 'rsi', value: expect.any(Number) }]);
+    expect(rsi.quantity).not.toBeNull();
+    const bb = a.find((s) => s.strategyId === 'bb') as Signal;
+    expect(Number(bb.quantity)).toBeCloseTo(1 / Number(bb.priceTarget), 6);
+    expect(bb.expiresAt).toBe(bb.timestamp + 5 * 60_000);
+  });
 
-    it('warms a strategy activated mid-stream from history: from then on, the backtest signals', () => {
-      const engine = new InferenceEngine({ historySize: split });
-      expect(feed(engine, before)).toEqual([]);
-      engine.setStrategies([emaSpec(), rsiSpec()]);
-      const live = feed(engine, rest);
-      expect(live.length).toBeGreaterThan(10);
-      expect(live).toEqual(after(backtest([emaSpec(), rsiSpec()], candles), splitTime));
-    });
+  it('counts evaluations and signals per version', () => {
+    const engine = new InferenceEngine({ strategies: [emaSpec()] });
+    const signals = candles.slice(0, 3000).flatMap((c) => engine.onCandle(c));
+    const [stats] = engine.versionStats();
+    expect(stats).toMatchObject({ evaluations: 3000, signals: signals.length, mode: 'LIVE', state: 'RUNNING' });
+    expect(stats?.lastSignalAt).toBe(signals.at(-1)?.timestamp);
+    expect(stats?.p99Ms).toBeGreaterThanOrEqual(stats?.p50Ms ?? 0);
+  });
+});
 
-    it('warms from the last historySize candles only', () => {
-      const engine = new InferenceEngine({ historySize: 300 });
-      feed(engine, before);
-      engine.setStrategies([emaSpec()]);
-      const live = feed(engine, rest);
-      expect(live.length).toBeGreaterThan(0);
-      expect(live).toEqual(after(backtest([emaSpec()], candles.slice(split - 300)), splitTime));
-    });
-
-    it('keeps the state of an unchanged version, taking its new name', () => {
-      // With no history a rebuilt strategy would start cold and miss the first crosses: equality proves the state
-      // was kept.
-      const engine = new InferenceEngine({ strategies: [emaSpec()], historySize: 0 });
-      feed(engine, before);
-      engine.setStrategies([emaSpec({ name: 'Renamed' }), rsiSpec()]);
-      const live = feed(engine, rest).filter((signal) => signal.strategyId === 'ema-cross');
-      const expected = after(backtest([emaSpec()], candles), splitTime);
-      expect(backtest([emaSpec()], rest)).not.toEqual(expected);
-      expect(live).toEqual(expected.map((signal) => ({ ...signal, strategyName: 'Renamed' })));
-      expect(engine.stats.strategies).toBe(2);
-    });
-
-    it('rebuilds a new version from history', () => {
-      const v2 = emaSpec({ version: 2, parameters: { fastPeriod: 5, slowPeriod: 13 } });
-      const engine = new InferenceEngine({ strategies: [emaSpec()], historySize: split });
-      feed(engine, before);
-      engine.setStrategies([v2]);
-      const live = feed(engine, rest);
-      expect(live.every((signal) => signal.strategyVersion === 2)).toBe(true);
-      expect(live).toEqual(after(backtest([v2], candles), splitTime));
-    });
-
-    it('stops a deactivated strategy, and restarts it warm on reactivation', () => {
-      const engine = new InferenceEngine({ strategies: [emaSpec(), rsiSpec()], historySize: split });
-      feed(engine, before);
-      engine.setStrategies([emaSpec({ status: 'INACTIVE' }), rsiSpec()]);
-      const [middle, end] = [rest.slice(0, 900), rest.slice(900)];
-      const whileInactive = feed(engine, middle);
-      expect(whileInactive.length).toBeGreaterThan(0);
-      expect(whileInactive.every((signal) => signal.strategyId === 'rsi-reversion')).toBe(true);
-      expect(engine.stats).toMatchObject({ strategies: 1, runners: 1 });
-
-      engine.setStrategies([emaSpec(), rsiSpec()]);
-      const reactivated = feed(engine, end).filter((signal) => signal.strategyId === 'ema-cross');
-      const resumeTime = middle.at(-1)?.closeTime ?? 0;
-      const historyStart = split + middle.length - split; // the engine keeps the last `split` candles
-      expect(reactivated.length).toBeGreaterThan(0);
-      expect(reactivated).toEqual(after(backtest([emaSpec()], candles.slice(historyStart)), resumeTime));
-    });
+describe('documentLookback', () => {
+  it('is the longest warm-up plus how far back the conditions read', () => {
+    // EMA(21) is known from the 21st candle; the crossing reads one candle back.
+    expect(documentLookback(emaCrossDocument(9, 21))).toBe(22);
+    // MACD(12, 26, 9): the signal line from candle 26 + 9 - 1 = 34, plus one for the crossing.
+    expect(documentLookback(template('macd-cross'))).toBe(35);
+    // An SMA(5) of an EMA(10) is known from candle 10 + 5 - 1 = 14; `ago: 3` inside forBars(2) reads 4 back.
+    expect(
+      documentLookback({
+        ...emaCrossDocument(),
+        indicators: { e: { type: 'EMA', period: 10 }, s: { type: 'SMA', period: 5, source: { ind: 'e' } } },
+        rules: [{ id: 'r', side: 'BUY', when: { forBars: { bars: 2, cond: { gt: [{ ind: 's', ago: 3 }, 0] } } } }],
+        stopLoss: { percent: 1 },
+        takeProfit: { percent: 1 },
+      }),
+    ).toBe(18);
   });
 });
