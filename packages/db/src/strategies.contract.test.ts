@@ -331,6 +331,29 @@ describe.each(adapters)('strategies on $name', ({ url, enabled }) => {
     await createStrategy(db, newStrategy('cap-b'), { maxStrategies: unarchived + 1 });
   });
 
+  it.runIf(enabled)('serializes concurrent changes: parallel updates get consecutive versions', async () => {
+    const { strategy } = await createStrategy(db, newStrategy('parallel-a', { run: { mode: 'LIVE' } }));
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => updateStrategy(db, strategy.id, { changeNote: `parallel ${i}` })),
+    );
+    expect(results.map((r) => r.strategy.version).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6]);
+    expect((await getStrategies(db, [strategy.id]))[0]?.version).toBe(6);
+    expect(await runsOf(db, strategy.id)).toEqual([{ version: 6, mode: 'LIVE' }]);
+  });
+
+  it.runIf(enabled)('holds the cap under parallel creations', async () => {
+    const unarchived = (await listStrategies(db, { first: 100 })).items.filter(
+      (i) => i.node.status !== 'ARCHIVED',
+    ).length;
+    const settled = await Promise.allSettled(
+      [0, 1, 2, 3].map((i) => createStrategy(db, newStrategy(`parallel-cap-${i}`), { maxStrategies: unarchived + 2 })),
+    );
+    expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    for (const r of settled.filter((r) => r.status === 'rejected')) {
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(StrategyLimitError);
+    }
+  });
+
   it.runIf(enabled)('saves and reads the engine figures per version', async () => {
     const { strategy } = await createStrategy(db, newStrategy('stats-a', { run: { mode: 'LIVE' } }));
     const at = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678));
