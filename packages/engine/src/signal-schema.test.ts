@@ -4,7 +4,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { loadKlines } from './__fixtures__/klines.ts';
-import { emaSpec, rsiSpec } from './__fixtures__/specs.ts';
+import { documentSpec, emaCrossDocument, emaSpec, rsiSpec } from './__fixtures__/specs.ts';
 import { backtest } from './engine.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schema/signal.schema.json', import.meta.url), 'utf8'));
@@ -13,7 +13,11 @@ addFormats(ajv);
 const validate = ajv.compile<StandardSignal>(schema);
 
 const signals = backtest(
-  [emaSpec(), rsiSpec(), emaSpec({ id: 'fast-cross', parameters: { fastPeriod: 3, slowPeriod: 8, quantity: 1e-7 } })],
+  [
+    emaSpec(),
+    rsiSpec(),
+    documentSpec({ ...emaCrossDocument(3, 8), sizing: { quantity: 1e-7 } }, { id: 'fast-cross', mode: 'SHADOW' }),
+  ],
   loadKlines(),
 );
 const sample = toStandardSignal(signals[0] as NonNullable<(typeof signals)[0]>);
