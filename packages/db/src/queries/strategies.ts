@@ -9,6 +9,7 @@ import type {
 import { and, arrayContains, asc, count, eq, exists, gt, inArray, max, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
+import { candles } from '../schema/market.ts';
 import {
   type LegacyStrategyType,
   type StrategyVersionState,
@@ -349,6 +350,19 @@ async function versionRow(db: Db, id: string, version: number): Promise<Strategy
   return toVersion(row);
 }
 
+/**
+ * When a run starts, in market time: the close of the newest candle stored for the version's symbols and
+ * interval (epoch 0 when none is stored yet). The version signals only on candles that close after it, so a
+ * replay, a live feed and a restart agree on what "after activation" means, whatever the wall clock says.
+ */
+async function marketTime(tx: Db, symbols: readonly string[], interval: string): Promise<Date> {
+  const [row] = await tx
+    .select({ at: max(candles.closeTime) })
+    .from(candles)
+    .where(and(inArray(candles.symbol, [...symbols]), eq(candles.interval, interval)));
+  return row?.at ?? new Date(0);
+}
+
 /** Runs a mutation in one transaction and reads the strategy back in it. */
 async function mutate(
   db: Db,
@@ -401,9 +415,8 @@ export async function createStrategy(
         createdAt: now,
       });
       if (input.run) {
-        await tx
-          .insert(strategyRuns)
-          .values({ strategyId: row.id, version: 1, mode: input.run.mode, activatedAt: now });
+        const activatedAt = await marketTime(tx, input.symbols, input.document.interval);
+        await tx.insert(strategyRuns).values({ strategyId: row.id, version: 1, mode: input.run.mode, activatedAt });
       }
       const change = await recordChange(tx, row.id, 1, 'created');
       return { strategy: await currentRecord(tx, row.id), change };
@@ -448,7 +461,8 @@ async function appendVersion(
     )
     .returning({ version: strategyRuns.version });
   if (moved.length > 0) {
-    await tx.insert(strategyRuns).values({ strategyId: id, version, mode: 'LIVE', activatedAt: now });
+    const activatedAt = await marketTime(tx, next.symbols, next.document.interval);
+    await tx.insert(strategyRuns).values({ strategyId: id, version, mode: 'LIVE', activatedAt });
   }
   await tx.update(strategies).set({ currentVersion: version, updatedAt: now }).where(eq(strategies.id, id));
   return recordChange(tx, id, version, type);
@@ -528,11 +542,12 @@ export async function activateStrategy(
 ): Promise<StrategyMutation> {
   return mutate(db, id, async (tx, locked) => {
     const version = options.version ?? locked.currentVersion;
-    await versionRow(tx, id, version);
+    const row = await versionRow(tx, id, version);
     const now = new Date();
+    const activatedAt = await marketTime(tx, row.symbols, row.interval);
     await tx
       .insert(strategyRuns)
-      .values({ strategyId: id, version, mode: options.mode ?? 'LIVE', activatedAt: now })
+      .values({ strategyId: id, version, mode: options.mode ?? 'LIVE', activatedAt })
       .onConflictDoUpdate({
         target: [strategyRuns.strategyId, strategyRuns.version],
         set: { mode: options.mode ?? 'LIVE' },
@@ -570,12 +585,13 @@ export async function deactivateStrategy(
  */
 export async function promoteStrategy(db: Db, id: string, version: number): Promise<StrategyMutation> {
   return mutate(db, id, async (tx) => {
-    await versionRow(tx, id, version);
+    const row = await versionRow(tx, id, version);
     const now = new Date();
+    const activatedAt = await marketTime(tx, row.symbols, row.interval);
     await tx.delete(strategyRuns).where(and(eq(strategyRuns.strategyId, id), ne(strategyRuns.version, version)));
     await tx
       .insert(strategyRuns)
-      .values({ strategyId: id, version, mode: 'LIVE', activatedAt: now })
+      .values({ strategyId: id, version, mode: 'LIVE', activatedAt })
       .onConflictDoUpdate({ target: [strategyRuns.strategyId, strategyRuns.version], set: { mode: 'LIVE' } });
     await tx
       .update(strategies)
