@@ -238,7 +238,7 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
   const { AlphintraClient, LiveSignalsDocument, LiveSignalsWithStrategyDetailsDocument } = await import(
     '@alphintra/client'
   );
-  const { activeStrategySpecs, getStrategies } = await import('@alphintra/db');
+  const { runningStrategySpecs, getStrategies } = await import('@alphintra/db');
   const { loadConfig, silentLog, startPlatform } = await import('@alphintra/platform');
   const { SIGNALS_CHANNEL } = await import('@alphintra/core');
 
@@ -263,7 +263,7 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
   const setupMs = performance.now() - setupStart;
 
   try {
-    const strategy = (await activeStrategySpecs(platform.database.db)).find((s) => s.symbols.includes(SYMBOL));
+    const strategy = (await runningStrategySpecs(platform.database.db)).find((s) => s.symbols.includes(SYMBOL));
     if (strategy === undefined) throw new Error(`no active strategy on ${SYMBOL} to publish signals of`);
     const source = new SignalSource(strategy);
     // graphql-subscriptions' PubSub keeps one listener per subscription on its EventEmitter; not public API,
@@ -311,7 +311,7 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
               const owner = event.signals.strategy;
               const complete =
                 owner.id === strategy.id &&
-                (selection !== 'enriched' || ('type' in owner && owner.type === strategy.type));
+                (selection !== 'enriched' || ('interval' in owner && owner.interval === strategy.interval));
               window.deliver(event.signals.id, at, complete);
             }),
           );

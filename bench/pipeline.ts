@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ClosablePubSub, createMemoryPubSub } from '@alphintra/bus';
-import { SIGNALS_CHANNEL, type Signal, type StrategySpec, type StrategyType, type Trade } from '@alphintra/core';
-import { defaultParameters, InferenceEngine } from '@alphintra/engine';
+import { SIGNALS_CHANNEL, type Signal, type StrategySpec, type Trade } from '@alphintra/core';
+import { InferenceEngine, templateById } from '@alphintra/engine';
 import { CandleAggregator } from '@alphintra/market-data';
 import { heapUsedMiB, type LatencySummary, retainedHeapMiB, Samples, TimedSubscriber } from './measure.ts';
 
@@ -74,20 +74,25 @@ export function interleave(trades: readonly Trade[], symbols: readonly string[])
   return stream;
 }
 
-/** An EMA_CROSSOVER and an RSI_REVERSION with default parameters per symbol, all ACTIVE. */
+/** The EMA crossover and RSI reversion templates per symbol, all ACTIVE and LIVE. */
 export function benchStrategies(symbols: readonly string[]): StrategySpec[] {
-  const types: readonly StrategyType[] = ['EMA_CROSSOVER', 'RSI_REVERSION'];
+  const templates = ['ema-crossover', 'rsi-reversion'].map((id) => {
+    const template = templateById(id);
+    if (template === undefined) throw new Error(`no template ${id}`);
+    return template;
+  });
   return symbols.flatMap((symbol) =>
-    types.map((type) => ({
-      id: `bench-${type.toLowerCase()}-${symbol}`,
-      name: `${symbol} ${type}`,
+    templates.map((template) => ({
+      id: `bench-${template.id}-${symbol}`,
+      name: `${symbol} ${template.name}`,
       version: 1,
-      type,
       source: 'NO_CODE' as const,
       symbols: [symbol],
       interval: BENCH_INTERVAL,
-      parameters: defaultParameters(type),
+      document: template.document,
       status: 'ACTIVE' as const,
+      mode: 'LIVE' as const,
+      activatedAt: null,
     })),
   );
 }

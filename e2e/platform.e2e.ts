@@ -14,8 +14,8 @@ import {
   StrategiesDocument,
 } from '@alphintra/client';
 import { type Signal, toStandardSignal } from '@alphintra/core';
-import { activeStrategySpecs, listSignals } from '@alphintra/db';
-import { backtest } from '@alphintra/engine';
+import { listSignals, runningStrategySpecs } from '@alphintra/db';
+import { backtest, templateById } from '@alphintra/engine';
 import { type Platform, silentLog, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, strategyEntityFetches, uniqueSuffix } from '@alphintra/testkit';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -111,37 +111,35 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
         : { database: 'pglite', pubsub: 'memory', bus: 'memory' },
     );
     const initial = await client.request(StrategiesDocument, { first: 10 });
-    expect(initial.strategies.edges.map((e) => [e.node.type, e.node.status])).toEqual([
-      ['EMA_CROSSOVER', 'ACTIVE'],
-      ['RSI_REVERSION', 'ACTIVE'],
+    expect(initial.strategies.edges.map((e) => [e.node.name, e.node.status, e.node.runs])).toEqual([
+      ['XRPETH EMA 9/21 crossover', 'ACTIVE', [expect.objectContaining({ version: 1, mode: 'LIVE' })]],
+      ['XRPETH RSI 14 reversion', 'ACTIVE', [expect.objectContaining({ version: 1, mode: 'LIVE' })]],
     ]);
     expect(platform.engine.engine.stats.strategies).toBe(2);
 
+    // The EMA template with other periods: a document is data, edited like any JSON.
+    const ema = structuredClone(templateById('ema-crossover')?.document) as unknown as Record<string, unknown>;
+    ema['indicators'] = {
+      ...(ema['indicators'] as object),
+      fast: { type: 'EMA', period: 5 },
+      slow: { type: 'EMA', period: 13 },
+    };
     const created = await client.request(CreateStrategyDocument, {
-      input: {
-        name: 'XRPETH EMA 5/13',
-        type: 'EMA_CROSSOVER',
-        symbols: ['xrpeth'],
-        parameters: [
-          { name: 'fastPeriod', value: 5 },
-          { name: 'slowPeriod', value: 13 },
-        ],
-        activate: true,
-      },
+      input: { name: 'XRPETH EMA 5/13', symbols: ['xrpeth'], document: ema, activate: true },
     });
     expect(created.createStrategy.strategy).toMatchObject({ version: 1, status: 'ACTIVE', symbols: ['XRPETH'] });
-    expect(created.createStrategy.strategy.parameters).toContainEqual({ name: 'fastPeriod', value: 5 });
+    expect(created.createStrategy.strategy.document).toEqual(ema);
     await waitFor('the engine to run the new strategy', () => platform.engine.engine.stats.strategies === 3);
 
     const parked = await client.request(CreateStrategyDocument, {
-      input: { name: 'XRPETH RSI parked', type: 'RSI_REVERSION', symbols: ['XRPETH'] },
+      input: { name: 'XRPETH RSI parked', template: 'rsi-reversion', symbols: ['XRPETH'] },
     });
     const parkedId = parked.createStrategy.strategy.id;
     expect(parked.createStrategy.strategy.status).toBe('INACTIVE');
-    const activated = await client.request(ActivateStrategyDocument, { id: parkedId });
+    const activated = await client.request(ActivateStrategyDocument, { input: { id: parkedId } });
     expect(activated.activateStrategy.strategy.status).toBe('ACTIVE');
     await waitFor('the engine to run the activated strategy', () => platform.engine.engine.stats.strategies === 4);
-    const deactivated = await client.request(DeactivateStrategyDocument, { id: parkedId });
+    const deactivated = await client.request(DeactivateStrategyDocument, { input: { id: parkedId } });
     expect(deactivated.deactivateStrategy.strategy.status).toBe('INACTIVE');
     await waitFor('the engine to drop the deactivated strategy', () => platform.engine.engine.stats.strategies === 3);
 
@@ -150,11 +148,13 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
   });
 
   it.runIf(enabled)('rejects bad strategy input with BAD_USER_INPUT naming the field, and keeps running', async () => {
-    const input = { name: 'bad', type: 'EMA_CROSSOVER' as const, symbols: ['XRPETH'] };
+    const input = { name: 'bad', template: 'ema-crossover', symbols: ['XRPETH'] };
+    const ema = structuredClone(templateById('ema-crossover')?.document) as unknown as Record<string, unknown>;
+    ema['indicators'] = { ...(ema['indicators'] as object), fast: { type: 'EMA', period: -3 } };
     await expectUserError(
-      client.request(CreateStrategyDocument, { input: { ...input, parameters: [{ name: 'fastPeriod', value: -3 }] } }),
+      client.request(CreateStrategyDocument, { input: { name: 'bad', symbols: ['XRPETH'], document: ema } }),
       'BAD_USER_INPUT',
-      'input.parameters.fastPeriod',
+      'input.document/indicators/fast/period',
     );
     await expectUserError(
       client.request(CreateStrategyDocument, { input: { ...input, symbols: ['DOGEUSD'] } }),
@@ -162,24 +162,24 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
       'input.symbols',
     );
     await expectUserError(
-      client.request(CreateStrategyDocument, { input: { ...input, parameters: [{ name: 'fastPeriodd', value: 3 }] } }),
+      client.request(CreateStrategyDocument, { input: { ...input, source: 'AI_ML' } }),
       'BAD_USER_INPUT',
-      'input.parameters.fastPeriodd',
+      'input.source',
     );
-    const unknownType = await expectUserError(
+    const unknownSource = await expectUserError(
       client.request(CreateStrategyDocument, {
-        input: { ...input, type: 'MOON_SHOT' as unknown as 'EMA_CROSSOVER' },
+        input: { ...input, source: 'MOON_SHOT' as unknown as 'NO_CODE' },
       }),
       'BAD_USER_INPUT',
     );
-    expect(unknownType?.message).toMatch(/MOON_SHOT.*StrategyType|StrategyType.*MOON_SHOT/s);
+    expect(unknownSource?.message).toMatch(/MOON_SHOT.*StrategySource|StrategySource.*MOON_SHOT/s);
     await expectUserError(
       client.request(CreateStrategyDocument, { input: { ...input, name: 'XRPETH EMA 5/13' } }),
       'CONFLICT',
       'input.name',
     );
     await expectUserError(
-      client.request(ActivateStrategyDocument, { id: '6f1c2c5e-0000-4000-8000-000000000000' }),
+      client.request(ActivateStrategyDocument, { input: { id: '6f1c2c5e-0000-4000-8000-000000000000' } }),
       'NOT_FOUND',
     );
     const after = await client.request(StrategiesDocument, { first: 10 });
@@ -203,7 +203,7 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     expect(enriched.items.some((e) => isProbe(e.signals.id))).toBe(true);
 
     // What a backtest over the same trades gives, with the strategies active now.
-    const specs = await activeStrategySpecs(platform.database.db);
+    const specs = await runningStrategySpecs(platform.database.db);
     const candles = await candlesOf(TRADES_SLICE);
     const expected = backtest(specs, candles);
     expect(expected.length).toBeGreaterThan(10);
@@ -247,7 +247,7 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     expect(enrichedLive.map((e) => e.signals.id).sort()).toEqual(expectedIds);
     for (const event of enrichedLive) {
       const spec = specs.find((s) => s.id === byId.get(event.signals.id)?.strategyId);
-      expect(event.signals.strategy).toMatchObject({ name: spec?.name, type: spec?.type, status: 'ACTIVE' });
+      expect(event.signals.strategy).toMatchObject({ name: spec?.name, interval: spec?.interval, status: 'ACTIVE' });
     }
     expect(fetches.count - fetchesBefore).toBe(enriched.items.length - enrichedBefore);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { TOPICS } from '@alphintra/bus';
 import { type Candle, candleChannel } from '@alphintra/core';
-import { activeStrategySpecs, listSignals } from '@alphintra/db';
+import { listSignals, runningStrategySpecs } from '@alphintra/db';
 import { backtest } from '@alphintra/engine';
 import { type Log, type Platform, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
@@ -76,7 +76,7 @@ describe.skipIf(!enabled)('the platform while Redis is down', () => {
 
     const expected = await candlesOf(TRADES_SLICE);
     const expectedMinutes = expected.filter((c) => c.interval === '1m');
-    const expectedSignals = backtest(await activeStrategySpecs(platform.database.db), expected);
+    const expectedSignals = backtest(await runningStrategySpecs(platform.database.db), expected);
 
     await proxy.cut();
     const replay = platform.startReplay();

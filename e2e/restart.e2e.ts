@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Candle, Signal } from '@alphintra/core';
-import { activeStrategySpecs, DrizzleCandleStore, listSignals, openDatabase } from '@alphintra/db';
+import { DrizzleCandleStore, listSignals, openDatabase, runningStrategySpecs } from '@alphintra/db';
 import { backtest } from '@alphintra/engine';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
@@ -169,7 +169,7 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
     ).toEqual(expectedMinutes);
 
     // Parity: the signals of the interrupted run are those of one uninterrupted backtest over the same candles.
-    const specs = await activeStrategySpecs(opened.db);
+    const specs = await runningStrategySpecs(opened.db);
     expect(specs.length).toBeGreaterThan(0);
     const expected = backtest(specs, minutes);
     expect(expected.length).toBeGreaterThan(10);

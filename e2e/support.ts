@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { TOPICS } from '@alphintra/bus';
 import { GraphQLRequestError } from '@alphintra/client';
 import { type Candle, candleChannel, SIGNALS_CHANNEL, type Signal, type StandardSignal } from '@alphintra/core';
-import { activeStrategySpecs } from '@alphintra/db';
+import { runningStrategySpecs } from '@alphintra/db';
 import { CandleAggregator, readTradeFile } from '@alphintra/market-data';
 import { loadConfig, type MarketDataConfig, type Platform, type PlatformConfig } from '@alphintra/platform';
 import { syntheticSignal } from '@alphintra/testkit';
@@ -170,7 +170,7 @@ export async function readSignalTopic(platform: Platform, kafkaBrokers: string |
  * path gateway -> subgraph -> pub/sub is live and no replayed event can be missed. Returns a test for probe ids.
  */
 export async function probeUntilLive(platform: Platform, isLive: () => boolean): Promise<(id: string) => boolean> {
-  const [strategy] = await activeStrategySpecs(platform.database.db);
+  const [strategy] = await runningStrategySpecs(platform.database.db);
   if (!strategy) throw new Error('no active strategy to probe with');
   const probeIds = new Set<string>();
   await waitFor('the subscriptions to be live', async () => {

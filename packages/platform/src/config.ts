@@ -29,6 +29,8 @@ export interface PlatformConfig {
   readonly host: string;
   /** Subgraph ports; 0 (the default) picks free ones, and the gateway is pointed at them. */
   readonly subgraphPorts: { readonly strategy: number; readonly marketData: number; readonly signal: number };
+  /** Strategies (not archived) the platform accepts at most (`MAX_STRATEGIES`). */
+  readonly maxStrategies: number;
   /** Create the default strategies when no strategy exists yet. */
   readonly seedDefaultStrategies: boolean;
   /** Extra Hive Gateway plugins (auth, metrics, instrumentation). */
@@ -250,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     port: parsePort(env['PORT']),
     host: env['HOST'] || '0.0.0.0',
     subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
+    maxStrategies: parseNumber(env, 'MAX_STRATEGIES', 10_000, 1),
     seedDefaultStrategies: true,
   };
 }

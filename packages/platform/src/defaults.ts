@@ -1,29 +1,27 @@
-import type { StrategyType } from '@alphintra/core';
 import { createStrategy, type Db, listStrategies } from '@alphintra/db';
-import { defaultParameters } from '@alphintra/engine';
+import { templateById } from '@alphintra/engine';
 
-/** The strategies a fresh platform starts with, one of each built-in type, active on the replayed symbol. */
-export function defaultStrategies(symbol: string): { name: string; type: StrategyType }[] {
-  return [
-    { name: `${symbol} EMA 9/21 crossover`, type: 'EMA_CROSSOVER' },
-    { name: `${symbol} RSI 14 reversion`, type: 'RSI_REVERSION' },
-  ];
-}
+/** The templates a fresh platform runs on the replayed symbol: an EMA 9/21 crossover and an RSI 14 reversion. */
+export const DEFAULT_TEMPLATES = [
+  { template: 'ema-crossover', name: 'EMA 9/21 crossover' },
+  { template: 'rsi-reversion', name: 'RSI 14 reversion' },
+] as const;
 
-/** Creates the default strategies when the database has no strategy at all (a first start). */
+/** Creates and runs the default strategies when the database has no strategy at all (a first start). */
 export async function seedDefaultStrategies(db: Db, symbol: string): Promise<number> {
   const existing = await listStrategies(db, { first: 1 });
   if (existing.items.length > 0) return 0;
-  for (const { name, type } of defaultStrategies(symbol)) {
+  for (const { template, name } of DEFAULT_TEMPLATES) {
+    const found = templateById(template);
+    if (found === undefined) throw new Error(`no strategy template "${template}"`);
     await createStrategy(db, {
-      name,
-      type,
+      name: `${symbol} ${name}`,
       source: 'NO_CODE',
       symbols: [symbol],
-      interval: '1m',
-      parameters: defaultParameters(type),
-      status: 'ACTIVE',
+      document: found.document,
+      changeNote: `from the ${template} template`,
+      run: { mode: 'LIVE' },
     });
   }
-  return 2;
+  return DEFAULT_TEMPLATES.length;
 }

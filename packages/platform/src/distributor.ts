@@ -20,6 +20,7 @@ export class SignalDistributor {
   readonly #pubsubQueue = new SerialQueue();
   #stopped = false;
   #published = 0;
+  #shadow = 0;
   #duplicates = 0;
 
   constructor(options: { db: Db; pubsub: PubSubEngine; bus: EventBus; log: Log }) {
@@ -30,16 +31,19 @@ export class SignalDistributor {
   }
 
   get stats() {
-    return { published: this.#published, duplicates: this.#duplicates };
+    return { published: this.#published, duplicates: this.#duplicates, shadow: this.#shadow };
   }
 
   async distribute(signals: readonly Signal[]): Promise<Signal[]> {
     if (signals.length === 0) return [];
     const report = (message: string, error: unknown) => this.#log.warn(message, error);
     const stopped = () => this.#stopped;
-    const fresh = await retryForever('storing signals', () => insertSignals(this.#db, signals), report, stopped);
-    this.#duplicates += signals.length - fresh.length;
-    if (fresh.length === 0) return fresh;
+    const stored = await retryForever('storing signals', () => insertSignals(this.#db, signals), report, stopped);
+    this.#duplicates += signals.length - stored.length;
+    // A shadow version's signals are the record only: never sent to subscribers or Kafka.
+    const fresh = stored.filter((signal) => !signal.shadow);
+    this.#shadow += stored.length - fresh.length;
+    if (fresh.length === 0) return stored;
     this.#pubsubQueue.push(async () => {
       for (const signal of fresh) {
         await retryForever('publishing a signal', () => this.#pubsub.publish(SIGNALS_CHANNEL, signal), report, stopped);
@@ -57,7 +61,7 @@ export class SignalDistributor {
       stopped,
     );
     this.#published += fresh.length;
-    return fresh;
+    return stored;
   }
 
   /** Resolves when every signal distributed so far has been handed to the pub/sub. */

@@ -1,6 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { type BusConsumer, type BusMessage, type EventBus, TOPICS } from '@alphintra/bus';
 import { type Candle, type CandleStore, INTERVALS, type Interval } from '@alphintra/core';
-import { activeStrategySpecs, type Db, loadEngineProgress, progressKey, saveEngineProgress } from '@alphintra/db';
+import {
+  type Db,
+  latestStrategyChange,
+  loadEngineProgress,
+  progressKey,
+  runningStrategySpecs,
+  saveEngineProgress,
+  saveStrategyVersionStats,
+} from '@alphintra/db';
 import { InferenceEngine } from '@alphintra/engine';
 import type { SignalDistributor } from './distributor.ts';
 import type { Log } from './log.ts';
@@ -8,6 +17,9 @@ import type { CandleMessage } from './market-data-service.ts';
 import { retryForever } from './retry.ts';
 
 const PROGRESS_EVERY_MS = 250;
+/** How often the engine compares its strategies with the committed changes (the bus may have missed one). */
+const RECONCILE_EVERY_MS = 250;
+const STATS_EVERY_MS = 1_000;
 
 /**
  * Runs the inference engine as a service: consumes closed candles from `market.candles` (a consumer group, so
@@ -33,8 +45,14 @@ export class EngineService {
   /** Progress not saved yet. */
   readonly #unsaved = new Map<string, { symbol: string; interval: Interval; lastOpenTime: number }>();
   #progressName = 'engine';
-  #timer: NodeJS.Timeout | null = null;
+  readonly #timers: NodeJS.Timeout[] = [];
+  /** The last strategy change (`strategy_changes.seq`) the running set reflects. */
+  #changeSeq = -1;
+  #reloading: Promise<void> | null = null;
+  #reloadAgain = false;
   #stopped = false;
+  /** Distinguishes this engine process's own consumer group on `strategy.events`. */
+  readonly instanceId = randomUUID().slice(0, 8);
 
   constructor(options: { db: Db; store: CandleStore; bus: EventBus; distributor: SignalDistributor; log: Log }) {
     this.#db = options.db;
@@ -44,15 +62,23 @@ export class EngineService {
     this.#log = options.log;
   }
 
-  /** Loads the active strategies, catches up with the stored candles, then starts consuming. */
+  /**
+   * Loads the running strategy versions, catches up with the stored candles, then starts consuming. Every engine
+   * process has its own consumer group on `strategy.events` (each must see every change), and compares its set
+   * with the committed changes a few times a second, so a change whose event was lost still takes effect.
+   */
   async start(groupPrefix = 'alphintra'): Promise<void> {
     this.#progressName = `${groupPrefix}.engine`;
     await this.reloadStrategies();
     await this.#catchUp();
-    this.#timer = setInterval(() => void this.#saveProgress(), PROGRESS_EVERY_MS);
+    this.#timers.push(
+      setInterval(() => void this.#saveProgress(), PROGRESS_EVERY_MS),
+      setInterval(() => void this.#reconcile(), RECONCILE_EVERY_MS),
+      setInterval(() => void this.#saveStats(), STATS_EVERY_MS),
+    );
     this.#consumers.push(
       await this.#bus.consume({
-        groupId: `${groupPrefix}.engine.strategy-events`,
+        groupId: `${groupPrefix}.engine.strategy-events.${this.instanceId}`,
         topics: [TOPICS.strategyEvents],
         handler: () => this.reloadStrategies(),
       }),
@@ -64,18 +90,70 @@ export class EngineService {
     );
   }
 
-  /** Re-reads the active strategies; the engine applies them from the next candle. */
-  async reloadStrategies(): Promise<void> {
-    const specs = await retryForever(
-      'loading active strategies',
-      () => activeStrategySpecs(this.#db),
+  /**
+   * Re-reads the running strategy versions; the engine applies them from the next candle. Reloads never overlap:
+   * one asked for while another runs happens right after it, so the last committed state always wins.
+   */
+  reloadStrategies(): Promise<void> {
+    if (this.#reloading !== null) {
+      this.#reloadAgain = true;
+      return this.#reloading;
+    }
+    this.#reloading = (async () => {
+      do {
+        this.#reloadAgain = false;
+        await this.#reload();
+      } while (this.#reloadAgain && !this.#stopped);
+    })().finally(() => {
+      this.#reloading = null;
+    });
+    return this.#reloading;
+  }
+
+  async #reload(): Promise<void> {
+    const [seq, specs] = await retryForever(
+      'loading running strategies',
+      async () => [await latestStrategyChange(this.#db), await runningStrategySpecs(this.#db)] as const,
       (m, e) => this.#log.warn(m, e),
       () => this.#stopped,
     );
     for (const rejected of this.engine.setStrategies(specs)) {
       this.#log.warn(
-        `strategy ${rejected.id} v${rejected.version} not run: ${rejected.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+        `strategy ${rejected.id} v${rejected.version} not run: ${rejected.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
       );
+    }
+    this.#changeSeq = Math.max(this.#changeSeq, seq);
+  }
+
+  /** Reloads when a change was committed that this engine has not applied (its event lost or late). */
+  async #reconcile(): Promise<void> {
+    try {
+      if ((await latestStrategyChange(this.#db)) > this.#changeSeq) await this.reloadStrategies();
+    } catch (error) {
+      if (!this.#stopped) this.#log.warn('checking for strategy changes failed', error);
+    }
+  }
+
+  /** Each running version's figures (evaluations, timing, errors, state) for `Strategy.stats`. */
+  async #saveStats(): Promise<void> {
+    const stats = this.engine.versionStats();
+    if (stats.length === 0) return;
+    try {
+      await saveStrategyVersionStats(
+        this.#db,
+        stats.map((s) => ({
+          strategyId: s.id,
+          version: s.version,
+          evaluations: s.evaluations,
+          evalP50Ms: s.p50Ms,
+          evalP99Ms: s.p99Ms,
+          errors: s.errors,
+          lastError: s.lastError,
+          state: s.state,
+        })),
+      );
+    } catch (error) {
+      if (!this.#stopped) this.#log.warn('saving strategy statistics failed', error);
     }
   }
 
@@ -188,7 +266,8 @@ export class EngineService {
   async stop(): Promise<void> {
     this.#stopped = true;
     await Promise.all(this.#consumers.map((c) => c.close()));
-    if (this.#timer !== null) clearInterval(this.#timer);
+    for (const timer of this.#timers) clearInterval(timer);
     await this.#saveProgress();
+    await this.#saveStats();
   }
 }

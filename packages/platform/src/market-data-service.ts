@@ -1,12 +1,12 @@
 import { type BusConsumer, type EventBus, TOPICS } from '@alphintra/bus';
 import { type Candle, type CandleStore, candleChannel, INTERVALS, type Interval, type Trade } from '@alphintra/core';
 import {
-  activeStrategySpecs,
   type Db,
   type InstrumentInput,
   insertQuarantinedTrades,
   loadFeedCursors,
   type QuarantinedTradeInput,
+  runningStrategySpecs,
   saveFeedCursors,
   saveFeedStatus,
   upsertInstruments,
@@ -448,7 +448,7 @@ export class MarketDataService {
     const { source } = this.#options;
     if (source.kind !== 'live') return;
     const refresh = async () => {
-      const specs = await activeStrategySpecs(this.#options.db);
+      const specs = await runningStrategySpecs(this.#options.db);
       const wanted = new Set([...source.symbols, ...specs.flatMap((s) => s.symbols)]);
       for (const symbol of wanted) {
         if (!listed.has(symbol)) {

@@ -159,7 +159,17 @@ export async function startPlatform(
     const host = '127.0.0.1';
     const subgraphs = await Promise.all([
       startStrategySubgraph(
-        { db: database.db, bus, intervals: PLATFORM_INTERVALS },
+        {
+          db: database.db,
+          bus,
+          intervals: PLATFORM_INTERVALS,
+          maxStrategies: config.maxStrategies,
+          onEventError: (error, event) =>
+            logFor('strategy').warn(
+              `${event.type} of strategy ${event.strategyId} committed, but its event was not produced; engines reconcile from the database`,
+              error,
+            ),
+        },
         { port: config.subgraphPorts.strategy, host },
       ),
       startMarketDataSubgraph(
