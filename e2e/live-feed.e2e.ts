@@ -121,7 +121,7 @@ describe.each(engines)('live Binance market data on $engine', ({ postgres, enabl
   it.runIf(enabled)('accepts strategies only on listed symbols and streams theirs', async () => {
     const { instruments } = await client.request(InstrumentsDocument);
     expect(instruments.map((i) => [i.symbol, i.status])).toEqual([['XRPETH', 'TRADING']]);
-    const input = { name: 'XRPETH EMA', type: 'EMA_CROSSOVER' as const, activate: true };
+    const input = { name: 'XRPETH EMA', template: 'ema-crossover', activate: true };
     await expectUserError(
       client.request(CreateStrategyDocument, { input: { ...input, symbols: ['DOGEUSDT'] } }),
       'BAD_USER_INPUT',

@@ -13,7 +13,7 @@ import {
   type SignalsQuery,
   StrategiesDocument,
 } from '@alphintra/client';
-import { type Signal, toStandardSignal } from '@alphintra/core';
+import { SIGNAL_SCHEMA_VERSION, type Signal, toStandardSignal } from '@alphintra/core';
 import { listSignals, runningStrategySpecs } from '@alphintra/db';
 import { backtest, templateById } from '@alphintra/engine';
 import { type Platform, silentLog, startPlatform } from '@alphintra/platform';
@@ -284,7 +284,7 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
       expect(validateStandard(message), JSON.stringify(validateStandard.errors)).toBe(true);
       expect(message).toEqual(toStandardSignal(byId.get(message.signal_id) as Signal));
     }
-    expect(new Set(reader.headers)).toEqual(new Set(['1']));
+    expect(new Set(reader.headers)).toEqual(new Set([SIGNAL_SCHEMA_VERSION]));
   });
 
   it.runIf(enabled)('serves the candles built from the replayed trades', async () => {

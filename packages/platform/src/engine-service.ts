@@ -136,7 +136,8 @@ export class EngineService {
 
   /** Each running version's figures (evaluations, timing, errors, state) for `Strategy.stats`. */
   async #saveStats(): Promise<void> {
-    const stats = this.engine.versionStats();
+    // Only what this engine ran: another engine process holding the other symbols must not be overwritten with zeros.
+    const stats = this.engine.versionStats().filter((s) => s.evaluations > 0 || s.errors > 0);
     if (stats.length === 0) return;
     try {
       await saveStrategyVersionStats(
