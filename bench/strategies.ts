@@ -8,8 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Candle, IndicatorSpec, StrategyDocument, StrategySpec } from '@alphintra/core';
-import { InferenceEngine } from '@alphintra/engine';
-import { STRATEGY_TEMPLATES } from '../packages/engine/src/document/templates.ts';
+import { InferenceEngine, STRATEGY_TEMPLATES } from '@alphintra/engine';
 
 const KLINES = new URL('../fixtures/market/klines-1m-UNITTESTBTC.csv', import.meta.url);
 const SYMBOL = 'UNITTESTBTC';
