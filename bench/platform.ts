@@ -46,8 +46,16 @@ export async function runPlatform(options: PlatformOptions): Promise<PlatformRes
   // Imported here so that the engine scenario runs without the platform's modules (or their start-up) loaded.
   const { createMemoryPubSub, MemoryEventBus, TOPICS } = await import('@alphintra/bus');
   const { DrizzleCandleStore, openDatabase } = await import('@alphintra/db');
-  const { EngineService, loadConfig, MarketDataService, SignalDistributor, seedDefaultStrategies, silentLog } =
-    await import('@alphintra/platform');
+  const {
+    EngineService,
+    loadConfig,
+    MarketDataService,
+    OutboxRelay,
+    pubsubChannel,
+    SignalDistributor,
+    seedDefaultStrategies,
+    silentLog,
+  } = await import('@alphintra/platform');
   const { SIGNALS_CHANNEL } = await import('@alphintra/core');
 
   const first = options.trades[0];
@@ -61,7 +69,10 @@ export async function runPlatform(options: PlatformOptions): Promise<PlatformRes
   await bus.ensureTopics(Object.values(TOPICS).map((topic) => ({ topic })));
   const pubsub = createMemoryPubSub();
   const strategies = await seedDefaultStrategies(database.db, symbol);
-  const distributor = new SignalDistributor({ db: database.db, pubsub, bus, log: silentLog });
+  // The platform's delivery path: stored with the outbox, then handed to the pub/sub by its relay.
+  const relay = new OutboxRelay({ db: database.db, channel: pubsubChannel(pubsub), log: silentLog });
+  await relay.start();
+  const distributor = new SignalDistributor({ db: database.db, log: silentLog, onStored: () => relay.wake() });
   const store = new DrizzleCandleStore(database.db);
   const engineService = new EngineService({ db: database.db, store, bus, distributor, log: silentLog });
   await engineService.start('bench');
@@ -88,13 +99,13 @@ export async function runPlatform(options: PlatformOptions): Promise<PlatformRes
       const distributed = distributor.stats;
       if (
         engine.candles + engine.skippedCandles >= candlesClosed &&
-        distributed.published + distributed.duplicates >= engine.signals
+        distributed.stored + distributed.duplicates >= engine.signals
       ) {
         break;
       }
       await nextTurn();
     }
-    await subscriber.until(distributor.stats.published);
+    await subscriber.until(distributor.stats.stored);
   };
 
   const shift = Math.ceil((last.time - first.time) / ALIGN_MS) * ALIGN_MS + ALIGN_MS;
@@ -125,7 +136,7 @@ export async function runPlatform(options: PlatformOptions): Promise<PlatformRes
     trades,
     candles,
     signals: engineService.engine.stats.signals,
-    published: distributor.stats.published,
+    published: distributor.stats.stored,
     delivered: subscriber.received,
     elapsedMs,
     tradesPerSecond: (trades * 1_000) / elapsedMs,
@@ -133,6 +144,7 @@ export async function runPlatform(options: PlatformOptions): Promise<PlatformRes
   };
   await subscriber.close();
   await marketData.stop();
+  await relay.stop();
   distributor.stop();
   await engineService.stop();
   await bus.close();

@@ -27,7 +27,6 @@ export interface ReloadBenchResult {
 }
 
 export async function runReloadBench(options: ReloadBenchOptions = {}): Promise<ReloadBenchResult> {
-  const { createMemoryPubSub } = await import('@alphintra/bus');
   const { AlphintraClient, CreateStrategyDocument, UpdateStrategyDocument } = await import('@alphintra/client');
   const { DrizzleCandleStore, openDatabase } = await import('@alphintra/db');
   const { templateById } = await import('@alphintra/engine');
@@ -69,13 +68,11 @@ export async function runReloadBench(options: ReloadBenchOptions = {}): Promise<
       closers.push(() => kafka.close());
       bus = kafka;
     }
-    const pubsub = createMemoryPubSub();
-    closers.push(() => pubsub.close());
     const second = new EngineService({
       db,
       store: new DrizzleCandleStore(db),
       bus,
-      distributor: new SignalDistributor({ db, pubsub, bus, log: silentLog }),
+      distributor: new SignalDistributor({ db, log: silentLog }),
       log: silentLog,
     });
     await second.start(prefix);

@@ -1,4 +1,3 @@
-import { createMemoryPubSub } from '@alphintra/bus';
 import { KafkaEventBus } from '@alphintra/bus/kafka';
 import { AlphintraClient, CreateStrategyDocument, UpdateStrategyDocument } from '@alphintra/client';
 import type { Signal, StrategyDocument } from '@alphintra/core';
@@ -55,13 +54,11 @@ describe.skipIf(!enabled)('two engine processes on Kafka', () => {
     cleanup.push(() => secondDb.close());
     secondBus = new KafkaEventBus({ brokers: kafkaBrokers.split(','), clientId: `e2e-${suffix}-second-engine` });
     cleanup.push(() => secondBus.close());
-    const pubsub = createMemoryPubSub();
-    cleanup.push(() => pubsub.close());
     second = new EngineService({
       db: secondDb.db,
       store: new DrizzleCandleStore(secondDb.db),
       bus: secondBus,
-      distributor: new SignalDistributor({ db: secondDb.db, pubsub, bus: secondBus, log: silentLog }),
+      distributor: new SignalDistributor({ db: secondDb.db, log: silentLog }),
       log: silentLog,
     });
     await second.start(`e2e-${suffix}`);

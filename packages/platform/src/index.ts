@@ -1,3 +1,4 @@
+export * from './channels.ts';
 export * from './config.ts';
 export * from './defaults.ts';
 export * from './distributor.ts';
@@ -5,3 +6,4 @@ export * from './engine-service.ts';
 export * from './log.ts';
 export * from './market-data-service.ts';
 export * from './platform.ts';
+export * from './relay.ts';

@@ -48,9 +48,7 @@ log.info(`gateway: http://localhost:${new URL(platform.gateway.url).port}/graphq
 const statsTimer = setInterval(() => {
   const md = platform.marketData.stats;
   const dist = platform.distributor.stats;
-  log.info(
-    `trades ${md.trades}, candles ${md.candles}, quarantined ${md.quarantined}, signals published ${dist.published}`,
-  );
+  log.info(`trades ${md.trades}, candles ${md.candles}, quarantined ${md.quarantined}, signals stored ${dist.stored}`);
 }, 30_000);
 statsTimer.unref();
 

@@ -13,12 +13,14 @@ import { startMarketDataSubgraph } from '@alphintra/market-data-subgraph';
 import { startSignalSubgraph } from '@alphintra/signal-subgraph';
 import { startStrategySubgraph } from '@alphintra/strategy-subgraph';
 import type { RunningSubgraph } from '@alphintra/subgraph-kit';
+import { kafkaChannel, pubsubChannel } from './channels.ts';
 import type { PlatformConfig } from './config.ts';
 import { seedDefaultStrategies } from './defaults.ts';
 import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
 import { consoleLog, type Log } from './log.ts';
 import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './market-data-service.ts';
+import { OutboxRelay } from './relay.ts';
 
 /** A running platform. */
 export interface Platform {
@@ -31,6 +33,8 @@ export interface Platform {
   readonly marketData: MarketDataService;
   readonly engine: EngineService;
   readonly distributor: SignalDistributor;
+  /** The outbox relays, one per delivery channel. */
+  readonly relays: readonly OutboxRelay[];
   /** Which engine backs each part: `memory`/`pglite` on embedded defaults. */
   readonly engines: { readonly database: string; readonly pubsub: string; readonly bus: string };
   /** Starts the replay (when `autoStartReplay` was false); resolves when the file ends (never when looping). */
@@ -149,7 +153,21 @@ export async function startPlatform(
       }
     }
 
-    const distributor = new SignalDistributor({ db: database.db, pubsub, bus, log: logFor('distributor') });
+    // The outbox relays: one per channel, each with its own cursor, woken by every stored batch.
+    const relays = [pubsubChannel(pubsub), kafkaChannel(bus)].map(
+      (channel) => new OutboxRelay({ db: database.db, channel, log: logFor(`relay ${channel.name}`) }),
+    );
+    for (const relay of relays) {
+      await relay.start();
+      onClose(`relay ${relay.name}`, () => relay.stop());
+    }
+    const distributor = new SignalDistributor({
+      db: database.db,
+      log: logFor('distributor'),
+      onStored: () => {
+        for (const relay of relays) relay.wake();
+      },
+    });
     onClose('distributor', async () => distributor.stop());
     const engine = new EngineService({ db: database.db, store: candles, bus, distributor, log: logFor('engine') });
     await engine.start(groupPrefix);
@@ -213,6 +231,7 @@ export async function startPlatform(
       marketData,
       engine,
       distributor,
+      relays,
       engines: {
         database: database.kind,
         pubsub: config.redisUrl ? 'redis' : 'memory',

@@ -2,7 +2,7 @@ import type { Signal, SignalAction } from '@alphintra/core';
 import { and, count, desc, eq, gte, inArray, lt, max, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
-import { type SignalRow, signals } from '../schema/signals.ts';
+import { deliveryCursors, type SignalRow, signals } from '../schema/signals.ts';
 import type { Page } from './strategies.ts';
 
 function toRow(signal: Signal): typeof signals.$inferInsert {
@@ -39,6 +39,11 @@ function toRow(signal: Signal): typeof signals.$inferInsert {
 }
 
 /** Maps a stored row back to the platform's `Signal`. */
+/** A signal as stored: with its delivery sequence (`signals.seq`), the outbox order. */
+export interface StoredSignal extends Signal {
+  readonly seq: number;
+}
+
 export function signalFromRow(row: SignalRow): Signal {
   return {
     id: row.id,
@@ -78,15 +83,73 @@ export function signalFromRow(row: SignalRow): Signal {
  * Stores signals; a signal whose id is already stored (a replay, a redelivery) is skipped.
  * Returns the signals that were new.
  */
+/** Serializes signal inserts, so that delivery sequence order is commit order (see `signals.seq`). */
+const OUTBOX_LOCK = 0x5167_6e01;
+
+/**
+ * Stores signals and, in the same transaction, their place in the outbox (`seq`); ids already stored are skipped.
+ * Returns the signals that were new. What reaches subscribers, Kafka and webhooks is read back from the outbox by
+ * each channel's relay, never handed over from here: a crash between this commit and any delivery loses nothing,
+ * and a commit whose reply was lost is found (and delivered) all the same.
+ */
 export async function insertSignals(db: Db, batch: readonly Signal[]): Promise<Signal[]> {
   if (batch.length === 0) return [];
-  const inserted = await db
-    .insert(signals)
-    .values(batch.map(toRow))
-    .onConflictDoNothing({ target: signals.id })
-    .returning({ id: signals.id });
+  const inserted = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+    return tx
+      .insert(signals)
+      .values(batch.map(toRow))
+      .onConflictDoNothing({ target: signals.id })
+      .returning({ id: signals.id });
+  });
   const fresh = new Set(inserted.map((row) => row.id));
   return batch.filter((signal) => fresh.has(signal.id));
+}
+
+/**
+ * The outbox after `afterSeq`, in delivery order: up to `limit` stored signals (shadow ones only when asked).
+ * Every row with a lower seq is committed already, so a reader that advances its cursor never skips one.
+ */
+export async function readOutbox(
+  db: Db,
+  params: { afterSeq: number; limit: number; shadow?: boolean },
+): Promise<StoredSignal[]> {
+  const rows = await db
+    .select()
+    .from(signals)
+    .where(and(sql`${signals.seq} > ${params.afterSeq}`, params.shadow ? undefined : eq(signals.shadow, false)))
+    .orderBy(signals.seq)
+    .limit(params.limit);
+  return rows.map((row) => ({ ...signalFromRow(row), seq: row.seq }));
+}
+
+/** The highest delivery sequence stored (0 when there is no signal). */
+export async function latestSignalSeq(db: Db): Promise<number> {
+  const [row] = await db.select({ seq: max(signals.seq) }).from(signals);
+  return row?.seq ?? 0;
+}
+
+/** A channel's cursor, or null when the channel has never delivered. */
+export async function loadDeliveryCursor(db: Db, channel: string): Promise<number | null> {
+  const [row] = await db
+    .select({ lastSeq: deliveryCursors.lastSeq })
+    .from(deliveryCursors)
+    .where(eq(deliveryCursors.channel, channel));
+  return row?.lastSeq ?? null;
+}
+
+/** Moves a channel's cursor forward (never back). */
+export async function saveDeliveryCursor(db: Db, channel: string, lastSeq: number): Promise<void> {
+  await db
+    .insert(deliveryCursors)
+    .values({ channel, lastSeq, updatedAt: new Date() })
+    .onConflictDoUpdate({
+      target: deliveryCursors.channel,
+      set: {
+        lastSeq: sql`greatest(${deliveryCursors.lastSeq}, excluded.last_seq)`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    });
 }
 
 export interface SignalFilter {

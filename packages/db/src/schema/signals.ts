@@ -1,6 +1,8 @@
 import type { SignalExplanation } from '@alphintra/core';
 import { desc } from 'drizzle-orm';
 import {
+  bigint,
+  bigserial,
   boolean,
   doublePrecision,
   index,
@@ -54,6 +56,11 @@ export const signals = pgTable(
     // Nullable only so the column could be added to a filled table; every insert sets it.
     expiresAt: timestamp({ withTimezone: true, precision: 3 }),
     shadow: boolean().notNull().default(false),
+    /**
+     * The delivery sequence: the outbox order. Inserts take a transaction-scoped advisory lock, so sequence order is
+     * commit order, and a relay reading `seq > cursor` can never pass over a row committed later with a lower seq.
+     */
+    seq: bigserial({ mode: 'number' }).notNull().unique(),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
@@ -66,3 +73,13 @@ export const signals = pgTable(
 );
 
 export type SignalRow = typeof signals.$inferSelect;
+
+/**
+ * How far each delivery channel (the subscription pub/sub, Kafka, each webhook) has delivered the outbox: the
+ * highest `signals.seq` it has handed over. Channels advance independently, so one being down holds up no other.
+ */
+export const deliveryCursors = pgTable('delivery_cursors', {
+  channel: text().primaryKey(),
+  lastSeq: bigint({ mode: 'number' }).notNull(),
+  updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});

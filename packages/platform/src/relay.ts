@@ -1,0 +1,160 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type Db,
+  latestSignalSeq,
+  loadDeliveryCursor,
+  readOutbox,
+  type StoredSignal,
+  saveDeliveryCursor,
+} from '@alphintra/db';
+import type { Log } from './log.ts';
+
+/** One place signals go: the subscription pub/sub, a Kafka topic, a webhook dispatcher. */
+export interface DeliveryChannel {
+  /** Stable name: the channel's cursor in `delivery_cursors` is kept under it. */
+  readonly name: string;
+  /**
+   * Hands over a batch in outbox order; resolves once the channel has it (Kafka: acknowledged). A rejection is
+   * retried with back-off, the same batch again: channels must treat a redelivered signal as a duplicate.
+   */
+  deliver(signals: readonly StoredSignal[]): Promise<void>;
+}
+
+/** Options of {@link OutboxRelay}. */
+export interface OutboxRelayOptions {
+  readonly db: Db;
+  readonly channel: DeliveryChannel;
+  readonly log: Log;
+  /** Signals per read and per hand-over. Default 500. */
+  readonly batchSize?: number;
+  /** How often the outbox is polled when nothing woke the relay (another process wrote). Default 100 ms. */
+  readonly pollMs?: number;
+}
+
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 10_000;
+
+/**
+ * Delivers the signal outbox to one channel: reads the signals after the channel's cursor in delivery order,
+ * hands them over, then moves the cursor. One relay per channel, each with its own cursor, so a channel that is
+ * down holds up no other; on restart a relay resumes from its cursor, so a crash loses nothing and at most
+ * redelivers the batch in flight (same `signal_id`s). Runs in any process that can reach the database.
+ */
+export class OutboxRelay {
+  readonly #options: OutboxRelayOptions;
+  readonly #batchSize: number;
+  readonly #pollMs: number;
+  #cursor = 0;
+  #delivered = 0;
+  #failures = 0;
+  #stopped = false;
+  #running: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #pending = false;
+
+  constructor(options: OutboxRelayOptions) {
+    this.#options = options;
+    this.#batchSize = options.batchSize ?? 500;
+    this.#pollMs = options.pollMs ?? 100;
+  }
+
+  get name(): string {
+    return this.#options.channel.name;
+  }
+
+  /** Counters since start, and the cursor. */
+  get stats() {
+    return { channel: this.name, cursor: this.#cursor, delivered: this.#delivered, failures: this.#failures };
+  }
+
+  /**
+   * Loads the cursor and starts delivering. A channel that has never delivered starts after the newest stored
+   * signal: what was stored before it existed is history, not news.
+   */
+  async start(): Promise<void> {
+    const { db, channel } = this.#options;
+    const saved = await loadDeliveryCursor(db, channel.name);
+    if (saved === null) {
+      this.#cursor = await latestSignalSeq(db);
+      await saveDeliveryCursor(db, channel.name, this.#cursor);
+    } else {
+      this.#cursor = saved;
+    }
+    this.#running = this.#loop();
+  }
+
+  /** Something was written to the outbox: look now rather than at the next poll. */
+  wake(): void {
+    this.#pending = true;
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  /** Resolves once every signal stored before the call has been handed over (tests, shutdown). */
+  async drain(): Promise<void> {
+    const target = await latestSignalSeq(this.#options.db);
+    while (!this.#stopped && this.#cursor < target) {
+      this.wake();
+      await sleep(5);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.wake();
+    await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    const { db, channel, log } = this.#options;
+    let delay = RETRY_MIN_MS;
+    while (!this.#stopped) {
+      this.#pending = false;
+      let batch: StoredSignal[];
+      try {
+        batch = await readOutbox(db, { afterSeq: this.#cursor, limit: this.#batchSize });
+      } catch (error) {
+        log.warn(`${channel.name}: reading the outbox failed; retrying in ${delay} ms`, error);
+        await this.#idle(delay);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+        continue;
+      }
+      if (batch.length === 0) {
+        delay = RETRY_MIN_MS;
+        if (!this.#pending) await this.#idle(this.#pollMs);
+        continue;
+      }
+      try {
+        await channel.deliver(batch);
+      } catch (error) {
+        this.#failures++;
+        log.warn(`${channel.name}: delivering ${batch.length} signals failed; retrying in ${delay} ms`, error);
+        await this.#idle(delay);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+        continue;
+      }
+      delay = RETRY_MIN_MS;
+      const last = (batch.at(-1) as StoredSignal).seq;
+      this.#cursor = last;
+      this.#delivered += batch.length;
+      // A lost cursor write only means a redelivery after a restart; the next write carries it forward.
+      await saveDeliveryCursor(db, channel.name, last).catch((error: unknown) =>
+        log.warn(`${channel.name}: saving the cursor failed`, error),
+      );
+    }
+  }
+
+  #idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = null;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
