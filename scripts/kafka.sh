@@ -17,6 +17,8 @@
 #   KAFKA_STATE_DIR      config, data, log and pid file of the running broker (default <repo>/.kafka)
 #   KAFKA_START_TIMEOUT  seconds to wait for the broker to be ready (default 60)
 #   KAFKA_JAVA           java executable (default: java on PATH)
+#   KAFKA_PORT           client port (default 9092) and KAFKA_CONTROLLER_PORT (default 9093): a second broker
+#                        beside the shared one, with its own KAFKA_STATE_DIR (the fault tests stop and start one)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,7 +38,8 @@ readonly PID_FILE="${STATE_DIR}/kafka.pid"
 readonly DATA_DIR="${STATE_DIR}/data"
 
 readonly HOST=127.0.0.1
-readonly PORT=9092
+readonly PORT="${KAFKA_PORT:-9092}"
+readonly CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 readonly START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
 readonly JAVA="${KAFKA_JAVA:-java}"
 readonly STARTED_LINE='Kafka Server started'
@@ -111,7 +114,8 @@ run_tool() {
 write_config() {
   mkdir -p "${DATA_DIR}"
   # '|' as the sed delimiter: the path contains '/'. A path containing '|' or '&' is not supported.
-  sed "s|@LOG_DIRS@|${DATA_DIR}|" "${SCRIPT_DIR}/kafka/server.properties" >"${CONFIG_FILE}"
+  sed -e "s|@LOG_DIRS@|${DATA_DIR}|" -e "s|:9092|:${PORT}|g" -e "s|:9093|:${CONTROLLER_PORT}|g" \
+    "${SCRIPT_DIR}/kafka/server.properties" >"${CONFIG_FILE}"
 }
 
 format_storage() {

@@ -30,7 +30,24 @@ export interface KafkaEventBusOptions {
   readonly topicPrefix?: string;
   /** Where broker outages, restarts and failing handlers are reported (default: `console`). */
   readonly logger?: BusLogger;
+  /**
+   * Partitions of the topics this bus creates, by topic name (without the prefix), where a `TopicSpec` gives
+   * none: e.g. `{ 'trading.signals': 6 }`. Whoever creates a topic first (a producer, a consumer, the platform at
+   * start) creates it with the same count. An existing topic keeps the count it has: adding partitions would move
+   * keys to other partitions and break their order.
+   */
+  readonly partitions?: Readonly<Record<string, number>>;
 }
+
+/**
+ * The producer's settings. Idempotent (KIP-98): the broker drops a batch it already has when a send is retried
+ * after a lost acknowledgement, which needs acks from all in-sync replicas (`acks: -1`, set on every send), one
+ * request in flight per connection (kafkajs does not reorder or renumber retried batches, so with more the
+ * sequence numbers could arrive out of order) and unlimited retries (kafkajs' default for an idempotent producer,
+ * so during an outage a send waits for the broker instead of failing). Batching is by send: every `produce` call
+ * is one request per broker, carrying all its records grouped by partition.
+ */
+export const KAFKA_PRODUCER_SETTINGS = { idempotent: true, maxInFlightRequests: 1, acks: -1 } as const;
 
 // Long-poll wait of a fetch, and the pause of a fetch loop whose partitions are all paused; kafkajs' 5 s
 // default would hold a new consumer's first records back that long after it starts.
@@ -221,6 +238,7 @@ export class KafkaEventBus implements EventBus {
   readonly #kafka: Kafka;
   readonly #prefix: string;
   readonly #logger: BusLogger;
+  readonly #partitions: Readonly<Record<string, number>>;
   readonly #consumers = new Set<KafkaGroupConsumer>();
   /** Broker-side topic names known to exist. */
   readonly #ensured = new Set<string>();
@@ -233,6 +251,10 @@ export class KafkaEventBus implements EventBus {
     if (options.brokers.length === 0) throw new Error('KafkaEventBus needs at least one broker');
     this.#prefix = options.topicPrefix ?? '';
     this.#logger = options.logger ?? console;
+    this.#partitions = { ...options.partitions };
+    for (const [topic, count] of Object.entries(this.#partitions)) {
+      if (!Number.isInteger(count) || count < 1) throw new Error(`partitions of ${topic} must be an integer >= 1`);
+    }
     this.#kafka = new Kafka({
       clientId: options.clientId ?? 'alphintra',
       brokers: [...options.brokers],
@@ -264,7 +286,10 @@ export class KafkaEventBus implements EventBus {
       // Resolves false instead of failing when another client created a topic first.
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map(([name, spec]) => ({ topic: name, numPartitions: spec.partitions ?? DEFAULT_PARTITIONS })),
+        topics: missing.map(([name, spec]) => ({
+          topic: name,
+          numPartitions: spec.partitions ?? this.#partitions[spec.topic] ?? DEFAULT_PARTITIONS,
+        })),
       });
     }
     for (const name of wanted.keys()) this.#ensured.add(name);
@@ -276,7 +301,11 @@ export class KafkaEventBus implements EventBus {
     // Created here rather than by the broker, which may have auto-creation off or another partition count.
     await this.ensureTopics([{ topic }]);
     const producer = await this.#connectedProducer();
-    await producer.send({ topic: this.#prefix + topic, acks: -1, messages: records.map(toMessage) });
+    await producer.send({
+      topic: this.#prefix + topic,
+      acks: KAFKA_PRODUCER_SETTINGS.acks,
+      messages: records.map(toMessage),
+    });
   }
 
   async consume(options: ConsumeOptions): Promise<BusConsumer> {
@@ -317,9 +346,11 @@ export class KafkaEventBus implements EventBus {
 
   #connectedProducer(): Promise<Producer> {
     if (!this.#producer) {
-      // Idempotent: a send retried after a lost acknowledgement is written once. kafkajs then retries sends
-      // without limit, so during an outage a send waits for the broker instead of failing.
-      const producer = this.#kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = this.#kafka.producer({
+        idempotent: KAFKA_PRODUCER_SETTINGS.idempotent,
+        maxInFlightRequests: KAFKA_PRODUCER_SETTINGS.maxInFlightRequests,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       const connecting = producer.connect().then(() => producer);
       this.#producer = connecting;
       // A failed connect is forgotten, so the next send tries again.

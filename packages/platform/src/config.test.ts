@@ -1,9 +1,18 @@
 import { resolve } from 'node:path';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REPLAY_SPEED, DEFAULT_RETENTION_MS, loadConfig } from './config.ts';
+import { DEFAULT_REPLAY_SPEED, DEFAULT_RETENTION_MS, DEFAULT_SIGNALS_PARTITIONS, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
+  it('creates trading.signals with SIGNALS_PARTITIONS partitions, 6 unless set', () => {
+    expect(DEFAULT_SIGNALS_PARTITIONS).toBe(6);
+    expect(loadConfig({}).signalsPartitions).toBe(6);
+    expect(loadConfig({ SIGNALS_PARTITIONS: '12' }).signalsPartitions).toBe(12);
+    for (const bad of ['0', '2.5', 'many']) {
+      expect(() => loadConfig({ SIGNALS_PARTITIONS: bad })).toThrow(/SIGNALS_PARTITIONS/);
+    }
+  });
+
   it('runs on embedded defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({

@@ -12,6 +12,11 @@ export interface PlatformConfig {
   readonly redisUrl?: string | undefined;
   /** Kafka brokers; empty = in-process bus. */
   readonly kafkaBrokers: readonly string[];
+  /**
+   * Partitions `trading.signals` is created with when missing (`SIGNALS_PARTITIONS`, default 6); the other topics
+   * get the bus default. An existing topic keeps its count.
+   */
+  readonly signalsPartitions?: number;
   /** Prefix of the platform's Kafka consumer groups (default `alphintra`). */
   readonly consumerGroupPrefix?: string;
   /** Put before every Redis channel name, so deployments sharing one Redis do not hear each other. */
@@ -213,6 +218,16 @@ function parseMarketDataConfig(env: NodeJS.ProcessEnv): MarketDataConfig {
   };
 }
 
+/** Partitions of `trading.signals` when `SIGNALS_PARTITIONS` is not set: signals are keyed by symbol. */
+export const DEFAULT_SIGNALS_PARTITIONS = 6;
+
+function parsePartitions(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_SIGNALS_PARTITIONS;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`SIGNALS_PARTITIONS="${value}" must be an integer >= 1`);
+  return parsed;
+}
+
 /** Speed of the default replay: 180x plays a 1-minute candle in a third of a second; the first signal comes ~10 s into the replay. */
 export const DEFAULT_REPLAY_SPEED = 180;
 
@@ -245,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .split(',')
       .map((b) => b.trim())
       .filter(Boolean),
+    signalsPartitions: parsePartitions(env['SIGNALS_PARTITIONS']),
     marketData,
     replaySpeed: parseSpeed(env['REPLAY_SPEED']),
     replayLoop: env['REPLAY_LOOP'] !== 'false',

@@ -14,7 +14,7 @@ import { startSignalSubgraph } from '@alphintra/signal-subgraph';
 import { startStrategySubgraph } from '@alphintra/strategy-subgraph';
 import type { RunningSubgraph } from '@alphintra/subgraph-kit';
 import { kafkaChannel, pubsubChannel } from './channels.ts';
-import type { PlatformConfig } from './config.ts';
+import { DEFAULT_SIGNALS_PARTITIONS, type PlatformConfig } from './config.ts';
 import { seedDefaultStrategies } from './defaults.ts';
 import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
@@ -90,6 +90,7 @@ async function openBus(config: PlatformConfig): Promise<EventBus> {
   return new KafkaEventBus({
     brokers: config.kafkaBrokers,
     clientId: 'alphintra-platform',
+    partitions: { [TOPICS.signals]: config.signalsPartitions ?? DEFAULT_SIGNALS_PARTITIONS },
   });
 }
 
@@ -125,7 +126,12 @@ export async function startPlatform(
     onClose('database', () => database.close());
     const bus = await openBus(config);
     onClose('bus', () => bus.close());
-    await bus.ensureTopics(Object.values(TOPICS).map((topic) => ({ topic })));
+    const signalsPartitions = config.signalsPartitions ?? DEFAULT_SIGNALS_PARTITIONS;
+    await bus.ensureTopics(
+      Object.values(TOPICS).map((topic) =>
+        topic === TOPICS.signals ? { topic, partitions: signalsPartitions } : { topic },
+      ),
+    );
     const pubsub = await openPubSub(config);
     onClose('pub/sub', () => pubsub.close());
 
