@@ -1,5 +1,5 @@
 import type { Signal } from '@alphintra/core';
-import { type Db, getSignals, listStrategySignals, type Page } from '@alphintra/db';
+import { type Db, getSignals, listStrategySignals, type Page, signalSeqs } from '@alphintra/db';
 import DataLoader from 'dataloader';
 import type { PubSubEngine } from 'graphql-subscriptions';
 
@@ -28,6 +28,8 @@ export interface StrategySignalsArgs {
 export interface SignalContext {
   readonly deps: SignalServiceDeps;
   readonly signalLoader: DataLoader<string, Signal | undefined>;
+  /** Delivery sequences by signal id, for `Signal.sequence` of signals read without one. */
+  readonly seqLoader: DataLoader<string, number | undefined>;
   /** A page of a strategy's signals, by strategy id; one loader (and one query per tick) per distinct arguments. */
   strategySignalsLoader(args: StrategySignalsArgs): DataLoader<string, Page<Signal>>;
 }
@@ -37,6 +39,7 @@ export function createContext(deps: SignalServiceDeps): SignalContext {
   return {
     deps,
     signalLoader: new DataLoader((ids) => getSignals(deps.db, ids)),
+    seqLoader: new DataLoader((ids) => signalSeqs(deps.db, ids)),
     strategySignalsLoader(args) {
       const key = JSON.stringify([args.first, args.after, args.shadow]);
       let loader = strategySignalLoaders.get(key);

@@ -1,5 +1,5 @@
 import type { Signal, SignalAction } from '@alphintra/core';
-import { and, count, desc, eq, gte, inArray, lt, max, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lt, max, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import { deliveryCursors, type SignalRow, signals } from '../schema/signals.ts';
@@ -167,14 +167,34 @@ export interface PageArgs {
   readonly after?: string | null | undefined;
 }
 
-/** Newest first (by market time, then id): the condition for rows older than the cursor's position. */
+/**
+ * Newest first (by market time, then id): the condition for rows older than the cursor's position. A row
+ * comparison, so PostgreSQL starts the index scan at the cursor instead of filtering every newer row (a deep page
+ * would otherwise read the whole history before it).
+ */
 function olderThan(after: string): SQL {
   const [time, id] = decodeCursor(after) ?? [];
-  if (typeof time !== 'number' || typeof id !== 'string' || !Number.isFinite(time)) {
+  if (typeof time !== 'number' || typeof id !== 'string' || !Number.isFinite(time) || !isUuidText(id)) {
     throw new InvalidCursorError(after);
   }
-  const at = new Date(time);
-  return or(lt(signals.timestamp, at), and(eq(signals.timestamp, at), lt(signals.id, id))) as SQL;
+  const at = new Date(time).toISOString();
+  return sql`(${signals.timestamp}, ${signals.id}) < (${at}::timestamptz, ${id}::uuid)`;
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isUuidText(value: string): boolean {
+  return UUID_TEXT.test(value);
+}
+
+/** The conditions of a filter, with its shadow semantics (live signals unless `shadow` is asked). */
+function filterConditions(filter: SignalFilter): SQL[] {
+  const conditions: SQL[] = [eq(signals.shadow, filter.shadow ?? false)];
+  if (filter.symbols?.length) conditions.push(inArray(signals.symbol, [...filter.symbols]));
+  if (filter.strategyIds?.length) conditions.push(inArray(signals.strategyId, [...filter.strategyIds]));
+  if (filter.actions?.length) conditions.push(inArray(signals.action, [...filter.actions]));
+  if (filter.minConfidence != null) conditions.push(gte(signals.confidence, filter.minConfidence));
+  return conditions;
 }
 
 function pageOf(rows: readonly SignalRow[], first: number): Page<Signal> {
@@ -192,12 +212,7 @@ export async function listSignals(
   db: Db,
   params: PageArgs & { filter?: SignalFilter | null | undefined },
 ): Promise<Page<Signal>> {
-  const filter = params.filter ?? {};
-  const conditions: SQL[] = [eq(signals.shadow, filter.shadow ?? false)];
-  if (filter.symbols?.length) conditions.push(inArray(signals.symbol, [...filter.symbols]));
-  if (filter.strategyIds?.length) conditions.push(inArray(signals.strategyId, [...filter.strategyIds]));
-  if (filter.actions?.length) conditions.push(inArray(signals.action, [...filter.actions]));
-  if (filter.minConfidence != null) conditions.push(gte(signals.confidence, filter.minConfidence));
+  const conditions = filterConditions(params.filter ?? {});
   if (params.after != null) conditions.push(olderThan(params.after));
   const rows = await db
     .select()
@@ -283,4 +298,109 @@ export async function getSignals(db: Db, ids: readonly string[]): Promise<(Signa
     .where(inArray(signals.id, [...ids]));
   const byId = new Map(rows.map((row) => [row.id, signalFromRow(row)]));
   return ids.map((id) => byId.get(id));
+}
+
+/** Delivery sequences by signal id, in the order of `ids` (`undefined` where no signal has the id). */
+export async function signalSeqs(db: Db, ids: readonly string[]): Promise<(number | undefined)[]> {
+  const wanted = ids.filter(isUuidText);
+  if (wanted.length === 0) return ids.map(() => undefined);
+  const rows = await db.select({ id: signals.id, seq: signals.seq }).from(signals).where(inArray(signals.id, wanted));
+  const byId = new Map(rows.map((row) => [row.id, row.seq]));
+  return ids.map((id) => byId.get(id));
+}
+
+/** The delivery sequence of the stored signal `id`, or null when no signal has that id. */
+export async function signalSeqOf(db: Db, id: string): Promise<number | null> {
+  if (!isUuidText(id)) return null;
+  const [row] = await db.select({ seq: signals.seq }).from(signals).where(eq(signals.id, id));
+  return row?.seq ?? null;
+}
+
+/**
+ * The delivery sequence of the first live signal, in delivery order, whose market time is at or after `time`
+ * (epoch ms): where a stream "since a time" starts. Null when there is none yet.
+ */
+export async function firstSeqAtOrAfter(db: Db, time: number): Promise<number | null> {
+  const [row] = await db
+    .select({ seq: sql<number | null>`min(${signals.seq})`.mapWith(Number) })
+    .from(signals)
+    .where(and(eq(signals.shadow, false), gte(signals.timestamp, new Date(time))));
+  return row?.seq ?? null;
+}
+
+/**
+ * Live signals after `afterSeq` (and up to `upToSeq`, when given) that pass `filter`, in delivery order, at most
+ * `limit`: a subscription's catch-up from the record. Shadow signals are never included.
+ */
+export async function signalsAfterSeq(
+  db: Db,
+  params: { afterSeq: number; upToSeq?: number; filter?: SignalFilter | null | undefined; limit: number },
+): Promise<StoredSignal[]> {
+  const conditions = filterConditions({ ...params.filter, shadow: false });
+  conditions.push(sql`${signals.seq} > ${params.afterSeq}`);
+  if (params.upToSeq !== undefined) conditions.push(sql`${signals.seq} <= ${params.upToSeq}`);
+  const rows = await db
+    .select()
+    .from(signals)
+    .where(and(...conditions))
+    .orderBy(signals.seq)
+    .limit(params.limit);
+  return rows.map((row) => ({ ...signalFromRow(row), seq: row.seq }));
+}
+
+/** What signal statistics can be grouped by. */
+export type SignalStatsDimension = 'STRATEGY' | 'SYMBOL' | 'ACTION';
+
+/** One group of `signalStats`: the dimensions not grouped by are null. */
+export interface SignalStatsGroup {
+  readonly strategyId: string | null;
+  readonly symbol: string | null;
+  readonly action: SignalAction | null;
+  readonly count: number;
+  readonly averageConfidence: number;
+}
+
+/**
+ * Signal counts and average confidence per group, in one `group by`: signals passing `filter` (live ones unless
+ * `filter.shadow`) with market time in [`from`, `to`) (epoch ms, either open). Groups are ordered by strategy id,
+ * symbol, then action; no dimension gives one group of everything (none when nothing matches).
+ */
+export async function signalStats(
+  db: Db,
+  params: {
+    groupBy: readonly SignalStatsDimension[];
+    from?: number | null | undefined;
+    to?: number | null | undefined;
+    filter?: SignalFilter | null | undefined;
+  },
+): Promise<SignalStatsGroup[]> {
+  const conditions = filterConditions(params.filter ?? {});
+  if (params.from != null) conditions.push(gte(signals.timestamp, new Date(params.from)));
+  if (params.to != null) conditions.push(lt(signals.timestamp, new Date(params.to)));
+  const by = new Set(params.groupBy);
+  const keys = [
+    ...(by.has('STRATEGY') ? [signals.strategyId] : []),
+    ...(by.has('SYMBOL') ? [signals.symbol] : []),
+    ...(by.has('ACTION') ? [signals.action] : []),
+  ];
+  const query = db
+    .select({
+      strategyId: by.has('STRATEGY') ? signals.strategyId : sql<string | null>`null`,
+      symbol: by.has('SYMBOL') ? signals.symbol : sql<string | null>`null`,
+      action: by.has('ACTION') ? signals.action : sql<SignalAction | null>`null`,
+      count: count(),
+      averageConfidence: sql<number>`avg(${signals.confidence})`.mapWith(Number),
+    })
+    .from(signals)
+    .where(and(...conditions))
+    .$dynamic();
+  // Without a dimension the aggregate is one row even over no signal: `having` drops that empty group.
+  const rows = await (keys.length > 0 ? query.groupBy(...keys).orderBy(...keys) : query.having(sql`count(*) > 0`));
+  return rows.map((row) => ({
+    strategyId: row.strategyId,
+    symbol: row.symbol,
+    action: row.action,
+    count: row.count,
+    averageConfidence: row.averageConfidence,
+  }));
 }

@@ -45,6 +45,12 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   signal?: Maybe<Signal>;
+  /**
+   * Signal counts and average confidence per group of `groupBy` (none: one group of all), over signals passing
+   * `filter` (live ones unless `filter.shadow`) with `timestamp` from `from` (inclusive) to `to` (exclusive). Groups
+   * are ordered by strategy id, symbol, then action; groups without signals are absent.
+   */
+  signalStats: Array<SignalStatsGroup>;
   /** Persisted signals, newest first. `first` is 1 to 100. */
   signals: SignalConnection;
 };
@@ -52,6 +58,14 @@ export type Query = {
 
 export type QuerySignalArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QuerySignalStatsArgs = {
+  filter?: InputMaybe<SignalFilter>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  groupBy?: Array<SignalStatsDimension>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -86,6 +100,11 @@ export type Signal = {
   quantity?: Maybe<Scalars['Decimal']['output']>;
   /** 0 (low) to 1 (high). */
   riskScore: Scalars['Float']['output'];
+  /**
+   * The signal's place in delivery order (a 64-bit integer as a string): subscribers receive signals in increasing
+   * sequence, and a resumed subscription carries on from the sequence of its `since` signal.
+   */
+  sequence: Scalars['String']['output'];
   /** A shadow version's signal: stored and queryable, never sent to subscribers, Kafka or webhooks. */
   shadow: Scalars['Boolean']['output'];
   stopLoss: Scalars['Decimal']['output'];
@@ -153,6 +172,26 @@ export type SignalMetadata = {
   volumeProfile: VolumeProfile;
 };
 
+/** What `signalStats` can group signals by. */
+export type SignalStatsDimension =
+  | 'ACTION'
+  | 'STRATEGY'
+  | 'SYMBOL';
+
+/** Signals of one group: the dimensions not grouped by are null. */
+export type SignalStatsGroup = {
+  __typename?: 'SignalStatsGroup';
+  /** The group's action (grouped by `ACTION`). */
+  action?: Maybe<SignalAction>;
+  /** The mean confidence of the group's signals. */
+  averageConfidence: Scalars['Float']['output'];
+  count: Scalars['Int']['output'];
+  /** The group's strategy (grouped by `STRATEGY`). */
+  strategy?: Maybe<Strategy>;
+  /** The group's symbol (grouped by `SYMBOL`). */
+  symbol?: Maybe<Scalars['String']['output']>;
+};
+
 export type Strategy = {
   __typename?: 'Strategy';
   id: Scalars['ID']['output'];
@@ -175,13 +214,19 @@ export type StrategySource =
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Each new live signal matching the filter, as it is generated (shadow signals are never delivered). */
+  /**
+   * Each new live signal matching the filter, in delivery order (shadow signals are never delivered). With `since`
+   * (the id of the last signal the client saw, or an ISO 8601 time: from the first signal at or after it in delivery
+   * order) the stored signals after that point come first, then live ones, with no gap and no duplicate: what a
+   * client that never disconnected would have seen.
+   */
   signals: Signal;
 };
 
 
 export type SubscriptionSignalsArgs = {
   filter?: InputMaybe<SignalFilter>;
+  since?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type TimeInForce =
@@ -313,6 +358,8 @@ export type ResolversTypes = ResolversObject<{
   SignalFilter: SignalFilter;
   SignalIndicator: ResolverTypeWrapper<SignalIndicator>;
   SignalMetadata: ResolverTypeWrapper<SignalMetadata>;
+  SignalStatsDimension: SignalStatsDimension;
+  SignalStatsGroup: ResolverTypeWrapper<Omit<SignalStatsGroup, 'strategy'> & { strategy?: Maybe<ResolversTypes['Strategy']> }>;
   Strategy: ResolverTypeWrapper<StrategyRef>;
   StrategySource: StrategySource;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -339,6 +386,7 @@ export type ResolversParentTypes = ResolversObject<{
   SignalFilter: SignalFilter;
   SignalIndicator: SignalIndicator;
   SignalMetadata: SignalMetadata;
+  SignalStatsGroup: Omit<SignalStatsGroup, 'strategy'> & { strategy?: Maybe<ResolversParentTypes['Strategy']> };
   Strategy: StrategyRef;
   Subscription: Record<PropertyKey, never>;
 }>;
@@ -364,6 +412,7 @@ export type PageInfoResolvers<ContextType = SignalContext, ParentType extends Re
 
 export type QueryResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   signal?: Resolver<Maybe<ResolversTypes['Signal']>, ParentType, ContextType, RequireFields<QuerySignalArgs, 'id'>>;
+  signalStats?: Resolver<Array<ResolversTypes['SignalStatsGroup']>, ParentType, ContextType, RequireFields<QuerySignalStatsArgs, 'groupBy'>>;
   signals?: Resolver<ResolversTypes['SignalConnection'], ParentType, ContextType, RequireFields<QuerySignalsArgs, 'first'>>;
 }>;
 
@@ -381,6 +430,7 @@ export type SignalResolvers<ContextType = SignalContext, ParentType extends Reso
   priceTarget?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   riskScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   shadow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   stopLoss?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
@@ -417,6 +467,14 @@ export type SignalMetadataResolvers<ContextType = SignalContext, ParentType exte
   volumeProfile?: Resolver<ResolversTypes['VolumeProfile'], ParentType, ContextType>;
 }>;
 
+export type SignalStatsGroupResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['SignalStatsGroup'] = ResolversParentTypes['SignalStatsGroup']> = ResolversObject<{
+  action?: Resolver<Maybe<ResolversTypes['SignalAction']>, ParentType, ContextType>;
+  averageConfidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  strategy?: Resolver<Maybe<ResolversTypes['Strategy']>, ParentType, ContextType>;
+  symbol?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type StrategyResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Strategy'] = ResolversParentTypes['Strategy'], FederationReferenceType extends FederationReferenceTypes['Strategy'] = FederationReferenceTypes['Strategy']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Strategy']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -441,6 +499,7 @@ export type Resolvers<ContextType = SignalContext> = ResolversObject<{
   SignalExplanation?: SignalExplanationResolvers<ContextType>;
   SignalIndicator?: SignalIndicatorResolvers<ContextType>;
   SignalMetadata?: SignalMetadataResolvers<ContextType>;
+  SignalStatsGroup?: SignalStatsGroupResolvers<ContextType>;
   Strategy?: StrategyResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
 }>;

@@ -1,8 +1,14 @@
 import { isUuid } from '@alphintra/core';
-import { InvalidCursorError, listSignals } from '@alphintra/db';
+import { InvalidCursorError, listSignals, signalStats } from '@alphintra/db';
 import { badInput, connectionOf, pageSize } from '@alphintra/subgraph-kit';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
 import { normalizeFilter } from '../filter.ts';
+
+/** A `DateTime` argument as epoch ms (the scalar has checked it). */
+function epochMs(value: Date | string | number | null | undefined): number | null {
+  if (value == null) return null;
+  return value instanceof Date ? value.getTime() : new Date(value).getTime();
+}
 
 export const Query: QueryResolvers = {
   signals: async (_parent, { filter, first, after }, ctx) => {
@@ -15,4 +21,14 @@ export const Query: QueryResolvers = {
     }
   },
   signal: async (_parent, { id }, ctx) => (isUuid(id) ? ((await ctx.signalLoader.load(id)) ?? null) : null),
+  signalStats: async (_parent, { groupBy, from, to, filter }, ctx) => {
+    const start = epochMs(from);
+    const end = epochMs(to);
+    if (start !== null && end !== null && start >= end) throw badInput('to', 'must be after `from`');
+    const groups = await signalStats(ctx.deps.db, { groupBy, from: start, to: end, filter: normalizeFilter(filter) });
+    return groups.map(({ strategyId, ...group }) => ({
+      ...group,
+      strategy: strategyId === null ? null : { id: strategyId },
+    }));
+  },
 };

@@ -1,8 +1,15 @@
 import { isUuid } from '@alphintra/core';
 import type { SignalResolvers } from '../__generated__/resolvers.ts';
+import type { PublishedSignal } from '../stream.ts';
 
 export const Signal: SignalResolvers = {
   __resolveReference: async (ref, ctx) => (isUuid(ref.id) ? ((await ctx.signalLoader.load(ref.id)) ?? null) : null),
   // id, name and version travel with the signal (@provides), so the gateway needs no entity fetch for them.
   strategy: (signal) => ({ id: signal.strategyId, name: signal.strategyName, version: signal.strategyVersion }),
+  // Published signals carry their sequence; history rows look it up (one query per request, batched).
+  sequence: async (signal: PublishedSignal, _args, ctx) => {
+    const seq = signal.seq ?? (await ctx.seqLoader.load(signal.id));
+    if (seq === undefined) throw new Error(`signal ${signal.id} is not stored, so it has no sequence`);
+    return String(seq);
+  },
 };
