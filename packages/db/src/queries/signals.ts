@@ -321,8 +321,11 @@ export async function signalSeqOf(db: Db, id: string): Promise<number | null> {
  * (epoch ms): where a stream "since a time" starts. Null when there is none yet.
  */
 export async function firstSeqAtOrAfter(db: Db, time: number): Promise<number | null> {
+  // `+ 0` keeps PostgreSQL from answering `min(seq)` by walking the seq index from the oldest signal until one is
+  // recent enough (seconds over millions of rows for a recent time, the usual one when resuming): it reads only
+  // the signals at or after the time instead, through the newest-first index.
   const [row] = await db
-    .select({ seq: sql<number | null>`min(${signals.seq})`.mapWith(Number) })
+    .select({ seq: sql<number | null>`min(${signals.seq} + 0)`.mapWith(Number) })
     .from(signals)
     .where(and(eq(signals.shadow, false), gte(signals.timestamp, new Date(time))));
   return row?.seq ?? null;

@@ -66,7 +66,8 @@ export const signals = pgTable(
   (t) => [
     // Every listing filters on `shadow` (live only unless asked), then pages newest first.
     index('signals_shadow_newest_idx').on(t.shadow, desc(t.timestamp), desc(t.id)),
-    index('signals_symbol_idx').on(t.symbol, desc(t.timestamp)),
+    // Pages filtered by symbol: the keyset's row comparison is an index bound and no sort is needed.
+    index('signals_symbol_newest_idx').on(t.symbol, t.shadow, desc(t.timestamp), desc(t.id)),
     // Per-strategy pages (`Strategy.signals`) and per-version counts.
     index('signals_strategy_newest_idx').on(t.strategyId, t.shadow, desc(t.timestamp), desc(t.id)),
   ],
