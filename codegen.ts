@@ -33,6 +33,9 @@ const config: CodegenConfig = {
     'subgraphs/signal/src/__generated__/resolvers.ts': subgraph('signal', '../context.ts#SignalContext', {
       Signal: '@alphintra/core#Signal as SignalModel',
       Strategy: '../context.ts#StrategyRef',
+      Webhook: '@alphintra/db#WebhookRecord as WebhookModel',
+      WebhookDelivery: '@alphintra/db#WebhookDeliveryRecord as WebhookDeliveryModel',
+      WebhookAttempt: '@alphintra/db#WebhookAttemptRecord as WebhookAttemptModel',
     }),
     'packages/client/src/__generated__/': {
       schema: 'schema/api.graphql',

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { INTERVALS, type Interval, isInterval } from '@alphintra/core';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '@alphintra/webhooks';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 
 /** Everything `startPlatform` needs, read from the environment by `loadConfig`. */
@@ -47,6 +48,8 @@ export interface PlatformConfig {
   readonly clock?: () => number;
   /** Hive Gateway log level; `false` silences it. */
   readonly gatewayLogging?: boolean | 'debug' | 'info' | 'warn' | 'error';
+  /** Webhook delivery (`WEBHOOK_*`); the defaults when absent. */
+  readonly webhooks?: WebhookSettings;
 }
 
 /** Live market data settings (`MARKET_DATA=binance[,coinbase]`). */
@@ -247,6 +250,29 @@ function parsePort(value: string | undefined): number {
   return parsed;
 }
 
+function parseBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error(`${name}="${value}" must be true or false`);
+}
+
+/** Webhook settings (`WEBHOOK_TIMEOUT_MS`, `WEBHOOK_RETRY_WINDOW_MS`, `WEBHOOK_ROTATION_GRACE_MS`, ...). */
+export function parseWebhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {
+  const d = DEFAULT_WEBHOOK_SETTINGS;
+  return {
+    timeoutMs: parseNumber(env, 'WEBHOOK_TIMEOUT_MS', d.timeoutMs, 1),
+    retryWindowMs: parseNumber(env, 'WEBHOOK_RETRY_WINDOW_MS', d.retryWindowMs, 0),
+    rotationGraceMs: parseNumber(env, 'WEBHOOK_ROTATION_GRACE_MS', d.rotationGraceMs, 0),
+    concurrency: parseNumber(env, 'WEBHOOK_CONCURRENCY', d.concurrency, 1),
+    backoffBaseMs: parseNumber(env, 'WEBHOOK_BACKOFF_MS', d.backoffBaseMs, 1),
+    backoffMaxMs: parseNumber(env, 'WEBHOOK_BACKOFF_MAX_MS', d.backoffMaxMs, 1),
+    allowPrivate: parseBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', d.allowPrivate),
+    pollMs: parseNumber(env, 'WEBHOOK_POLL_MS', d.pollMs, 1),
+  };
+}
+
 /** Reads the platform's configuration from environment variables (see README, "Configuration"). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const marketData = parseMarketDataConfig(env);
@@ -270,5 +296,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
     maxStrategies: parseNumber(env, 'MAX_STRATEGIES', 10_000, 1),
     seedDefaultStrategies: true,
+    webhooks: parseWebhookSettings(env),
   };
 }

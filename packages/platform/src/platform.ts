@@ -13,6 +13,7 @@ import { startMarketDataSubgraph } from '@alphintra/market-data-subgraph';
 import { startSignalSubgraph } from '@alphintra/signal-subgraph';
 import { startStrategySubgraph } from '@alphintra/strategy-subgraph';
 import type { RunningSubgraph } from '@alphintra/subgraph-kit';
+import { DEFAULT_WEBHOOK_SETTINGS, WebhookDispatcher, webhookChannel } from '@alphintra/webhooks';
 import { kafkaChannel, pubsubChannel } from './channels.ts';
 import { DEFAULT_SIGNALS_PARTITIONS, type PlatformConfig } from './config.ts';
 import { seedDefaultStrategies } from './defaults.ts';
@@ -35,6 +36,8 @@ export interface Platform {
   readonly distributor: SignalDistributor;
   /** The outbox relays, one per delivery channel. */
   readonly relays: readonly OutboxRelay[];
+  /** Sends the webhook deliveries the `webhooks` relay queues. */
+  readonly webhooks: WebhookDispatcher;
   /** Which engine backs each part: `memory`/`pglite` on embedded defaults. */
   readonly engines: { readonly database: string; readonly pubsub: string; readonly bus: string };
   /** Starts the replay (when `autoStartReplay` was false); resolves when the file ends (never when looping). */
@@ -160,7 +163,12 @@ export async function startPlatform(
     }
 
     // The outbox relays: one per channel, each with its own cursor, woken by every stored batch.
-    const relays = [pubsubChannel(pubsub), kafkaChannel(bus)].map(
+    const webhookSettings = config.webhooks ?? DEFAULT_WEBHOOK_SETTINGS;
+    const webhooks = new WebhookDispatcher({ db: database.db, log: logFor('webhooks'), settings: webhookSettings });
+    webhooks.start();
+    onClose('webhook dispatcher', () => webhooks.stop());
+    const webhooksQueue = webhookChannel({ db: database.db, onQueued: () => webhooks.wake() });
+    const relays = [pubsubChannel(pubsub), kafkaChannel(bus), webhooksQueue].map(
       (channel) => new OutboxRelay({ db: database.db, channel, log: logFor(`relay ${channel.name}`) }),
     );
     for (const relay of relays) {
@@ -200,7 +208,10 @@ export async function startPlatform(
         { db: database.db, candles, intervals: PLATFORM_INTERVALS, pubsub },
         { port: config.subgraphPorts.marketData, host },
       ),
-      startSignalSubgraph({ db: database.db, pubsub }, { port: config.subgraphPorts.signal, host }),
+      startSignalSubgraph(
+        { db: database.db, pubsub, webhooks: webhookSettings, onWebhookDue: () => webhooks.wake() },
+        { port: config.subgraphPorts.signal, host },
+      ),
     ]);
     for (const subgraph of subgraphs) onClose(`${subgraph.name} subgraph`, () => subgraph.close());
     const gateway = await startGateway({
@@ -238,6 +249,7 @@ export async function startPlatform(
       engine,
       distributor,
       relays,
+      webhooks,
       engines: {
         database: database.kind,
         pubsub: config.redisUrl ? 'redis' : 'memory',

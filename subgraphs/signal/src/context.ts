@@ -1,5 +1,6 @@
 import type { Signal } from '@alphintra/core';
 import { type Db, getSignals, listStrategySignals, type Page, signalSeqs } from '@alphintra/db';
+import type { WebhookSettings } from '@alphintra/webhooks';
 import DataLoader from 'dataloader';
 import type { PubSubEngine } from 'graphql-subscriptions';
 
@@ -8,6 +9,10 @@ export interface SignalServiceDeps {
   readonly db: Db;
   /** Where the distributor publishes each new signal (in-process or Redis). */
   readonly pubsub: PubSubEngine;
+  /** Webhook settings (URL checks, the test event's timeout, the rotation grace); defaults when absent. */
+  readonly webhooks?: Partial<WebhookSettings>;
+  /** Called when a webhook delivery became due (a replay, a resume), so an in-process dispatcher looks at once. */
+  readonly onWebhookDue?: () => void;
 }
 
 /** A `Strategy` as this subgraph knows it: its key, plus what a signal carries of it (`@provides`). */

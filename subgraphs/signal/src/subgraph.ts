@@ -4,17 +4,24 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import { createContext, type SignalContext, type SignalServiceDeps } from './context.ts';
+import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { Signal } from './resolvers/Signal.ts';
 import { Strategy } from './resolvers/Strategy.ts';
 import { Subscription } from './resolvers/Subscription.ts';
+import { Webhook } from './resolvers/Webhook.ts';
+import { WebhookDelivery } from './resolvers/WebhookDelivery.ts';
+import { WebhookQuery } from './resolvers/WebhookQuery.ts';
 
 const typeDefs = parse(readFileSync(new URL('../../../schema/signal.graphql', import.meta.url), 'utf8'));
 
 const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Decimal: DecimalScalar,
-  Query,
+  Query: { ...Query, ...WebhookQuery },
+  Mutation,
+  Webhook,
+  WebhookDelivery,
   Subscription,
   Signal,
   Strategy,

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Signal as SignalModel } from '@alphintra/core';
 import type { StrategyRef, SignalContext } from '../context.ts';
+import type { WebhookRecord as WebhookModel, WebhookDeliveryRecord as WebhookDeliveryModel, WebhookAttemptRecord as WebhookAttemptModel } from '@alphintra/db';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -19,6 +20,11 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type DeleteWebhookPayload = {
+  __typename?: 'DeleteWebhookPayload';
+  id: Scalars['ID']['output'];
+};
+
 export type ExecutionParams = {
   __typename?: 'ExecutionParams';
   /** Largest acceptable slippage as a fraction of price (0.001 = 0.1 %). */
@@ -31,6 +37,57 @@ export type MarketConditions =
   | 'RANGING'
   | 'TRENDING_DOWN'
   | 'TRENDING_UP';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Deletes a webhook with its deliveries. */
+  deleteWebhook: DeleteWebhookPayload;
+  pauseWebhook: WebhookPayload;
+  /** Registers a webhook; the payload carries its secret. */
+  registerWebhook: WebhookSecretPayload;
+  /** A DEAD or FAILED delivery is due again now, with a new retry window. */
+  replayWebhookDelivery: WebhookDeliveryPayload;
+  resumeWebhook: WebhookPayload;
+  /** A new secret; the old one keeps signing beside it for the rotation grace period (24 h by default). */
+  rotateWebhookSecret: WebhookSecretPayload;
+  /** Sends a signed `webhook.test` event now and returns the attempt (nothing is stored or retried). */
+  testWebhook: WebhookTestPayload;
+};
+
+
+export type MutationDeleteWebhookArgs = {
+  input: WebhookIdInput;
+};
+
+
+export type MutationPauseWebhookArgs = {
+  input: WebhookIdInput;
+};
+
+
+export type MutationRegisterWebhookArgs = {
+  input: RegisterWebhookInput;
+};
+
+
+export type MutationReplayWebhookDeliveryArgs = {
+  input: ReplayWebhookDeliveryInput;
+};
+
+
+export type MutationResumeWebhookArgs = {
+  input: WebhookIdInput;
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  input: WebhookIdInput;
+};
+
+
+export type MutationTestWebhookArgs = {
+  input: WebhookIdInput;
+};
 
 export type OrderType =
   | 'LIMIT'
@@ -53,6 +110,9 @@ export type Query = {
   signalStats: Array<SignalStatsGroup>;
   /** Persisted signals, newest first. `first` is 1 to 100. */
   signals: SignalConnection;
+  webhook?: Maybe<Webhook>;
+  /** Every webhook, oldest first. */
+  webhooks: Array<Webhook>;
 };
 
 
@@ -73,6 +133,22 @@ export type QuerySignalsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SignalFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type RegisterWebhookInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WebhookFilterInput>;
+  /** http or https, at most 2,048 characters, not resolving to a loopback, link-local, private or unspecified address. */
+  url: Scalars['String']['input'];
+};
+
+export type ReplayWebhookDeliveryInput = {
+  deliveryId: Scalars['ID']['input'];
 };
 
 /**
@@ -239,6 +315,138 @@ export type VolumeProfile =
   | 'LOW'
   | 'NORMAL';
 
+/**
+ * A receiver of signals: each live signal matching its filter is POSTed to its URL as the standard signal JSON, signed
+ * per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), retried with backoff for up to the
+ * retry window (24 h by default), then dead-lettered. It receives the signals stored after it was registered.
+ */
+export type Webhook = {
+  __typename?: 'Webhook';
+  createdAt: Scalars['DateTime']['output'];
+  /** Its deliveries, newest signal first, optionally of one status. `first` is 1 to 100. */
+  deliveries: WebhookDeliveryConnection;
+  description: Scalars['String']['output'];
+  filter: WebhookFilter;
+  id: Scalars['ID']['output'];
+  /** A paused webhook's deliveries are kept and wait; they are sent once it is resumed. */
+  paused: Scalars['Boolean']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+
+/**
+ * A receiver of signals: each live signal matching its filter is POSTed to its URL as the standard signal JSON, signed
+ * per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), retried with backoff for up to the
+ * retry window (24 h by default), then dead-lettered. It receives the signals stored after it was registered.
+ */
+export type WebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
+};
+
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  at: Scalars['DateTime']['output'];
+  attempt: Scalars['Int']['output'];
+  /** Why it failed; null for a success. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The receiver's HTTP status; null when there was no HTTP answer (refused, timeout, not HTTP). */
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  latencyMs: Scalars['Float']['output'];
+};
+
+/** One signal to one webhook. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attemptCount: Scalars['Int']['output'];
+  /** Every attempt, oldest first. */
+  attempts: Array<WebhookAttempt>;
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The `webhook-id` header: the same on every attempt. */
+  id: Scalars['ID']['output'];
+  lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** When the next attempt is due (null once DELIVERED or DEAD). */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  signal: Signal;
+  status: WebhookDeliveryStatus;
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryPayload = {
+  __typename?: 'WebhookDeliveryPayload';
+  delivery: WebhookDelivery;
+};
+
+/**
+ * `PENDING`: not attempted yet (or replayed); `FAILED`: the last attempt failed, a retry is scheduled; `DELIVERED`: a
+ * 2xx answer; `DEAD`: the retry window ran out (replay it with `replayWebhookDelivery`).
+ */
+export type WebhookDeliveryStatus =
+  | 'DEAD'
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
+
+/** Which signals a webhook receives; an absent list matches everything. */
+export type WebhookFilter = {
+  __typename?: 'WebhookFilter';
+  actions?: Maybe<Array<SignalAction>>;
+  minConfidence?: Maybe<Scalars['Float']['output']>;
+  strategyIds?: Maybe<Array<Scalars['ID']['output']>>;
+  symbols?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+export type WebhookFilterInput = {
+  actions?: InputMaybe<Array<SignalAction>>;
+  /** 0 to 1. */
+  minConfidence?: InputMaybe<Scalars['Float']['input']>;
+  strategyIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  symbols?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type WebhookIdInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type WebhookPayload = {
+  __typename?: 'WebhookPayload';
+  webhook: Webhook;
+};
+
+/** A webhook with its signing secret (`whsec_<base64>`): shown here only, keep it. */
+export type WebhookSecretPayload = {
+  __typename?: 'WebhookSecretPayload';
+  secret: Scalars['String']['output'];
+  webhook: Webhook;
+};
+
+/** The attempt of a `webhook.test` event. */
+export type WebhookTestPayload = {
+  __typename?: 'WebhookTestPayload';
+  at: Scalars['DateTime']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  /** The message's `webhook-id`. */
+  id: Scalars['ID']['output'];
+  latencyMs: Scalars['Float']['output'];
+  ok: Scalars['Boolean']['output'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -340,16 +548,20 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DeleteWebhookPayload: ResolverTypeWrapper<DeleteWebhookPayload>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ExecutionParams: ResolverTypeWrapper<ExecutionParams>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   MarketConditions: MarketConditions;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderType: OrderType;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  RegisterWebhookInput: RegisterWebhookInput;
+  ReplayWebhookDeliveryInput: ReplayWebhookDeliveryInput;
   Signal: ResolverTypeWrapper<SignalModel>;
   SignalAction: SignalAction;
   SignalConnection: ResolverTypeWrapper<Omit<SignalConnection, 'edges'> & { edges: Array<ResolversTypes['SignalEdge']> }>;
@@ -365,20 +577,37 @@ export type ResolversTypes = ResolversObject<{
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TimeInForce: TimeInForce;
   VolumeProfile: VolumeProfile;
+  Webhook: ResolverTypeWrapper<WebhookModel>;
+  WebhookAttempt: ResolverTypeWrapper<WebhookAttemptModel>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryModel>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryPayload: ResolverTypeWrapper<Omit<WebhookDeliveryPayload, 'delivery'> & { delivery: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
+  WebhookFilter: ResolverTypeWrapper<WebhookFilter>;
+  WebhookFilterInput: WebhookFilterInput;
+  WebhookIdInput: WebhookIdInput;
+  WebhookPayload: ResolverTypeWrapper<Omit<WebhookPayload, 'webhook'> & { webhook: ResolversTypes['Webhook'] }>;
+  WebhookSecretPayload: ResolverTypeWrapper<Omit<WebhookSecretPayload, 'webhook'> & { webhook: ResolversTypes['Webhook'] }>;
+  WebhookTestPayload: ResolverTypeWrapper<WebhookTestPayload>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
+  DeleteWebhookPayload: DeleteWebhookPayload;
+  ID: Scalars['ID']['output'];
   ExecutionParams: ExecutionParams;
   Float: Scalars['Float']['output'];
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  RegisterWebhookInput: RegisterWebhookInput;
+  ReplayWebhookDeliveryInput: ReplayWebhookDeliveryInput;
   Signal: SignalModel;
   SignalConnection: Omit<SignalConnection, 'edges'> & { edges: Array<ResolversParentTypes['SignalEdge']> };
   SignalEdge: Omit<SignalEdge, 'node'> & { node: ResolversParentTypes['Signal'] };
@@ -389,6 +618,18 @@ export type ResolversParentTypes = ResolversObject<{
   SignalStatsGroup: Omit<SignalStatsGroup, 'strategy'> & { strategy?: Maybe<ResolversParentTypes['Strategy']> };
   Strategy: StrategyRef;
   Subscription: Record<PropertyKey, never>;
+  Webhook: WebhookModel;
+  WebhookAttempt: WebhookAttemptModel;
+  WebhookDelivery: WebhookDeliveryModel;
+  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookDeliveryPayload: Omit<WebhookDeliveryPayload, 'delivery'> & { delivery: ResolversParentTypes['WebhookDelivery'] };
+  WebhookFilter: WebhookFilter;
+  WebhookFilterInput: WebhookFilterInput;
+  WebhookIdInput: WebhookIdInput;
+  WebhookPayload: Omit<WebhookPayload, 'webhook'> & { webhook: ResolversParentTypes['Webhook'] };
+  WebhookSecretPayload: Omit<WebhookSecretPayload, 'webhook'> & { webhook: ResolversParentTypes['Webhook'] };
+  WebhookTestPayload: WebhookTestPayload;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -399,10 +640,24 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'Decimal';
 }
 
+export type DeleteWebhookPayloadResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['DeleteWebhookPayload'] = ResolversParentTypes['DeleteWebhookPayload']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type ExecutionParamsResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['ExecutionParams'] = ResolversParentTypes['ExecutionParams']> = ResolversObject<{
   maxSlippage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   orderType?: Resolver<ResolversTypes['OrderType'], ParentType, ContextType>;
   timeInForce?: Resolver<ResolversTypes['TimeInForce'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  deleteWebhook?: Resolver<ResolversTypes['DeleteWebhookPayload'], ParentType, ContextType, RequireFields<MutationDeleteWebhookArgs, 'input'>>;
+  pauseWebhook?: Resolver<ResolversTypes['WebhookPayload'], ParentType, ContextType, RequireFields<MutationPauseWebhookArgs, 'input'>>;
+  registerWebhook?: Resolver<ResolversTypes['WebhookSecretPayload'], ParentType, ContextType, RequireFields<MutationRegisterWebhookArgs, 'input'>>;
+  replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDeliveryPayload'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'input'>>;
+  resumeWebhook?: Resolver<ResolversTypes['WebhookPayload'], ParentType, ContextType, RequireFields<MutationResumeWebhookArgs, 'input'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['WebhookSecretPayload'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'input'>>;
+  testWebhook?: Resolver<ResolversTypes['WebhookTestPayload'], ParentType, ContextType, RequireFields<MutationTestWebhookArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -414,6 +669,8 @@ export type QueryResolvers<ContextType = SignalContext, ParentType extends Resol
   signal?: Resolver<Maybe<ResolversTypes['Signal']>, ParentType, ContextType, RequireFields<QuerySignalArgs, 'id'>>;
   signalStats?: Resolver<Array<ResolversTypes['SignalStatsGroup']>, ParentType, ContextType, RequireFields<QuerySignalStatsArgs, 'groupBy'>>;
   signals?: Resolver<ResolversTypes['SignalConnection'], ParentType, ContextType, RequireFields<QuerySignalsArgs, 'first'>>;
+  webhook?: Resolver<Maybe<ResolversTypes['Webhook']>, ParentType, ContextType, RequireFields<QueryWebhookArgs, 'id'>>;
+  webhooks?: Resolver<Array<ResolversTypes['Webhook']>, ParentType, ContextType>;
 }>;
 
 export type SignalResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Signal'] = ResolversParentTypes['Signal'], FederationReferenceType extends FederationReferenceTypes['Signal'] = FederationReferenceTypes['Signal']> = ResolversObject<{
@@ -487,10 +744,83 @@ export type SubscriptionResolvers<ContextType = SignalContext, ParentType extend
   signals?: SubscriptionResolver<ResolversTypes['Signal'], "signals", ParentType, ContextType, Partial<SubscriptionSignalsArgs>>;
 }>;
 
+export type WebhookResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Webhook'] = ResolversParentTypes['Webhook']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<WebhookDeliveriesArgs, 'first'>>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  filter?: Resolver<ResolversTypes['WebhookFilter'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  paused?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type WebhookAttemptResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  httpStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  latencyMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
+  attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  signal?: Resolver<ResolversTypes['Signal'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryConnectionResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryEdgeResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryPayloadResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['WebhookDeliveryPayload'] = ResolversParentTypes['WebhookDeliveryPayload']> = ResolversObject<{
+  delivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+}>;
+
+export type WebhookFilterResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['WebhookFilter'] = ResolversParentTypes['WebhookFilter']> = ResolversObject<{
+  actions?: Resolver<Maybe<Array<ResolversTypes['SignalAction']>>, ParentType, ContextType>;
+  minConfidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  strategyIds?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  symbols?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+}>;
+
+export type WebhookPayloadResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['WebhookPayload'] = ResolversParentTypes['WebhookPayload']> = ResolversObject<{
+  webhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType>;
+}>;
+
+export type WebhookSecretPayloadResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['WebhookSecretPayload'] = ResolversParentTypes['WebhookSecretPayload']> = ResolversObject<{
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType>;
+}>;
+
+export type WebhookTestPayloadResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['WebhookTestPayload'] = ResolversParentTypes['WebhookTestPayload']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  httpStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  latencyMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = SignalContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
+  DeleteWebhookPayload?: DeleteWebhookPayloadResolvers<ContextType>;
   ExecutionParams?: ExecutionParamsResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Signal?: SignalResolvers<ContextType>;
@@ -502,5 +832,15 @@ export type Resolvers<ContextType = SignalContext> = ResolversObject<{
   SignalStatsGroup?: SignalStatsGroupResolvers<ContextType>;
   Strategy?: StrategyResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Webhook?: WebhookResolvers<ContextType>;
+  WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookDeliveryPayload?: WebhookDeliveryPayloadResolvers<ContextType>;
+  WebhookFilter?: WebhookFilterResolvers<ContextType>;
+  WebhookPayload?: WebhookPayloadResolvers<ContextType>;
+  WebhookSecretPayload?: WebhookSecretPayloadResolvers<ContextType>;
+  WebhookTestPayload?: WebhookTestPayloadResolvers<ContextType>;
 }>;
 
