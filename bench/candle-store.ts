@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DrizzleCandleStore, openDatabase } from '@alphintra/db';
 import { createTestDatabase } from '@alphintra/testkit';
+import { percentile, seededRandom as random } from './measure.ts';
 
 /** Options of `runCandleStoreBench`. */
 export interface CandleStoreBenchOptions {
@@ -25,22 +26,6 @@ const SYMBOLS = 1_000;
 const QUERIES = 1_000;
 const WARM_UP = 100;
 const LAST = 500;
-
-/** Deterministic PRNG (mulberry32), so every run queries the same symbols. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 const symbolName = (i: number) => `S${String(i).padStart(4, '0')}USDT`;
 

@@ -109,3 +109,20 @@ export function retainedHeapMiB(): number {
   gc();
   return heapUsedMiB();
 }
+
+/** Deterministic PRNG (mulberry32): a benchmark that samples at random reads the same items on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** The `p`th percentile (0..100, nearest rank) of ascending samples; NaN without samples. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { encodeCursor, listSignals, openDatabase, type SignalFilter } from '@alphintra/db';
 import { createTestDatabase } from '@alphintra/testkit';
+import { percentile, seededRandom as random } from './measure.ts';
 
 /** Options of `runSignalHistoryBench`. */
 export interface SignalHistoryBenchOptions {
@@ -37,22 +38,6 @@ const PER_MINUTE = 10;
 const QUERIES = 1_000;
 const WARM_UP = 100;
 const PAGE = 20;
-
-/** Deterministic PRNG (mulberry32), so every run reads the same pages. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 /**
  * Paging signal history out of a large signal table: seeds `rows` signals of 100 strategies on 200 symbols on a
