@@ -1,7 +1,5 @@
 import { type Signal, type SignalAction, signalId } from '@alphintra/core';
-import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from './client.ts';
+import { describe, expect, it } from 'vitest';
 import { decodeCursor } from './cursor.ts';
 import {
   firstSeqAtOrAfter,
@@ -15,9 +13,8 @@ import {
   signalStats,
   signalsAfterSeq,
 } from './queries/signals.ts';
-import { strategies } from './schema/strategies.ts';
+import { DATABASE_ADAPTERS, useTestDatabase } from './test-database.ts';
 
-const postgresUrl = serviceUrl('DATABASE_URL');
 const BASE = Date.UTC(2021, 2, 1);
 const MINUTE = 60_000;
 
@@ -57,64 +54,34 @@ function signalOf(strategyId: string, shape: Shape): Signal {
   };
 }
 
-const adapters = [
-  { name: 'PGlite', url: undefined as string | undefined, enabled: true },
-  { name: 'Postgres', url: postgresUrl, enabled: postgresUrl !== undefined },
-];
-
-describe.each(adapters)('signal sequence, resume and statistics queries on $name', ({ url, enabled }) => {
-  let database: Database;
-  let drop = async () => {};
-  let nextName = 0;
-
-  async function strategyRow(): Promise<string> {
-    const [row] = await database.db
-      .insert(strategies)
-      .values({ name: `sequence-owner-${nextName++}` })
-      .returning({ id: strategies.id });
-    if (!row) throw new Error('no strategy row');
-    return row.id;
-  }
-
-  beforeAll(async () => {
-    if (!enabled) return;
-    let dbUrl: string | undefined;
-    if (url) {
-      const created = await createTestDatabase(url);
-      dbUrl = created.url;
-      drop = created.drop;
-    }
-    database = await openDatabase({ url: dbUrl });
-  });
-  afterAll(async () => {
-    await database?.close();
-    await drop();
-  });
+describe.each(DATABASE_ADAPTERS)('signal sequence, resume and statistics queries on $name', ({ url, enabled }) => {
+  const test = useTestDatabase({ url, enabled });
+  const strategyRow = () => test.strategyRow('sequence-owner');
 
   it.runIf(enabled)('finds a signal by id or time in delivery order and reads the live ones after it', async () => {
     const a = await strategyRow();
     const b = await strategyRow();
-    const start = await latestSignalSeq(database.db);
+    const start = await latestSignalSeq(test.database.db);
     // Stored in three commits; minute 5 of b is stored after minute 7 of a, so delivery order is not time order.
     const first = [signalOf(a, { minute: 1 }), signalOf(a, { minute: 2, shadow: true }), signalOf(b, { minute: 3 })];
     const second = [signalOf(a, { minute: 7, symbol: 'ETHBTC', action: 'SELL' })];
     const third = [signalOf(b, { minute: 5 }), signalOf(a, { minute: 9, confidence: 0.9 })];
-    for (const batch of [first, second, third]) await insertSignals(database.db, batch);
+    for (const batch of [first, second, third]) await insertSignals(test.database.db, batch);
     const order = [...first, ...second, ...third];
     const seqs = new Map(
-      (await readOutbox(database.db, { afterSeq: start, limit: 100, shadow: true })).map((s) => [s.id, s.seq]),
+      (await readOutbox(test.database.db, { afterSeq: start, limit: 100, shadow: true })).map((s) => [s.id, s.seq]),
     );
     expect([...seqs.keys()]).toEqual(order.map((s) => s.id));
     const seq = (signal: Signal | undefined) => seqs.get(signal?.id ?? '') as number;
 
-    expect(await signalSeqOf(database.db, first[2]?.id ?? '')).toBe(seq(first[2]));
-    expect(await signalSeqOf(database.db, '6f1c2c5e-0000-4000-8000-000000000000')).toBeNull();
-    expect(await signalSeqOf(database.db, 'not-an-id')).toBeNull();
+    expect(await signalSeqOf(test.database.db, first[2]?.id ?? '')).toBe(seq(first[2]));
+    expect(await signalSeqOf(test.database.db, '6f1c2c5e-0000-4000-8000-000000000000')).toBeNull();
+    expect(await signalSeqOf(test.database.db, 'not-an-id')).toBeNull();
 
     const liveOrder = order.filter((s) => !s.shadow);
     const after = async (afterSeq: number, extra: Partial<Parameters<typeof signalsAfterSeq>[1]> = {}) =>
       (
-        await signalsAfterSeq(database.db, {
+        await signalsAfterSeq(test.database.db, {
           afterSeq,
           limit: 100,
           ...extra,
@@ -129,15 +96,15 @@ describe.each(adapters)('signal sequence, resume and statistics queries on $name
     expect(await after(start, { filter: { strategyIds: [b] } })).toEqual([first[2]?.id, third[0]?.id]);
     // Never a shadow signal, whatever the filter says.
     expect(await after(start, { filter: { shadow: true } })).toEqual(liveOrder.map((s) => s.id));
-    const [stored] = await signalsAfterSeq(database.db, { afterSeq: seq(third[0]), limit: 1 });
+    const [stored] = await signalsAfterSeq(test.database.db, { afterSeq: seq(third[0]), limit: 1 });
     expect(stored).toEqual({ ...third[1], seq: seq(third[1]) });
 
     // A time: from the first live signal, in delivery order, at or after it (minute 5 comes after minute 7).
-    expect(await firstSeqAtOrAfter(database.db, BASE + 4 * MINUTE)).toBe(seq(second[0]));
-    expect(await firstSeqAtOrAfter(database.db, BASE + 2 * MINUTE)).toBe(seq(first[2]));
-    expect(await firstSeqAtOrAfter(database.db, BASE + 10 * MINUTE)).toBeNull();
+    expect(await firstSeqAtOrAfter(test.database.db, BASE + 4 * MINUTE)).toBe(seq(second[0]));
+    expect(await firstSeqAtOrAfter(test.database.db, BASE + 2 * MINUTE)).toBe(seq(first[2]));
+    expect(await firstSeqAtOrAfter(test.database.db, BASE + 10 * MINUTE)).toBeNull();
 
-    expect(await signalSeqs(database.db, [third[0]?.id ?? '', 'nope', first[1]?.id ?? ''])).toEqual([
+    expect(await signalSeqs(test.database.db, [third[0]?.id ?? '', 'nope', first[1]?.id ?? ''])).toEqual([
       seq(third[0]),
       undefined,
       seq(first[1]),
@@ -151,19 +118,19 @@ describe.each(adapters)('signal sequence, resume and statistics queries on $name
       ...['AAA', 'BBB', 'CCC', 'DDD', 'EEE'].map((symbol) => signalOf(owner, { minute: 100, symbol })),
       ...[97, 98, 99].map((minute) => signalOf(owner, { minute })),
     ];
-    await insertSignals(database.db, batch);
+    await insertSignals(test.database.db, batch);
     const expected = [...batch].sort((x, y) => y.timestamp - x.timestamp || (y.id < x.id ? -1 : 1)).map((s) => s.id);
     const seen: string[] = [];
     let after: string | null = null;
     for (let more = true; more; ) {
-      const page = await listSignals(database.db, { first: 3, after, filter: { strategyIds: [owner] } });
+      const page = await listSignals(test.database.db, { first: 3, after, filter: { strategyIds: [owner] } });
       seen.push(...page.items.map((i) => i.node.id));
       more = page.hasNextPage;
       after = page.items.at(-1)?.cursor ?? null;
       expect(decodeCursor(after ?? '')).toHaveLength(2);
     }
     expect(seen).toEqual(expected);
-    await expect(listSignals(database.db, { first: 1, after: 'nonsense' })).rejects.toThrow(/not a cursor/);
+    await expect(listSignals(test.database.db, { first: 1, after: 'nonsense' })).rejects.toThrow(/not a cursor/);
   });
 
   it.runIf(enabled)('counts signals and averages confidence per group in a time range', async () => {
@@ -184,7 +151,7 @@ describe.each(adapters)('signal sequence, resume and statistics queries on $name
       ]);
     }
     const all = shapes.map(([owner, shape]) => signalOf(owner, shape));
-    await insertSignals(database.db, all);
+    await insertSignals(test.database.db, all);
     const from = BASE + 1_005 * MINUTE;
     const to = BASE + 1_031 * MINUTE;
 
@@ -228,18 +195,23 @@ describe.each(adapters)('signal sequence, resume and statistics queries on $name
       ['ACTION', 'STRATEGY', 'SYMBOL'],
       [],
     ] as SignalStatsDimension[][]) {
-      const stats = await signalStats(database.db, { groupBy, from, to, filter });
+      const stats = await signalStats(test.database.db, { groupBy, from, to, filter });
       expect(stats, groupBy.join('+')).toEqual(expected(groupBy));
     }
     expect(
-      await signalStats(database.db, { groupBy: ['SYMBOL'], from, to, filter: { ...filter, shadow: true } }),
+      await signalStats(test.database.db, { groupBy: ['SYMBOL'], from, to, filter: { ...filter, shadow: true } }),
     ).toEqual(expected(['SYMBOL'], true));
-    const open = await signalStats(database.db, { groupBy: [], filter });
+    const open = await signalStats(test.database.db, { groupBy: [], filter });
     expect(open).toEqual([expect.objectContaining({ count: all.filter((s) => !s.shadow).length })]);
     expect(
-      await signalStats(database.db, { groupBy: [], from: BASE + 2_000 * MINUTE, to: BASE + 2_001 * MINUTE, filter }),
+      await signalStats(test.database.db, {
+        groupBy: [],
+        from: BASE + 2_000 * MINUTE,
+        to: BASE + 2_001 * MINUTE,
+        filter,
+      }),
     ).toEqual([]);
-    const xrp = await signalStats(database.db, {
+    const xrp = await signalStats(test.database.db, {
       groupBy: ['ACTION'],
       from,
       to,

@@ -2,12 +2,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Signal, signalId } from '@alphintra/core';
-import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, MIGRATIONS_FOLDER, openDatabase } from './client.ts';
+import { describe, expect, it } from 'vitest';
+import { type Database, MIGRATIONS_FOLDER } from './client.ts';
 import {
   getSignals,
   insertSignals,
@@ -15,9 +14,8 @@ import {
   listStrategySignals,
   signalCountsByVersion,
 } from './queries/signals.ts';
-import { strategies } from './schema/strategies.ts';
+import { DATABASE_ADAPTERS, useTestDatabase } from './test-database.ts';
 
-const postgresUrl = serviceUrl('DATABASE_URL');
 const BASE = Date.UTC(2019, 9, 11, 0, 0, 0);
 const MINUTE = 60_000;
 
@@ -60,60 +58,35 @@ function signalOf(
   };
 }
 
-const adapters = [
-  { name: 'PGlite', url: undefined as string | undefined, enabled: true },
-  { name: 'Postgres', url: postgresUrl, enabled: postgresUrl !== undefined },
-];
-
-describe.each(adapters)('signals on $name', ({ url, enabled }) => {
-  let database: Database;
-  let drop = async () => {};
-  let nextName = 0;
-
-  /** A bare strategy row: the signals' foreign key needs one, nothing here reads more of it. */
-  async function strategyRow(): Promise<string> {
-    const [row] = await database.db
-      .insert(strategies)
-      .values({ name: `signals-owner-${nextName++}` })
-      .returning({ id: strategies.id });
-    if (!row) throw new Error('no strategy row');
-    return row.id;
-  }
-
-  beforeAll(async () => {
-    if (!enabled) return;
-    let dbUrl: string | undefined;
-    if (url) {
-      const created = await createTestDatabase(url);
-      dbUrl = created.url;
-      drop = created.drop;
-    }
-    database = await openDatabase({ url: dbUrl });
-  });
-  afterAll(async () => {
-    await database?.close();
-    await drop();
-  });
+describe.each(DATABASE_ADAPTERS)('signals on $name', ({ url, enabled }) => {
+  const test = useTestDatabase({ url, enabled });
+  const strategyRow = () => test.strategyRow('signals-owner');
 
   it.runIf(enabled)('round-trips explanation, expiry and shadow; lists live signals unless asked', async () => {
     const owner = await strategyRow();
     const live = [0, 1, 2].map((m) => signalOf(owner, m));
     const shadow = [1, 3].map((m) => signalOf(owner, m, { version: 2, shadow: true }));
-    expect(await insertSignals(database.db, [...live, ...shadow])).toHaveLength(5);
+    expect(await insertSignals(test.database.db, [...live, ...shadow])).toHaveLength(5);
 
-    const stored = await getSignals(database.db, [shadow[0]?.id ?? '', live[2]?.id ?? '']);
+    const stored = await getSignals(test.database.db, [shadow[0]?.id ?? '', live[2]?.id ?? '']);
     expect(stored).toEqual([shadow[0], live[2]]);
     expect(stored[0]?.explanation.indicators[2]).toEqual({ name: 'rsi14', value: null });
     expect(stored[0]?.expiresAt).toBe(BASE + 16 * MINUTE);
 
-    const byDefault = await listSignals(database.db, { first: 10, filter: { strategyIds: [owner] } });
+    const byDefault = await listSignals(test.database.db, { first: 10, filter: { strategyIds: [owner] } });
     expect(byDefault.items.map((i) => i.node.timestamp)).toEqual([BASE + 2 * MINUTE, BASE + MINUTE, BASE]);
-    const liveOnly = await listSignals(database.db, { first: 10, filter: { strategyIds: [owner], shadow: false } });
+    const liveOnly = await listSignals(test.database.db, {
+      first: 10,
+      filter: { strategyIds: [owner], shadow: false },
+    });
     expect(liveOnly.items.map((i) => i.node.id)).toEqual(byDefault.items.map((i) => i.node.id));
-    const shadowOnly = await listSignals(database.db, { first: 1, filter: { strategyIds: [owner], shadow: true } });
+    const shadowOnly = await listSignals(test.database.db, {
+      first: 1,
+      filter: { strategyIds: [owner], shadow: true },
+    });
     expect(shadowOnly.items.map((i) => [i.node.timestamp, i.node.shadow])).toEqual([[BASE + 3 * MINUTE, true]]);
     expect(shadowOnly.hasNextPage).toBe(true);
-    const rest = await listSignals(database.db, {
+    const rest = await listSignals(test.database.db, {
       first: 5,
       after: shadowOnly.items[0]?.cursor,
       filter: { strategyIds: [owner], shadow: true },
@@ -126,13 +99,13 @@ describe.each(adapters)('signals on $name', ({ url, enabled }) => {
     const a = await strategyRow();
     const b = await strategyRow();
     const none = await strategyRow();
-    await insertSignals(database.db, [
+    await insertSignals(test.database.db, [
       ...[0, 1, 2, 3, 4].map((m) => signalOf(a, m)),
       signalOf(a, 5, { version: 2, shadow: true }),
       ...[10, 11].map((m) => signalOf(b, m)),
     ]);
 
-    const [pageB, pageNone, pageA, pageB2] = await listStrategySignals(database.db, [b, none, a, b], { first: 2 });
+    const [pageB, pageNone, pageA, pageB2] = await listStrategySignals(test.database.db, [b, none, a, b], { first: 2 });
     expect(pageA?.items.map((i) => i.node.timestamp)).toEqual([BASE + 4 * MINUTE, BASE + 3 * MINUTE]);
     expect(pageA?.hasNextPage).toBe(true);
     expect(pageB?.items.map((i) => i.node.timestamp)).toEqual([BASE + 11 * MINUTE, BASE + 10 * MINUTE]);
@@ -142,13 +115,13 @@ describe.each(adapters)('signals on $name', ({ url, enabled }) => {
     expect(pageA?.items[0]?.node).toEqual(signalOf(a, 4));
 
     const after = pageA?.items[1]?.cursor;
-    const [nextA] = await listStrategySignals(database.db, [a], { first: 2, after });
+    const [nextA] = await listStrategySignals(test.database.db, [a], { first: 2, after });
     expect(nextA?.items.map((i) => i.node.timestamp)).toEqual([BASE + 2 * MINUTE, BASE + MINUTE]);
     expect(nextA?.hasNextPage).toBe(true);
-    const [shadowA] = await listStrategySignals(database.db, [a], { first: 2, shadow: true });
+    const [shadowA] = await listStrategySignals(test.database.db, [a], { first: 2, shadow: true });
     expect(shadowA?.items.map((i) => i.node.timestamp)).toEqual([BASE + 5 * MINUTE]);
-    expect(await listStrategySignals(database.db, [], { first: 2 })).toEqual([]);
-    await expect(listStrategySignals(database.db, [a], { first: 1, after: 'nonsense' })).rejects.toThrow(
+    expect(await listStrategySignals(test.database.db, [], { first: 2 })).toEqual([]);
+    await expect(listStrategySignals(test.database.db, [a], { first: 1, after: 'nonsense' })).rejects.toThrow(
       /not a cursor/,
     );
   });
@@ -157,14 +130,14 @@ describe.each(adapters)('signals on $name', ({ url, enabled }) => {
     const a = await strategyRow();
     const b = await strategyRow();
     const quiet = await strategyRow();
-    await insertSignals(database.db, [
+    await insertSignals(test.database.db, [
       signalOf(a, 0),
       signalOf(a, 7),
       signalOf(a, 3),
       signalOf(a, 8, { version: 2, shadow: true }),
       signalOf(b, 1, { version: 3 }),
     ]);
-    const counts = await signalCountsByVersion(database.db, [b, a, quiet]);
+    const counts = await signalCountsByVersion(test.database.db, [b, a, quiet]);
     const sorted = [...counts].sort((x, y) =>
       `${x.strategyId}${x.version}`.localeCompare(`${y.strategyId}${y.version}`),
     );
@@ -174,7 +147,7 @@ describe.each(adapters)('signals on $name', ({ url, enabled }) => {
       { strategyId: b, version: 3, count: 1, lastSignalAt: BASE + MINUTE },
     ].sort((x, y) => `${x.strategyId}${x.version}`.localeCompare(`${y.strategyId}${y.version}`));
     expect(sorted).toEqual(expected);
-    expect(await signalCountsByVersion(database.db, [])).toEqual([]);
+    expect(await signalCountsByVersion(test.database.db, [])).toEqual([]);
   });
 });
 
