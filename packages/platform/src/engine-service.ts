@@ -173,8 +173,15 @@ export class EngineService {
     if (last !== undefined && candle.openTime <= last) return;
     const length = INTERVALS[candle.interval];
     if (last === undefined) {
-      // The first candle of a series this engine has not evaluated: its stored history is warm-up only.
-      this.#warm(await this.#stored(candle.symbol, candle.interval, undefined, candle.openTime));
+      // A series new to this process. Another engine of the group may have evaluated it up to a point (the
+      // partition moved here in a rebalance): warm up to that point, evaluate what followed. Otherwise its stored
+      // history is warm-up only.
+      const done = await this.#progressOf(key);
+      const history = await this.#stored(candle.symbol, candle.interval, undefined, candle.openTime);
+      this.#warm(done === undefined ? history : history.filter((c) => c.openTime <= done));
+      if (done !== undefined) {
+        for (const missed of history) if (missed.openTime > done) await this.#evaluate(missed, null);
+      }
     } else if (candle.openTime > last + length) {
       // Candles stored but never notified (a crash between the store and the bus): evaluated, in order.
       for (const missed of await this.#stored(candle.symbol, candle.interval, last + 1, candle.openTime)) {
@@ -182,6 +189,17 @@ export class EngineService {
       }
     }
     await this.#evaluate(candle, closedAtEpochMs);
+  }
+
+  /** The group's saved progress of one series (shared by every engine process of the group). */
+  async #progressOf(key: string): Promise<number | undefined> {
+    const progress = await retryForever(
+      'loading engine progress',
+      () => loadEngineProgress(this.#db, this.#progressName),
+      (m, e) => this.#log.warn(m, e),
+      () => this.#stopped,
+    );
+    return progress.get(key);
   }
 
   /** Runs one candle and distributes its signals; then it counts as evaluated. */
