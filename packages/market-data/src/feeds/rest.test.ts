@@ -164,6 +164,8 @@ describe('RestClient', () => {
     const rest = client({ weightPerMinute: 1200 });
     await rest.getJson('/x', {}, 1200);
     await rest.getJson('/x', {}, 10);
-    expect(gapMs(1)).toBeGreaterThanOrEqual(500);
+    // Ungated, the second request would follow within a millisecond or two; the margin absorbs timer granularity
+    // between the server's two arrival stamps.
+    expect(gapMs(1)).toBeGreaterThanOrEqual(450);
   });
 });
