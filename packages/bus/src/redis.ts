@@ -86,7 +86,8 @@ export function createRedisPubSub(options: RedisPubSubOptions): ClosablePubSub {
   const base: RedisOptions = {
     retryStrategy: (attempt) => Math.min(attempt * RECONNECT_STEP_MS, RECONNECT_MAX_MS),
   };
-  const publisher = new Redis(options.url, base);
+  // Commands issued in one tick go out in one write: a relay publishing a batch pays one system call, not one each.
+  const publisher = new Redis(options.url, { ...base, enableAutoPipelining: true });
   // SUBSCRIBE waits for the server to come back instead of failing after ioredis' default 20 attempts.
   const subscriber = new Redis(options.url, { ...base, maxRetriesPerRequest: null });
   watch(publisher, 'publisher', logger);

@@ -30,3 +30,8 @@ export async function openDatabase(options: {
   const { openPglite } = await import('./pglite.ts');
   return openPglite(options.dataDir);
 }
+
+/** The rows of a raw `db.execute`: PGlite answers `{ rows }`, postgres.js an array of rows. */
+export function rowsOf<Row>(result: unknown): Row[] {
+  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+}

@@ -4,12 +4,15 @@ import type { StoredSignal } from '@alphintra/db';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { DeliveryChannel } from './relay.ts';
 
-/** The subscription pub/sub (in-process or Redis): each signal with its delivery sequence, in order. */
+/**
+ * The subscription pub/sub (in-process or Redis): each signal with its delivery sequence, in order. The publishes of
+ * a batch are issued together (Redis pipelines them on its one connection, in order) and awaited together.
+ */
 export function pubsubChannel(pubsub: PubSubEngine): DeliveryChannel {
   return {
     name: 'pubsub',
     async deliver(signals: readonly StoredSignal[]) {
-      for (const signal of signals) await pubsub.publish(SIGNALS_CHANNEL, signal);
+      await Promise.all(signals.map((signal) => pubsub.publish(SIGNALS_CHANNEL, signal)));
     },
   };
 }

@@ -3,6 +3,22 @@ import { type Db, insertSignals } from '@alphintra/db';
 import type { Log } from './log.ts';
 import { retryForever } from './retry.ts';
 
+/** Options of {@link SignalDistributor}. */
+export interface SignalDistributorOptions {
+  readonly db: Db;
+  readonly log: Log;
+  /** Called after each commit that stored new signals: the relays look at the outbox now. */
+  readonly onStored?: () => void;
+  /** Most signals per insert when calls are coalesced (a single larger call is never split). Default 5,000. */
+  readonly maxBatch?: number;
+}
+
+interface Pending {
+  readonly signals: readonly Signal[];
+  readonly resolve: (stored: Signal[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * Distributes signals by storing them: each signal is written once, with its place in the outbox, in one
  * transaction (`insertSignals`); the outbox relays deliver it from there to every channel (pub/sub, Kafka,
@@ -10,45 +26,91 @@ import { retryForever } from './retry.ts';
  * retried until it succeeds, so a database outage delays signals but loses none; a crash after the commit loses
  * nothing either, since delivery starts from the record. Shadow signals are stored like the others and never
  * delivered (the relays skip them).
+ *
+ * Group commit: calls made while an insert is in flight wait and go together in the next one, in call order, so
+ * under load each commit (serialized by the outbox lock) carries more signals instead of queueing more commits.
  */
 export class SignalDistributor {
   readonly #db: Db;
   readonly #log: Log;
   readonly #onStored: () => void;
+  readonly #maxBatch: number;
+  #queue: Pending[] = [];
+  #flushing = false;
   #stopped = false;
   #stored = 0;
   #duplicates = 0;
   #shadow = 0;
+  #commits = 0;
 
-  constructor(options: { db: Db; log: Log; onStored?: () => void }) {
+  constructor(options: SignalDistributorOptions) {
     this.#db = options.db;
     this.#log = options.log;
     this.#onStored = options.onStored ?? (() => {});
+    this.#maxBatch = options.maxBatch ?? 5_000;
   }
 
   get stats() {
-    return { stored: this.#stored, duplicates: this.#duplicates, shadow: this.#shadow };
+    return { stored: this.#stored, duplicates: this.#duplicates, shadow: this.#shadow, commits: this.#commits };
   }
 
   /** Stores the signals (with their outbox entries) and wakes the relays; resolves with the new ones. */
-  async distribute(signals: readonly Signal[]): Promise<Signal[]> {
-    if (signals.length === 0) return [];
-    const stored = await retryForever(
-      'storing signals',
-      () => insertSignals(this.#db, signals),
-      (message, error) => this.#log.warn(message, error),
-      () => this.#stopped,
-    );
-    this.#duplicates += signals.length - stored.length;
-    for (const signal of stored) {
-      if (signal.shadow) this.#shadow++;
-      else this.#stored++;
-    }
-    if (stored.length > 0) this.#onStored();
-    return stored;
+  distribute(signals: readonly Signal[]): Promise<Signal[]> {
+    if (signals.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ signals, resolve, reject });
+      if (!this.#flushing) void this.#flush();
+    });
   }
 
   stop(): void {
     this.#stopped = true;
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    while (this.#queue.length > 0) {
+      const group = this.#take();
+      const batch = group.flatMap((pending) => pending.signals);
+      let stored: Signal[];
+      try {
+        stored = await retryForever(
+          'storing signals',
+          () => insertSignals(this.#db, batch),
+          (message, error) => this.#log.warn(message, error),
+          () => this.#stopped,
+        );
+      } catch (error) {
+        for (const pending of group) pending.reject(error);
+        continue;
+      }
+      this.#commits++;
+      // A signal is new for the first call that carried it (the same id twice in one group is stored once).
+      const fresh = new Set(stored.map((signal) => signal.id));
+      for (const pending of group) {
+        const mine = pending.signals.filter((signal) => fresh.delete(signal.id));
+        this.#duplicates += pending.signals.length - mine.length;
+        for (const signal of mine) {
+          if (signal.shadow) this.#shadow++;
+          else this.#stored++;
+        }
+        pending.resolve(mine);
+      }
+      if (stored.length > 0) this.#onStored();
+    }
+    this.#flushing = false;
+  }
+
+  /** The calls of the next insert: the oldest, and those after it while they fit in `maxBatch`. */
+  #take(): Pending[] {
+    let size = (this.#queue[0] as Pending).signals.length;
+    let count = 1;
+    while (count < this.#queue.length) {
+      const next = (this.#queue[count] as Pending).signals.length;
+      if (size + next > this.#maxBatch) break;
+      size += next;
+      count++;
+    }
+    return this.#queue.splice(0, count);
   }
 }

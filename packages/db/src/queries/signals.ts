@@ -1,49 +1,16 @@
 import type { Signal, SignalAction } from '@alphintra/core';
 import { and, count, desc, eq, gte, inArray, lt, max, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
+import { type Db, rowsOf } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import { deliveryCursors, type SignalRow, signals } from '../schema/signals.ts';
 import type { Page } from './strategies.ts';
 
-function toRow(signal: Signal): typeof signals.$inferInsert {
-  return {
-    id: signal.id,
-    timestamp: new Date(signal.timestamp),
-    strategyId: signal.strategyId,
-    strategyName: signal.strategyName,
-    strategyVersion: signal.strategyVersion,
-    strategySource: signal.strategySource,
-    symbol: signal.symbol,
-    action: signal.action,
-    confidence: signal.confidence,
-    quantity: signal.quantity,
-    priceTarget: signal.priceTarget,
-    stopLoss: signal.stopLoss,
-    takeProfit: signal.takeProfit,
-    riskScore: signal.riskScore,
-    marketConditions: signal.metadata.marketConditions,
-    volatility: signal.metadata.volatility,
-    volumeProfile: signal.metadata.volumeProfile,
-    orderType: signal.executionParams.orderType,
-    timeInForce: signal.executionParams.timeInForce,
-    maxSlippage: signal.executionParams.maxSlippage,
-    marketDataTimestamp: new Date(signal.marketDataTimestamp),
-    latencyMs: signal.latencyMs,
-    explanation: {
-      rule: signal.explanation.rule,
-      indicators: signal.explanation.indicators.map(({ name, value }) => ({ name, value })),
-    },
-    expiresAt: new Date(signal.expiresAt),
-    shadow: signal.shadow,
-  };
-}
-
-/** Maps a stored row back to the platform's `Signal`. */
 /** A signal as stored: with its delivery sequence (`signals.seq`), the outbox order. */
 export interface StoredSignal extends Signal {
   readonly seq: number;
 }
 
+/** Maps a stored row back to the platform's `Signal`. */
 export function signalFromRow(row: SignalRow): Signal {
   return {
     id: row.id,
@@ -80,27 +47,73 @@ export function signalFromRow(row: SignalRow): Signal {
 }
 
 /**
- * Stores signals; a signal whose id is already stored (a replay, a redelivery) is skipped.
- * Returns the signals that were new.
+ * A signal as one JSON object keyed by column name, for `json_populate_recordset`: a batch is then one query
+ * parameter, which both PostgreSQL and the client handle far faster than a parameter per field.
  */
+function toJsonRow(signal: Signal) {
+  return {
+    id: signal.id,
+    timestamp: new Date(signal.timestamp).toISOString(),
+    strategy_id: signal.strategyId,
+    strategy_name: signal.strategyName,
+    strategy_version: signal.strategyVersion,
+    strategy_source: signal.strategySource,
+    symbol: signal.symbol,
+    action: signal.action,
+    confidence: signal.confidence,
+    quantity: signal.quantity,
+    price_target: signal.priceTarget,
+    stop_loss: signal.stopLoss,
+    take_profit: signal.takeProfit,
+    risk_score: signal.riskScore,
+    market_conditions: signal.metadata.marketConditions,
+    volatility: signal.metadata.volatility,
+    volume_profile: signal.metadata.volumeProfile,
+    order_type: signal.executionParams.orderType,
+    time_in_force: signal.executionParams.timeInForce,
+    max_slippage: signal.executionParams.maxSlippage,
+    market_data_timestamp: new Date(signal.marketDataTimestamp).toISOString(),
+    latency_ms: signal.latencyMs,
+    explanation: {
+      rule: signal.explanation.rule,
+      indicators: signal.explanation.indicators.map(({ name, value }) => ({ name, value })),
+    },
+    expires_at: new Date(signal.expiresAt).toISOString(),
+    shadow: signal.shadow,
+  };
+}
+
+/** The columns `insertSignals` writes: every key of `toJsonRow` (`seq` and `created_at` take their defaults). */
+const INSERT_COLUMNS = sql.raw(
+  'id, timestamp, strategy_id, strategy_name, strategy_version, strategy_source, symbol, action, confidence, ' +
+    'quantity, price_target, stop_loss, take_profit, risk_score, market_conditions, volatility, volume_profile, ' +
+    'order_type, time_in_force, max_slippage, market_data_timestamp, latency_ms, explanation, expires_at, shadow',
+);
+
 /** Serializes signal inserts, so that delivery sequence order is commit order (see `signals.seq`). */
 const OUTBOX_LOCK = 0x5167_6e01;
 
 /**
- * Stores signals and, in the same transaction, their place in the outbox (`seq`); ids already stored are skipped.
- * Returns the signals that were new. What reaches subscribers, Kafka and webhooks is read back from the outbox by
- * each channel's relay, never handed over from here: a crash between this commit and any delivery loses nothing,
- * and a commit whose reply was lost is found (and delivered) all the same.
+ * Stores signals and, in the same transaction, their place in the outbox (`seq`, in the order given); ids already
+ * stored are skipped. Returns the signals that were new. What reaches subscribers, Kafka and webhooks is read back
+ * from the outbox by each channel's relay, never handed over from here: a crash between this commit and any
+ * delivery loses nothing, and a commit whose reply was lost is found (and delivered) all the same.
  */
 export async function insertSignals(db: Db, batch: readonly Signal[]): Promise<Signal[]> {
   if (batch.length === 0) return [];
+  const json = JSON.stringify(batch.map(toJsonRow));
   const inserted = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
-    return tx
-      .insert(signals)
-      .values(batch.map(toRow))
-      .onConflictDoNothing({ target: signals.id })
-      .returning({ id: signals.id });
+    // `with ordinality` and `order by` keep the batch's order in `seq`.
+    return rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        insert into signals (${INSERT_COLUMNS})
+        select ${INSERT_COLUMNS}
+        from json_populate_recordset(null::signals, ${json}::json) with ordinality as batch
+        order by batch.ordinality
+        on conflict (id) do nothing
+        returning id`),
+    );
   });
   const fresh = new Set(inserted.map((row) => row.id));
   return batch.filter((signal) => fresh.has(signal.id));

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
+import { type Db, rowsOf } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import { signals } from '../schema/signals.ts';
 import {
@@ -254,14 +254,7 @@ export async function claimWebhookDeliveries(
 ): Promise<ClaimedWebhookDelivery[]> {
   if (params.limit <= 0) return [];
   const now = params.now.toISOString();
-  const result = await db.execute<{
-    id: string;
-    webhook_id: string;
-    signal_id: string;
-    symbol: string;
-    attempts: number;
-    first_attempt_at: string | Date | null;
-  }>(sql`
+  const result = await db.execute(sql`
     with inflight as (
       select webhook_id, count(*)::int as n from webhook_deliveries
       where lease_until > ${now}::timestamptz and status in ('PENDING', 'FAILED')
@@ -301,16 +294,14 @@ export async function claimWebhookDeliveries(
     from picked where d.id = picked.id
     returning d.id, d.webhook_id, d.signal_id, d.symbol, d.attempts, d.first_attempt_at
   `);
-  // PGlite answers `{ rows }`, postgres.js an array of rows.
-  const raw = result as unknown;
-  const rows = (Array.isArray(raw) ? raw : (raw as { rows: unknown[] }).rows) as {
+  const rows = rowsOf<{
     id: string;
     webhook_id: string;
     signal_id: string;
     symbol: string;
     attempts: number;
     first_attempt_at: string | Date | null;
-  }[];
+  }>(result);
   if (rows.length === 0) return [];
   const targets = await db
     .select()

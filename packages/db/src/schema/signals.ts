@@ -1,5 +1,4 @@
 import type { SignalExplanation } from '@alphintra/core';
-import { desc } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -64,12 +63,15 @@ export const signals = pgTable(
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
+    // Ascending, read backwards for newest first: new rows land at the right end of their group, where the B-tree
+    // splits pages after the new item; a descending index takes them at the left end, splits pages in half and
+    // costs a third of the insert rate (docs/architecture.md, "The signal row as the outbox record").
     // Every listing filters on `shadow` (live only unless asked), then pages newest first.
-    index('signals_shadow_newest_idx').on(t.shadow, desc(t.timestamp), desc(t.id)),
+    index('signals_shadow_time_idx').on(t.shadow, t.timestamp, t.id),
     // Pages filtered by symbol: the keyset's row comparison is an index bound and no sort is needed.
-    index('signals_symbol_newest_idx').on(t.symbol, t.shadow, desc(t.timestamp), desc(t.id)),
+    index('signals_symbol_time_idx').on(t.symbol, t.shadow, t.timestamp, t.id),
     // Per-strategy pages (`Strategy.signals`) and per-version counts.
-    index('signals_strategy_newest_idx').on(t.strategyId, t.shadow, desc(t.timestamp), desc(t.id)),
+    index('signals_strategy_time_idx').on(t.strategyId, t.shadow, t.timestamp, t.id),
   ],
 );
 
