@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Signal } from '@alphintra/core';
+import { pathToFileURL } from 'node:url';
+import type { Signal, StrategySpec } from '@alphintra/core';
 import { type LatencySummary, Samples } from './measure.ts';
 
 /** Options of `runDistributionBench`: the real servers, all local. */
@@ -9,8 +10,10 @@ export interface DistributionBenchOptions {
   readonly kafkaBrokers: string;
   /** Signals of the sustained run. Default 200,000. */
   readonly signals?: number;
-  /** Signals per insert, as the engine stores one candle's signals at once. Default 500. */
+  /** Signals per candle, as the engine stores one candle's signals at once. Default 500. */
   readonly batchSize?: number;
+  /** Candles being stored at once in the sustained run (the engine's partitions in flight). Default 6. */
+  readonly concurrentCandles?: number;
   /** Rate of the latency run, signals/s. Default 1,000. */
   readonly latencyRate?: number;
   /** Length of the latency run. Default 10 s. */
@@ -21,53 +24,81 @@ export interface DistributionBenchOptions {
 export interface DistributionBenchResult {
   readonly signals: number;
   readonly batchSize: number;
-  /** Stored (PostgreSQL, with their outbox sequence) per second, inserts back to back. */
+  readonly concurrentCandles: number;
+  /** Stored (PostgreSQL, with their outbox sequence) per second. */
   readonly storedPerSecond: number;
-  /** From the first insert to the last signal counted on the Kafka consumer / the pub/sub subscriber. */
+  /** Commits the distributor made for them (group commit merges candles stored at once). */
+  readonly commits: number;
+  /** From the first insert to the last signal counted on the Kafka consumer / the Redis subscriber. */
   readonly kafkaPerSecond: number;
   readonly pubsubPerSecond: number;
   /** Distinct signals counted on each: equal to `signals` when nothing was lost. */
   readonly kafkaReceived: number;
   readonly pubsubReceived: number;
+  /** User + system CPU of this process (platform and readers) per signal in the sustained run, µs. */
+  readonly cpuMicrosPerSignal: number;
   readonly latencyRate: number;
-  /** From just before the insert to the receipt by a Kafka consumer / a Redis subscriber, at `latencyRate`. */
+  /** From just before the signal is handed to the distributor to its receipt by each reader, at `latencyRate`. */
   readonly latencyToKafka: LatencySummary | null;
   readonly latencyToPubsub: LatencySummary | null;
+  /** ... to a GraphQL subscriber through the gateway (graphql-ws, the typed client's `LiveSignals`). */
+  readonly latencyToGateway: LatencySummary | null;
 }
 
 /**
- * Sustained signal distribution through the platform's own path with every server real and local: synthetic
- * signals stored in batches by `SignalDistributor` (PostgreSQL, `signals.seq` in one serialized transaction), the
- * two outbox relays delivering to Kafka `trading.signals` (the platform's `KafkaEventBus`: idempotent, acks all)
- * and to the Redis pub/sub; counted on a Kafka consumer group and a Redis subscriber. Then the same path at a fixed
- * rate, timing each signal from just before its insert to each reader.
+ * Signal distribution through the platform as it runs (`startPlatform` on PostgreSQL, Redis and Kafka, all local):
+ * synthetic signals handed to its `SignalDistributor` (PostgreSQL, `signals.seq` in one serialized transaction),
+ * delivered by its outbox relays to Kafka `trading.signals` (idempotent producer, acks all) and the Redis pub/sub;
+ * counted on a Kafka consumer group and a Redis subscriber in this process. First sustained, candles back to back;
+ * then at a fixed rate, timing each signal from just before its hand-over to each reader and to a GraphQL
+ * subscriber through the gateway.
  */
 export async function runDistributionBench(options: DistributionBenchOptions): Promise<DistributionBenchResult> {
-  const { SIGNALS_CHANNEL } = await import('@alphintra/core');
+  const { AlphintraClient, LiveSignalsDocument } = await import('@alphintra/client');
+  const { SIGNALS_CHANNEL, signalsOfMessage } = await import('@alphintra/core');
   const { TOPICS } = await import('@alphintra/bus');
   const { KafkaEventBus } = await import('@alphintra/bus/kafka');
   const { createRedisPubSub } = await import('@alphintra/bus/redis');
-  const { createStrategy, openDatabase, runningStrategySpecs } = await import('@alphintra/db');
+  const { createStrategy, runningStrategySpecs } = await import('@alphintra/db');
   const { templateById } = await import('@alphintra/engine');
-  const { kafkaChannel, OutboxRelay, pubsubChannel, SignalDistributor, silentLog } = await import(
-    '@alphintra/platform'
-  );
+  const { loadConfig, silentLog, startPlatform } = await import('@alphintra/platform');
   const { createTestDatabase, syntheticSignal, uniqueSuffix } = await import('@alphintra/testkit');
 
   const total = options.signals ?? 200_000;
   const batchSize = options.batchSize ?? 500;
+  const concurrentCandles = options.concurrentCandles ?? 6;
   const latencyRate = options.latencyRate ?? 1_000;
   const latencySeconds = options.latencySeconds ?? 10;
   const suffix = uniqueSuffix();
   const quiet = { warn: () => {}, error: () => {} };
+  const channelPrefix = `bench-${suffix}:`;
 
   const created = await createTestDatabase(options.databaseUrl);
-  const database = await openDatabase({ url: created.url });
+  const defaults = loadConfig({});
+  const platform = await startPlatform(
+    {
+      ...defaults,
+      databaseUrl: created.url,
+      dataDir: null,
+      redisUrl: options.redisUrl,
+      redisChannelPrefix: channelPrefix,
+      kafkaBrokers: options.kafkaBrokers.split(','),
+      consumerGroupPrefix: `bench-${suffix}`,
+      autoStartReplay: false,
+      seedDefaultStrategies: false,
+      port: 0,
+      host: '127.0.0.1',
+      subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
+      gatewayLogging: false,
+    },
+    () => silentLog,
+  );
+  const db = platform.database.db;
   const template = templateById('ema-crossover');
   if (template === undefined) throw new Error('no ema-crossover template');
-  // 50 strategies x 10 symbols: a "candle" of the run is 500 signals, one insert.
+  // 50 strategies x 10 symbols: a candle of the run is 500 signals.
   for (let index = 0; index < 50; index++) {
-    await createStrategy(database.db, {
+    await createStrategy(db, {
       name: `bench ${index}`,
       source: 'NO_CODE',
       symbols: ['BTCUSDT'],
@@ -76,7 +107,7 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
       run: { mode: 'LIVE' },
     });
   }
-  const strategies = await runningStrategySpecs(database.db);
+  const strategies = await runningStrategySpecs(db);
   const symbols = Array.from({ length: 10 }, (_, index) => `SYM${index}USDT`);
   let minute = 0;
   const base = Date.UTC(2031, 0, 1);
@@ -91,17 +122,6 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     return out.slice(0, count);
   };
 
-  const bus = new KafkaEventBus({
-    brokers: options.kafkaBrokers.split(','),
-    clientId: 'bench-distribution',
-    topicPrefix: `bench.${suffix}.`,
-    partitions: { [TOPICS.signals]: 6 },
-    logger: quiet,
-  });
-  await bus.ensureTopics([{ topic: TOPICS.signals }]);
-  const pubsub = createRedisPubSub({ url: options.redisUrl, channelPrefix: `bench-${suffix}:`, logger: quiet });
-  const listener = createRedisPubSub({ url: options.redisUrl, channelPrefix: `bench-${suffix}:`, logger: quiet });
-
   // Receipt of each signal id on each reader; the creation time of the ones being timed.
   const onKafka = new Set<string>();
   const onPubsub = new Set<string>();
@@ -110,8 +130,12 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   const createdAt = new Map<string, number>();
   const kafkaSamples = new Samples();
   const pubsubSamples = new Samples();
-  const consumer = await bus.consume({
-    groupId: `bench-${suffix}`,
+  const gatewaySamples = new Samples();
+  const onGateway = new Set<string>();
+
+  const readerBus = new KafkaEventBus({ brokers: options.kafkaBrokers.split(','), clientId: 'bench', logger: quiet });
+  const consumer = await readerBus.consume({
+    groupId: `bench-${suffix}-reader`,
     topics: [TOPICS.signals],
     handler: (message) => {
       const now = performance.now();
@@ -122,74 +146,117 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
       if (at !== undefined) kafkaSamples.push(now - at);
     },
   });
+  const listener = createRedisPubSub({ url: options.redisUrl, channelPrefix, logger: quiet });
   await listener.subscribe(
     SIGNALS_CHANNEL,
-    (payload: { id: string }) => {
+    (message: { id: string } | { id: string }[]) => {
       const now = performance.now();
-      onPubsub.add(payload.id);
-      lastPubsub = now;
-      const at = createdAt.get(payload.id);
-      if (at !== undefined) pubsubSamples.push(now - at);
+      for (const payload of signalsOfMessage(message)) {
+        onPubsub.add(payload.id);
+        lastPubsub = now;
+        const at = createdAt.get(payload.id);
+        if (at !== undefined) pubsubSamples.push(now - at);
+      }
     },
     {},
   );
   // The subscription is live once a probe comes back.
   for (let probe = 0; !onPubsub.has(`probe-${probe - 1}`); probe++) {
-    await pubsub.publish(SIGNALS_CHANNEL, { id: `probe-${probe}` });
+    await platform.pubsub.publish(SIGNALS_CHANNEL, { id: `probe-${probe}` });
     await sleep(50);
   }
+  const distributor = platform.distributor;
 
-  const relays = [kafkaChannel(bus), pubsubChannel(pubsub)].map(
-    (channel) => new OutboxRelay({ db: database.db, channel, log: silentLog, batchSize: 1_000, pollMs: 100 }),
-  );
-  for (const relay of relays) await relay.start();
-  const distributor = new SignalDistributor({
-    db: database.db,
-    log: silentLog,
-    onStored: () => {
-      for (const relay of relays) relay.wake();
-    },
-  });
-
-  // Sustained: inserts back to back; the relays deliver behind them.
+  // Sustained: candles back to back, as many in flight as the engine evaluates at once (one per partition of the
+  // candle topic, each in order); the distributor stores what arrives during a commit in the next one, and the
+  // relays deliver behind.
   const batches = Array.from({ length: Math.ceil(total / batchSize) }, () => nextSignals(batchSize));
   const wanted = batches.flat().slice(0, total);
+  const commitsBefore = distributor.stats.commits;
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   let stored = 0;
-  for (const batch of batches) stored += (await distributor.distribute(batch)).length;
-  const storedMs = performance.now() - start;
-  const expected = new Set(wanted.map((signal) => signal.id));
-  const has = (seen: Set<string>) => [...expected].every((id) => seen.has(id));
-  while (onKafka.size < expected.size || onPubsub.size - 1 < expected.size) {
-    if (performance.now() - start > 600_000) break;
-    await sleep(20);
+  const inFlight = new Set<Promise<void>>();
+  for (const batch of batches) {
+    while (inFlight.size >= concurrentCandles) await Promise.race(inFlight);
+    const storing: Promise<void> = distributor.distribute(batch).then((fresh) => {
+      stored += fresh.length;
+      inFlight.delete(storing);
+    });
+    inFlight.add(storing);
   }
-  const kafkaReceived = [...expected].filter((id) => onKafka.has(id)).length;
-  const pubsubReceived = [...expected].filter((id) => onPubsub.has(id)).length;
-  if (!has(onKafka) || !has(onPubsub)) {
+  await Promise.all(inFlight);
+  const storedMs = performance.now() - start;
+  const commits = distributor.stats.commits - commitsBefore;
+  const expected = new Set(wanted.map((signal) => signal.id));
+  const missing = (seen: Set<string>) => [...expected].filter((id) => !seen.has(id)).length;
+  while (missing(onKafka) > 0 || missing(onPubsub) > 0) {
+    if (performance.now() - start > 600_000) break;
+    await sleep(50);
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const kafkaReceived = expected.size - missing(onKafka);
+  const pubsubReceived = expected.size - missing(onPubsub);
+  if (kafkaReceived < expected.size || pubsubReceived < expected.size) {
     console.warn(`lost signals: kafka ${expected.size - kafkaReceived}, pubsub ${expected.size - pubsubReceived}`);
   }
   const kafkaMs = lastKafka - start;
   const pubsubMs = lastPubsub - start;
 
-  // Fixed rate: a batch every 10 ms (10 signals at 1,000/s), each timed from just before its insert.
+  // A GraphQL subscriber through the gateway, on the symbol the latency run's signals are on.
+  const latencySymbol = symbols[0] as string;
+  const client = new AlphintraClient({ url: platform.gateway.url });
+  const events = client.subscribe(LiveSignalsDocument, { filter: { symbols: [latencySymbol] } });
+  const reading = (async () => {
+    for await (const event of events) {
+      const now = performance.now();
+      onGateway.add(event.signals.id);
+      const at = createdAt.get(event.signals.id);
+      if (at !== undefined) gatewaySamples.push(now - at);
+    }
+  })();
+  // The gateway's subscription is live once a stored signal comes through it.
+  for (let probe = 0; onGateway.size === 0; probe++) {
+    if (probe > 200) throw new Error('the gateway subscription did not come up');
+    await distributor.distribute([
+      syntheticSignal(strategies[0] as StrategySpec, base + minute++ * 60_000, latencySymbol),
+    ]);
+    await sleep(50);
+  }
+  await sleep(200);
+
+  // Fixed rate: a batch every 10 ms (10 signals at 1,000/s), all on one symbol, each timed from just before the
+  // distributor gets it.
   const perTick = Math.max(1, Math.round(latencyRate / 100));
   const ticks = latencySeconds * 100;
   const latencyStart = performance.now();
   const timedIds: string[] = [];
+  const tickSignals = (): Signal[] => {
+    const out: Signal[] = [];
+    while (out.length < perTick) {
+      const closeTime = base + minute++ * 60_000;
+      for (const strategy of strategies) {
+        if (out.length < perTick) out.push(syntheticSignal(strategy, closeTime, latencySymbol));
+      }
+    }
+    return out;
+  };
+  const pending: Promise<unknown>[] = [];
   for (let tick = 0; tick < ticks; tick++) {
     const due = latencyStart + tick * 10;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    const batch = nextSignals(perTick);
+    const batch = tickSignals();
     const now = performance.now();
     for (const signal of batch) {
       createdAt.set(signal.id, now);
       timedIds.push(signal.id);
     }
-    await distributor.distribute(batch);
+    // Not awaited: signals keep coming at their rate whatever a commit costs, as candles do.
+    pending.push(distributor.distribute(batch));
   }
-  while (!timedIds.every((id) => onKafka.has(id) && onPubsub.has(id))) {
+  await Promise.all(pending);
+  while (!timedIds.every((id) => onKafka.has(id) && onPubsub.has(id) && onGateway.has(id))) {
     if (performance.now() - latencyStart > latencySeconds * 1_000 + 60_000) break;
     await sleep(20);
   }
@@ -197,29 +264,33 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   const result: DistributionBenchResult = {
     signals: total,
     batchSize,
+    concurrentCandles,
     storedPerSecond: (stored * 1_000) / storedMs,
+    commits,
     kafkaPerSecond: (kafkaReceived * 1_000) / kafkaMs,
     pubsubPerSecond: (pubsubReceived * 1_000) / pubsubMs,
     kafkaReceived,
     pubsubReceived,
+    cpuMicrosPerSignal: (cpu.user + cpu.system) / total,
     latencyRate,
     latencyToKafka: kafkaSamples.summary(),
     latencyToPubsub: pubsubSamples.summary(),
+    latencyToGateway: gatewaySamples.summary(),
   };
 
-  distributor.stop();
-  for (const relay of relays) await relay.stop();
+  await events.return?.();
+  await reading.catch(() => {});
+  await client.close();
   await consumer.close();
-  await bus.close();
+  await readerBus.close();
   await listener.close();
-  await pubsub.close();
-  await database.close();
+  await platform.close();
   await created.drop();
   return result;
 }
 
-// `tsx bench/distribution.ts` runs it against the servers in DATABASE_URL, REDIS_URL and KAFKA_BROKERS.
-if (import.meta.url === `file://${process.argv[1]}`) {
+// `tsx bench/distribution.ts [signals]` runs it against the servers in DATABASE_URL, REDIS_URL and KAFKA_BROKERS.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { databaseUrl, redisUrl, kafkaBrokers } = {
     databaseUrl: process.env['DATABASE_URL'],
     redisUrl: process.env['REDIS_URL'],
@@ -229,8 +300,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error('set DATABASE_URL, REDIS_URL and KAFKA_BROKERS');
     process.exit(1);
   }
-  const signals = Number(process.env['BENCH_SIGNALS'] || 200_000);
-  const result = await runDistributionBench({ databaseUrl, redisUrl, kafkaBrokers, signals });
+  const signals = process.argv[2] ? Number(process.argv[2]) : undefined;
+  const result = await runDistributionBench({
+    databaseUrl,
+    redisUrl,
+    kafkaBrokers,
+    ...(signals === undefined ? {} : { signals }),
+  });
   console.log(JSON.stringify(result, null, 2));
   process.exit(0);
 }

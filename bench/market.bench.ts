@@ -13,28 +13,13 @@ import { parseArgs } from 'node:util';
 import { type CandleStoreBenchResult, runCandleStoreBench } from './candle-store.ts';
 import { type FailoverBenchResult, runFailoverBench } from './failover.ts';
 import { runMarketDataBench } from './market-data.ts';
-import { count, ms, textTable } from './report.ts';
+import { attempt, count, integerOption, ms, textTable } from './report.ts';
 
 const TARGETS = { tradesPerSecond: 500_000, failoverMs: 1_000, candlesP99Ms: 10 } as const;
 const RESULTS = new URL('./results/market.json', import.meta.url);
 
-function integer(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new RangeError(`--${name} must be a non-negative integer`);
-  return parsed;
-}
-
 const max = (values: readonly number[]) => Math.max(...values);
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
-async function attempt<T>(run: () => Promise<T>): Promise<T | { error: string }> {
-  try {
-    return await run();
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
-  }
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -45,10 +30,10 @@ async function main(): Promise<void> {
       'candle-rows': { type: 'string' },
     },
   });
-  const symbols = integer('symbols', values.symbols, 500);
-  const passes = integer('passes', values.passes, 1);
-  const failoverRounds = integer('failover-rounds', values['failover-rounds'], 5);
-  const candleRows = integer('candle-rows', values['candle-rows'], 10_000_000);
+  const symbols = integerOption('symbols', values.symbols, 500);
+  const passes = integerOption('passes', values.passes, 1);
+  const failoverRounds = integerOption('failover-rounds', values['failover-rounds'], 5);
+  const candleRows = integerOption('candle-rows', values['candle-rows'], 10_000_000);
   const cpu = cpus()[0]?.model ?? 'unknown';
   const load1m = loadavg()[0] ?? 0;
   console.log(`node ${process.version}, ${cpu} x ${cpus().length}, ${platform()} ${arch()}, load ${load1m.toFixed(2)}`);

@@ -61,7 +61,7 @@ export class TimedSubscriber {
     this.#done = this.#drain();
   }
 
-  /** Messages received since construction. */
+  /** Messages received since construction (a batch counts as its signals). */
   get received(): number {
     return this.#received;
   }
@@ -82,9 +82,11 @@ export class TimedSubscriber {
   }
 
   async #drain(): Promise<void> {
-    for await (const _message of this.#iterator) {
-      this.samples.push(performance.now() - this.arrival);
-      this.#received++;
+    for await (const message of this.#iterator) {
+      // A batch of signals (the outbox relay's message) counts as each of them, received at once.
+      const received = Array.isArray(message) ? message.length : 1;
+      for (let i = 0; i < received; i++) this.samples.push(performance.now() - this.arrival);
+      this.#received += received;
       if (this.#wake !== null && this.#received >= this.#target) {
         const wake = this.#wake;
         this.#wake = null;

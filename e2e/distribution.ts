@@ -1,7 +1,7 @@
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { TOPICS } from '@alphintra/bus';
 import { createRedisPubSub } from '@alphintra/bus/redis';
-import { SIGNALS_CHANNEL, type StandardSignal, type StrategySpec } from '@alphintra/core';
+import { SIGNALS_CHANNEL, type StandardSignal, type StrategySpec, signalsOfMessage } from '@alphintra/core';
 import { createStrategy, type Db, readOutbox, runningStrategySpecs, type StoredSignal } from '@alphintra/db';
 import { templateById } from '@alphintra/engine';
 import { Kafka, logLevel } from 'kafkajs';
@@ -103,11 +103,12 @@ export async function consumeSignals(brokers: string, groupId: string, strategyI
 /** A subscriber of the signal channel on Redis (through `url`, e.g. a proxy): what the signal subgraph hears. */
 export function subscribeSignals(url: string, channelPrefix: string) {
   const pubsub = createRedisPubSub({ url, channelPrefix, logger: { warn: () => {}, error: () => {} } });
-  const collected = collect(
-    pubsub.asyncIterableIterator<StoredSignal>(SIGNALS_CHANNEL) as AsyncIterableIterator<StoredSignal>,
-  );
+  const collected = collect(pubsub.asyncIterableIterator<StoredSignal | StoredSignal[]>(SIGNALS_CHANNEL));
   return {
-    items: collected.items,
+    /** The signals heard, in order: each message is a relay batch (or one signal, a probe). */
+    get items(): StoredSignal[] {
+      return collected.items.flatMap((message) => signalsOfMessage(message));
+    },
     stop: async () => {
       await collected.stop();
       await pubsub.close();
@@ -227,16 +228,16 @@ export class CommitCuttingProxy {
         const strings = body.toString('utf8').split('\0');
         if (type === 'Q') {
           const [query = ''] = strings;
-          if (/insert into "signals"/i.test(query)) armed = true;
+          if (/insert into "?signals"?[ (]/i.test(query)) armed = true;
           else if (armed && isCommit(query)) commitSent = true;
         } else if (type === 'P') {
           const [name = '', query = ''] = strings;
           statements.set(name, query);
-          if (/insert into "signals"/i.test(query)) armed = true;
+          if (/insert into "?signals"?[ (]/i.test(query)) armed = true;
         } else if (type === 'B') {
           const [, statement = ''] = strings;
           const query = statements.get(statement) ?? '';
-          if (/insert into "signals"/i.test(query)) armed = true;
+          if (/insert into "?signals"?[ (]/i.test(query)) armed = true;
           else if (armed && isCommit(query)) commitSent = true;
         }
       }

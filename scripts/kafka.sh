@@ -194,10 +194,10 @@ cmd_start() {
     -cp "${LIB_DIR}/*" kafka.Kafka "${CONFIG_FILE}" \
     </dev/null >"${LOG_FILE}" 2>&1 &
 
-  # The pid file appears as soon as the inner shell runs; give it a moment.
+  # The pid file appears as soon as the inner shell runs: on a busy machine that can take seconds.
   local waited=0
   until pid="$(running_pid)"; do
-    if [[ -s "${PID_FILE}" ]] || ((waited++ >= 50)); then
+    if [[ -s "${PID_FILE}" ]] || ((waited++ >= 300)); then
       # A pid file naming a dead process: java exited at once (bad option, missing class...).
       print_log_tail
       rm -f "${PID_FILE}"

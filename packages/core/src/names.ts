@@ -9,8 +9,17 @@ export const TOPICS = {
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
-/** The pub/sub channel every signal is published on (read by the signal subgraph's subscription). */
+/**
+ * The pub/sub channel every signal is published on (read by the signal subgraph's subscription). A message is one
+ * signal or, as the outbox relay publishes them, an array of signals in delivery order: read it with
+ * `signalsOfMessage`.
+ */
 export const SIGNALS_CHANNEL = 'signals';
+
+/** The signals of one `SIGNALS_CHANNEL` message, in order: the array, or the single signal. */
+export function signalsOfMessage<T>(message: T | readonly T[]): readonly T[] {
+  return Array.isArray(message) ? (message as readonly T[]) : [message as T];
+}
 
 /** The pub/sub channel a closed candle of one series is published on. */
 export function candleChannel(symbol: string, interval: Interval): string {

@@ -5,15 +5,14 @@ import type { PubSubEngine } from 'graphql-subscriptions';
 import type { DeliveryChannel } from './relay.ts';
 
 /**
- * The subscription pub/sub (in-process or Redis): each signal with its delivery sequence, in order. The publishes of
- * a batch are issued together (Redis pipelines them on its one connection, in order) and awaited together.
+ * The subscription pub/sub (in-process or Redis): each batch as one message, an array of signals with their
+ * delivery sequence, in order (`signalsOfMessage` reads it). One message per batch, not per signal: one JSON
+ * encoding, one Redis command and one decoding per subscriber process for the whole batch.
  */
 export function pubsubChannel(pubsub: PubSubEngine): DeliveryChannel {
   return {
     name: 'pubsub',
-    async deliver(signals: readonly StoredSignal[]) {
-      await Promise.all(signals.map((signal) => pubsub.publish(SIGNALS_CHANNEL, signal)));
-    },
+    deliver: (signals: readonly StoredSignal[]) => pubsub.publish(SIGNALS_CHANNEL, signals),
   };
 }
 

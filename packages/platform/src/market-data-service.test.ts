@@ -100,7 +100,7 @@ describe('MarketDataService on a live provider', () => {
     await first.start();
     fake.resume();
     // Until every live trade has come in.
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 45_000;
     while ((first.feeds?.cursors()[0]?.lastTradeId ?? 0) < last.t && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

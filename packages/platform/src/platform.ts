@@ -21,7 +21,7 @@ import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
 import { consoleLog, type Log } from './log.ts';
 import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './market-data-service.ts';
-import { OutboxRelay } from './relay.ts';
+import { OutboxReader, OutboxRelay } from './relay.ts';
 
 /** A running platform. */
 export interface Platform {
@@ -168,8 +168,9 @@ export async function startPlatform(
     webhooks.start();
     onClose('webhook dispatcher', () => webhooks.stop());
     const webhooksQueue = webhookChannel({ db: database.db, onQueued: () => webhooks.wake() });
+    const reader = new OutboxReader(database.db);
     const relays = [pubsubChannel(pubsub), kafkaChannel(bus), webhooksQueue].map(
-      (channel) => new OutboxRelay({ db: database.db, channel, log: logFor(`relay ${channel.name}`) }),
+      (channel) => new OutboxRelay({ db: database.db, channel, reader, log: logFor(`relay ${channel.name}`) }),
     );
     for (const relay of relays) {
       await relay.start();

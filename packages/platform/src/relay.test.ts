@@ -1,10 +1,17 @@
 import type { Signal } from '@alphintra/core';
-import { createStrategy, type Database, insertSignals, openDatabase, type StoredSignal } from '@alphintra/db';
+import {
+  createStrategy,
+  type Database,
+  insertSignals,
+  openDatabase,
+  readOutbox,
+  type StoredSignal,
+} from '@alphintra/db';
 import { templateById } from '@alphintra/engine';
 import { syntheticSignal } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from './log.ts';
-import { type DeliveryChannel, OutboxRelay } from './relay.ts';
+import { type DeliveryChannel, OutboxReader, OutboxRelay } from './relay.ts';
 
 const BASE = Date.UTC(2026, 0, 1);
 
@@ -129,5 +136,73 @@ describe('OutboxRelay', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await relay.stop();
     expect(channel.received.map((s) => s.id)).toEqual([signal.id]);
+  });
+
+  it('shares one read of each batch among the relays of a process, and delivers to each what it would alone', async () => {
+    const channels = ['shared 1', 'shared 2', 'shared 3'].map(recordingChannel);
+    const reader = new OutboxReader(database.db);
+    const relays = channels.map(
+      (channel) => new OutboxRelay({ db: database.db, channel, reader, log: silentLog, pollMs: 20, batchSize: 10 }),
+    );
+    for (const relay of relays) await relay.start();
+    const before = reader.reads;
+    const stored: Signal[] = [];
+    for (let round = 0; round < 5; round++) {
+      stored.push(...(await store(30)));
+      for (const relay of relays) relay.wake();
+      await until(() => channels.every((c) => c.received.length >= stored.length), 'every channel');
+    }
+    for (const relay of relays) await relay.stop();
+    for (const channel of channels) expect(channel.received.map((s) => s.id)).toEqual(stored.map((s) => s.id));
+    // 150 signals in batches of 10 is at least 15 reads; three relays reading alone would make at least 45.
+    expect(reader.reads - before).toBeLessThan(45);
+  });
+});
+
+describe('OutboxReader', () => {
+  let database: Database;
+  let strategy: { id: string; name: string; version: number; source: 'NO_CODE' };
+
+  beforeAll(async () => {
+    database = await openDatabase({});
+    const document = templateById('ema-crossover')?.document;
+    if (document === undefined) throw new Error('no template');
+    const { strategy: created } = await createStrategy(database.db, {
+      name: 'reader test',
+      source: 'NO_CODE',
+      symbols: ['XRPETH'],
+      document,
+    });
+    strategy = { id: created.id, name: created.name, version: created.version, source: 'NO_CODE' };
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('answers every read as the database does, from its window or not, shadow signals left out', async () => {
+    let minute = 0;
+    const reader = new OutboxReader(database.db, { windowSize: 25 });
+    // A fixed pseudo-random walk of reads (positions behind, at and past the window) between inserts.
+    let state = 7;
+    const random = (n: number) => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state % n;
+    };
+    for (let round = 0; round < 40; round++) {
+      const batch = Array.from({ length: 1 + random(12) }, () => {
+        minute++;
+        return { ...syntheticSignal(strategy, BASE + minute * 60_000), shadow: minute % 7 === 0 };
+      });
+      await insertSignals(database.db, batch);
+      const all = await readOutbox(database.db, { afterSeq: 0, limit: 10_000 });
+      const newest = all.at(-1)?.seq ?? 0;
+      for (let probe = 0; probe < 4; probe++) {
+        const afterSeq = random(newest + 2);
+        const limit = 1 + random(15);
+        const expected = all.filter((s) => s.seq > afterSeq).slice(0, limit);
+        expect((await reader.read(afterSeq, limit)).map((s) => s.seq)).toEqual(expected.map((s) => s.seq));
+      }
+    }
   });
 });

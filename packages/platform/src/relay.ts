@@ -20,11 +20,99 @@ export interface DeliveryChannel {
   deliver(signals: readonly StoredSignal[]): Promise<void>;
 }
 
+/**
+ * Reads the outbox for the relays of one process. Relays usually stand at the same place, so the signals read last
+ * are kept (a window of the newest reads) and a relay asking for a range inside it is answered from memory: one
+ * database read per batch, not one per channel. The window is exact, not a guess: a read of `seq > a` ending at
+ * `b` saw every signal with a sequence in (a, b], because inserts are serialized and sequence order is commit
+ * order (`insertSignals`), so nothing can still appear there later.
+ */
+export class OutboxReader {
+  readonly #db: Db;
+  readonly #windowSize: number;
+  /** Live (non-shadow) signals with a sequence in (#from, #to], in order. */
+  #window: StoredSignal[] = [];
+  #from = 0;
+  #to = 0;
+  /** Reads in flight by their `afterSeq`: a second relay at the same place waits for the same read. */
+  readonly #inflight = new Map<number, { readonly limit: number; readonly rows: Promise<StoredSignal[]> }>();
+  #reads = 0;
+
+  constructor(db: Db, options: { windowSize?: number } = {}) {
+    this.#db = db;
+    this.#windowSize = options.windowSize ?? 20_000;
+  }
+
+  /** Database reads so far. */
+  get reads(): number {
+    return this.#reads;
+  }
+
+  /** Up to `limit` live signals after `afterSeq`, in delivery order: what `readOutbox` would answer. */
+  async read(afterSeq: number, limit: number): Promise<StoredSignal[]> {
+    if (afterSeq >= this.#from && afterSeq < this.#to) {
+      const known = this.#slice(afterSeq, limit);
+      if (known.length === limit) return known;
+      // The window ends first: the rest from the database, after the window.
+      return [...known, ...(await this.read(this.#to, limit - known.length))];
+    }
+    let reading = this.#inflight.get(afterSeq);
+    if (reading === undefined || reading.limit < limit) {
+      reading = { limit, rows: this.#fetch(afterSeq, limit) };
+      this.#inflight.set(afterSeq, reading);
+    }
+    const rows = await reading.rows;
+    return rows.length > limit ? rows.slice(0, limit) : rows;
+  }
+
+  async #fetch(afterSeq: number, limit: number): Promise<StoredSignal[]> {
+    try {
+      this.#reads++;
+      const rows = await readOutbox(this.#db, { afterSeq, limit });
+      const last = rows.at(-1);
+      if (last !== undefined) this.#remember(afterSeq, last.seq, rows);
+      return rows;
+    } finally {
+      if (this.#inflight.get(afterSeq)?.limit === limit) this.#inflight.delete(afterSeq);
+    }
+  }
+
+  #remember(afterSeq: number, to: number, rows: readonly StoredSignal[]): void {
+    if (afterSeq === this.#to && this.#to > this.#from) {
+      for (const row of rows) this.#window.push(row);
+    } else {
+      this.#window = [...rows];
+      this.#from = afterSeq;
+    }
+    this.#to = to;
+    // Trimmed to the newest `windowSize` once it holds twice that: a copy every `windowSize` signals, not each read.
+    const excess = this.#window.length - this.#windowSize;
+    if (excess >= this.#windowSize) {
+      this.#from = (this.#window[excess - 1] as StoredSignal).seq;
+      this.#window = this.#window.slice(excess);
+    }
+  }
+
+  #slice(afterSeq: number, limit: number): StoredSignal[] {
+    // The first signal after `afterSeq`: a binary search, the window being in sequence order.
+    let low = 0;
+    let high = this.#window.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.#window[middle] as StoredSignal).seq <= afterSeq) low = middle + 1;
+      else high = middle;
+    }
+    return this.#window.slice(low, low + limit);
+  }
+}
+
 /** Options of {@link OutboxRelay}. */
 export interface OutboxRelayOptions {
   readonly db: Db;
   readonly channel: DeliveryChannel;
   readonly log: Log;
+  /** Shared by the relays of a process so that they read each batch once. Default: a reader of its own. */
+  readonly reader?: OutboxReader;
   /** Signals per read and per hand-over. Default 500. */
   readonly batchSize?: number;
   /** How often the outbox is polled when nothing woke the relay (another process wrote). Default 100 ms. */
@@ -42,6 +130,7 @@ const RETRY_MAX_MS = 10_000;
  */
 export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
+  readonly #reader: OutboxReader;
   readonly #batchSize: number;
   readonly #pollMs: number;
   #cursor = 0;
@@ -54,6 +143,7 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.#options = options;
+    this.#reader = options.reader ?? new OutboxReader(options.db);
     this.#batchSize = options.batchSize ?? 500;
     this.#pollMs = options.pollMs ?? 100;
   }
@@ -113,7 +203,7 @@ export class OutboxRelay {
       this.#pending = false;
       let batch: StoredSignal[];
       try {
-        batch = await readOutbox(db, { afterSeq: this.#cursor, limit: this.#batchSize });
+        batch = await this.#reader.read(this.#cursor, this.#batchSize);
       } catch (error) {
         log.warn(`${channel.name}: reading the outbox failed; retrying in ${delay} ms`, error);
         await this.#idle(delay);

@@ -1,4 +1,4 @@
-import { isUuid, SIGNALS_CHANNEL, type Signal } from '@alphintra/core';
+import { isUuid, SIGNALS_CHANNEL, type Signal, signalsOfMessage } from '@alphintra/core';
 import {
   type Db,
   firstSeqAtOrAfter,
@@ -93,7 +93,9 @@ class SignalStream implements AsyncIterableIterator<PublishedSignal> {
   async #subscribe(): Promise<number> {
     const id = await this.#options.pubsub.subscribe(
       SIGNALS_CHANNEL,
-      (signal: PublishedSignal) => this.#onPublished(signal),
+      (message: PublishedSignal | readonly PublishedSignal[]) => {
+        for (const signal of signalsOfMessage(message)) this.#onPublished(signal);
+      },
       {},
     );
     if (!this.#live) this.#upTo = await latestSignalSeq(this.#options.db);

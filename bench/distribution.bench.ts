@@ -1,0 +1,123 @@
+/**
+ * `pnpm bench` (fourth part): distribution. Signals through the platform's outbox to Kafka and the Redis pub/sub,
+ * sustained and at 1,000/s with the latency to a Kafka consumer, a Redis subscriber and a GraphQL subscriber
+ * through the gateway; signal history pages over millions of stored signals; webhook fan-out to local receivers.
+ * Needs `DATABASE_URL`, `REDIS_URL` and `KAFKA_BROKERS` (a part without its servers is reported as skipped).
+ * Prints a table and writes `bench/results/distribution.json`; it reports against the targets and does not fail
+ * on them.
+ *
+ * Options: `--signals <n>` (sustained run, default 200,000), `--history-rows <n>` (default 10,000,000, 0 skips),
+ * `--webhook-receivers <n>` (default 100, 0 skips), `--webhook-signals <n>` (default 200).
+ */
+import { parseArgs } from 'node:util';
+import { type DistributionBenchResult, runDistributionBench } from './distribution.ts';
+import { attempt, count, integerOption, latencyLine, machine, ms, textTable, writeReport } from './report.ts';
+import { runSignalHistoryBench, type SignalHistoryBenchResult } from './signals.ts';
+import { runWebhookBench, type WebhookBenchResult } from './webhooks.ts';
+
+const TARGETS = { signalsPerSecond: 20_000, latencyP99Ms: 10, historyP99Ms: 10 } as const;
+const RESULTS = new URL('./results/distribution.json', import.meta.url);
+
+type Outcome<T> = T | { error: string } | null;
+
+const failed = <T extends object>(outcome: Outcome<T>): outcome is { error: string } =>
+  outcome !== null && 'error' in outcome;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      signals: { type: 'string' },
+      'history-rows': { type: 'string' },
+      'webhook-receivers': { type: 'string' },
+      'webhook-signals': { type: 'string' },
+    },
+  });
+  const signals = integerOption('signals', values.signals, 200_000);
+  const historyRows = integerOption('history-rows', values['history-rows'], 10_000_000);
+  const receivers = integerOption('webhook-receivers', values['webhook-receivers'], 100);
+  const webhookSignals = integerOption('webhook-signals', values['webhook-signals'], 200);
+  const databaseUrl = process.env['DATABASE_URL'];
+  const redisUrl = process.env['REDIS_URL'];
+  const kafkaBrokers = process.env['KAFKA_BROKERS'];
+  const { cpu, cpus, loadAverage1m } = machine();
+  console.log(`node ${process.version}, ${cpu} x ${cpus}, load ${loadAverage1m.toFixed(2)}`);
+
+  const distribution: Outcome<DistributionBenchResult> =
+    databaseUrl && redisUrl && kafkaBrokers && signals > 0
+      ? await attempt(() => runDistributionBench({ databaseUrl, redisUrl, kafkaBrokers, signals }))
+      : { error: 'set DATABASE_URL, REDIS_URL and KAFKA_BROKERS to measure distribution' };
+  const history: Outcome<SignalHistoryBenchResult> =
+    historyRows === 0
+      ? null
+      : databaseUrl
+        ? await attempt(() => runSignalHistoryBench({ databaseUrl, rows: historyRows }))
+        : { error: 'set DATABASE_URL to measure signal history' };
+  const webhooks: Outcome<WebhookBenchResult> =
+    receivers === 0 ? null : await attempt(() => runWebhookBench({ receivers, signals: webhookSignals, databaseUrl }));
+
+  console.log('\nDistribution (PostgreSQL outbox -> Kafka + Redis, all local)');
+  if (failed(distribution) || distribution === null) {
+    console.log(`  not measured: ${distribution?.error ?? 'skipped'}`);
+  } else {
+    const d = distribution;
+    console.log(
+      textTable(
+        ['figure', 'value', 'target'],
+        [
+          ['signals stored /s (sustained)', count(d.storedPerSecond), `>= ${count(TARGETS.signalsPerSecond)}`],
+          ['... delivered to Kafka /s', count(d.kafkaPerSecond), `>= ${count(TARGETS.signalsPerSecond)}`],
+          ['... delivered to Redis pub/sub /s', count(d.pubsubPerSecond), `>= ${count(TARGETS.signalsPerSecond)}`],
+          ['lost (Kafka / pub/sub)', `${d.signals - d.kafkaReceived} / ${d.signals - d.pubsubReceived}`, '0 / 0'],
+          ['commits (group commit)', count(d.commits), ''],
+          ['CPU of the process per signal', `${d.cpuMicrosPerSignal.toFixed(1)} µs`, ''],
+        ],
+      ),
+    );
+    console.log(
+      `\nAt ${count(d.latencyRate)} signals/s, hand-over -> receipt, ms (p50 / p90 / p99 / max), p99 target ${TARGETS.latencyP99Ms} ms`,
+    );
+    console.log(
+      textTable(
+        ['reader', 'latency'],
+        [
+          ['Kafka consumer', latencyLine(d.latencyToKafka)],
+          ['Redis subscriber', latencyLine(d.latencyToPubsub)],
+          ['GraphQL subscriber via gateway', latencyLine(d.latencyToGateway)],
+        ],
+      ),
+    );
+  }
+
+  console.log('\nSignal history: `signals(filter, first: 20, after)` pages');
+  if (failed(history) || history === null) {
+    console.log(`  not measured: ${history?.error ?? 'skipped'}`);
+  } else {
+    console.log(
+      textTable(
+        ['page', 'queries', 'p50 ms', 'p99 ms'],
+        Object.entries(history.byKind).map(([kind, f]) => [kind, count(f.queries), ms(f.p50Ms), ms(f.p99Ms)]),
+      ),
+    );
+    console.log(
+      `${count(history.rows)} signals (seeded in ${history.seedSeconds.toFixed(0)} s): p99 ${ms(history.p99Ms)} ms, target < ${TARGETS.historyP99Ms} ms`,
+    );
+  }
+
+  console.log('\nWebhook fan-out');
+  if (failed(webhooks) || webhooks === null) {
+    console.log(`  not measured: ${webhooks?.error ?? 'skipped'}`);
+  } else {
+    console.log(
+      `${count(webhooks.deliveries)} deliveries to ${webhooks.receivers} receivers (${webhooks.database}): ` +
+        `${count(webhooks.deliveriesPerSecond)}/s; latency p50 ${ms(webhooks.p50Ms)} ms, p99 ${ms(webhooks.p99Ms)} ms`,
+    );
+  }
+
+  writeReport(RESULTS, { ...machine(), targets: TARGETS, distribution, history, webhooks });
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
