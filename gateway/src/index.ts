@@ -1,4 +1,5 @@
 export * from './compose.ts';
 export * from './errors.ts';
+export * from './graphiql.ts';
 export * from './server.ts';
 export * from './urls.ts';

@@ -5,6 +5,7 @@ import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { readSupergraph } from './compose.ts';
 import { useBadUserInputCodes } from './errors.ts';
+import { renderOfflineGraphiQL, useGraphiQLAssets } from './graphiql.ts';
 import { withSubgraphUrls } from './urls.ts';
 
 /** Subgraphs that serve subscriptions; the gateway reaches them over graphql-ws. */
@@ -49,8 +50,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     transportEntries,
     logging: options.logging ?? 'warn',
     graphiql: { title: 'Alphintra Signal Platform' },
+    renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
-    plugins: () => [useBadUserInputCodes(), ...(options.plugins ?? [])],
+    plugins: () => [useBadUserInputCodes(), useGraphiQLAssets(), ...(options.plugins ?? [])],
   });
   // The schema must be loaded before a WebSocket operation arrives ("Expected null to be a GraphQL schema").
   await gateway.getSchema();
