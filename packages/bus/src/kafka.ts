@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import {
   type Admin,
   type Consumer,
@@ -9,6 +10,7 @@ import {
   type Message,
   Partitioners,
   type Producer,
+  type SASLOptions,
 } from 'kafkajs';
 import {
   type BusConsumer,
@@ -37,6 +39,17 @@ export interface KafkaEventBusOptions {
    * keys to other partitions and break their order.
    */
   readonly partitions?: Readonly<Record<string, number>>;
+  /** TLS to the brokers: `true` trusts the system's CAs (and `NODE_EXTRA_CA_CERTS`); an object adds e.g. `ca`. */
+  readonly ssl?: boolean | ConnectionOptions;
+  /** SASL authentication; over TLS unless the listener is `SASL_PLAINTEXT`. */
+  readonly sasl?: KafkaSasl;
+}
+
+/** SASL credentials of a Kafka client (managed clusters: Confluent Cloud, MSK, Aiven, Redpanda, ...). */
+export interface KafkaSasl {
+  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  readonly username: string;
+  readonly password: string;
 }
 
 /**
@@ -258,6 +271,8 @@ export class KafkaEventBus implements EventBus {
     this.#kafka = new Kafka({
       clientId: options.clientId ?? 'alphintra',
       brokers: [...options.brokers],
+      ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+      ...(options.sasl === undefined ? {} : { sasl: { ...options.sasl } as SASLOptions }),
       logLevel: logLevel.WARN,
       logCreator: () => (entry) => this.#log(entry),
     });

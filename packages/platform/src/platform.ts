@@ -93,6 +93,7 @@ async function openBus(config: PlatformConfig): Promise<EventBus> {
   return new KafkaEventBus({
     brokers: config.kafkaBrokers,
     clientId: 'alphintra-platform',
+    ...config.kafkaSecurity,
     partitions: { [TOPICS.signals]: config.signalsPartitions ?? DEFAULT_SIGNALS_PARTITIONS },
   });
 }
@@ -102,6 +103,7 @@ async function openPubSub(config: PlatformConfig): Promise<ClosablePubSub> {
   const { createRedisPubSub } = await import('@alphintra/bus/redis');
   return createRedisPubSub({
     url: config.redisUrl,
+    ...(config.redisTls ? { tls: config.redisTls } : {}),
     ...(config.redisChannelPrefix ? { channelPrefix: config.redisChannelPrefix } : {}),
   });
 }
