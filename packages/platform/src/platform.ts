@@ -19,7 +19,7 @@ import { DEFAULT_SIGNALS_PARTITIONS, type PlatformConfig } from './config.ts';
 import { seedDefaultStrategies } from './defaults.ts';
 import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
-import { consoleLog, type Log } from './log.ts';
+import { type Log, processLog } from './log.ts';
 import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './market-data-service.ts';
 import { OutboxRelay } from './relay.ts';
 
@@ -87,22 +87,24 @@ function marketSource(config: PlatformConfig): MarketSource {
   };
 }
 
-async function openBus(config: PlatformConfig): Promise<EventBus> {
+async function openBus(config: PlatformConfig, log: Log): Promise<EventBus> {
   if (config.kafkaBrokers.length === 0) return new MemoryEventBus();
   const { KafkaEventBus } = await import('@alphintra/bus/kafka');
   return new KafkaEventBus({
     brokers: config.kafkaBrokers,
     clientId: 'alphintra-platform',
+    logger: log,
     ...config.kafkaSecurity,
     partitions: { [TOPICS.signals]: config.signalsPartitions ?? DEFAULT_SIGNALS_PARTITIONS },
   });
 }
 
-async function openPubSub(config: PlatformConfig): Promise<ClosablePubSub> {
+async function openPubSub(config: PlatformConfig, log: Log): Promise<ClosablePubSub> {
   if (!config.redisUrl) return createMemoryPubSub();
   const { createRedisPubSub } = await import('@alphintra/bus/redis');
   return createRedisPubSub({
     url: config.redisUrl,
+    logger: log,
     ...(config.redisTls ? { tls: config.redisTls } : {}),
     ...(config.redisChannelPrefix ? { channelPrefix: config.redisChannelPrefix } : {}),
   });
@@ -114,7 +116,7 @@ async function openPubSub(config: PlatformConfig): Promise<ClosablePubSub> {
  */
 export async function startPlatform(
   config: PlatformConfig,
-  logFor: (component: string) => Log = consoleLog,
+  logFor: (component: string) => Log = processLog,
 ): Promise<Platform> {
   const log = logFor('platform');
   const closers: { name: string; close: () => Promise<void> }[] = [];
@@ -129,7 +131,7 @@ export async function startPlatform(
   try {
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir ?? undefined });
     onClose('database', () => database.close());
-    const bus = await openBus(config);
+    const bus = await openBus(config, logFor('kafka'));
     onClose('bus', () => bus.close());
     const signalsPartitions = config.signalsPartitions ?? DEFAULT_SIGNALS_PARTITIONS;
     await bus.ensureTopics(
@@ -137,7 +139,7 @@ export async function startPlatform(
         topic === TOPICS.signals ? { topic, partitions: signalsPartitions } : { topic },
       ),
     );
-    const pubsub = await openPubSub(config);
+    const pubsub = await openPubSub(config, logFor('redis'));
     onClose('pub/sub', () => pubsub.close());
 
     const candles = new DrizzleCandleStore(database.db);

@@ -129,7 +129,9 @@ export class OutboxRelay {
         await channel.deliver(batch);
       } catch (error) {
         this.#failures++;
-        log.warn(`${channel.name}: delivering ${batch.length} signals failed; retrying in ${delay} ms`, error);
+        log.warn(`${channel.name}: delivering ${batch.length} signals failed; retrying in ${delay} ms`, error, {
+          signalIds: batch.map((signal) => signal.id),
+        });
         await this.#idle(delay);
         delay = Math.min(delay * 2, RETRY_MAX_MS);
         continue;
