@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { readSupergraph } from './compose.ts';
 import { useBadUserInputCodes } from './errors.ts';
 import { renderOfflineGraphiQL, useGraphiQLAssets } from './graphiql.ts';
+import { type ReadinessChecks, SUPERGRAPH_READINESS_PATH, useReadiness } from './health.ts';
 import { withSubgraphUrls } from './urls.ts';
 
 /** Subgraphs that serve subscriptions; the gateway reaches them over graphql-ws. */
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   readonly plugins?: GatewayPlugin[];
   /** Hive Gateway log level; `false` silences it. */
   readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
+  /** What `/readiness` checks besides the gateway itself (database, bus, pub/sub). */
+  readonly readiness?: ReadinessChecks;
 }
 
 /** The running gateway: GraphQL (+ GraphiQL) and graphql-ws at `/graphql`, `/healthcheck`, `/readiness`. */
@@ -52,7 +55,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     graphiql: { title: 'Alphintra Signal Platform' },
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
-    plugins: () => [useBadUserInputCodes(), useGraphiQLAssets(), ...(options.plugins ?? [])],
+    readinessCheckEndpoint: SUPERGRAPH_READINESS_PATH,
+    plugins: () => [
+      useBadUserInputCodes(),
+      useGraphiQLAssets(),
+      useReadiness(options.readiness ?? {}),
+      ...(options.plugins ?? []),
+    ],
   });
   // The schema must be loaded before a WebSocket operation arrives ("Expected null to be a GraphQL schema").
   await gateway.getSchema();

@@ -18,6 +18,7 @@ import {
   type BusMessage,
   type BusRecord,
   type ConsumeOptions,
+  type ConsumerLag,
   DEFAULT_PARTITIONS,
   type EventBus,
   type TopicSpec,
@@ -114,6 +115,11 @@ class KafkaGroupConsumer implements BusConsumer {
       this.#resolveReady = resolve;
       this.#rejectReady = reject;
     });
+  }
+
+  /** The group and topics this member consumes. */
+  get options(): ConsumeOptions {
+    return this.#options;
   }
 
   /** Resolves once the group has been joined and the start offsets are fixed. */
@@ -340,6 +346,38 @@ export class KafkaEventBus implements EventBus {
     this.#consumers.add(consumer);
     await consumer.start();
     return consumer;
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
+    await (await this.#connectedAdmin()).fetchTopicMetadata({ topics: [] });
+  }
+
+  async consumerLag(): Promise<ConsumerLag[]> {
+    this.#assertOpen();
+    const admin = await this.#connectedAdmin();
+    const lags: ConsumerLag[] = [];
+    const seen = new Set<string>();
+    for (const consumer of this.#consumers) {
+      const { groupId, topics } = consumer.options;
+      // Members of one group in this process share its offsets: reported once.
+      const key = `${groupId}\u0000${topics.join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const { topic, partitions } of await admin.fetchOffsets({
+        groupId,
+        topics: topics.map((t) => this.#prefix + t),
+      })) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((end) => [end.partition, Number(end.high)]));
+        // A partition without a committed offset has nothing pending for the group yet (it starts at the end).
+        const lag = partitions.reduce((sum, { partition, offset }) => {
+          const committed = Number(offset);
+          return committed < 0 ? sum : sum + Math.max(0, (ends.get(partition) ?? committed) - committed);
+        }, 0);
+        lags.push({ groupId, topic: topic.slice(this.#prefix.length), lag });
+      }
+    }
+    return lags;
   }
 
   async close(): Promise<void> {

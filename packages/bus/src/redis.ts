@@ -77,6 +77,10 @@ class PrefixedRedisPubSub extends PubSubEngine {
   async close(): Promise<void> {
     await Promise.all(this.#clients.map(shutDown));
   }
+
+  async ping(): Promise<void> {
+    await Promise.all(this.#clients.map((client) => client.ping()));
+  }
 }
 
 /**

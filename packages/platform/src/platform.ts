@@ -1,7 +1,7 @@
 import { type ClosablePubSub, createMemoryPubSub, type EventBus, MemoryEventBus, TOPICS } from '@alphintra/bus';
 import type { CandleStore } from '@alphintra/core';
-import { type Database, DrizzleCandleStore, openDatabase } from '@alphintra/db';
-import { type RunningGateway, startGateway } from '@alphintra/gateway';
+import { type Database, DrizzleCandleStore, latestSignalSeq, openDatabase } from '@alphintra/db';
+import { gatewayMetricsPlugins, type RunningGateway, startGateway } from '@alphintra/gateway';
 import {
   BinanceProvider,
   CoinbaseProvider,
@@ -21,6 +21,7 @@ import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
 import { type Log, processLog } from './log.ts';
 import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './market-data-service.ts';
+import { PlatformMetrics } from './metrics.ts';
 import { OutboxRelay } from './relay.ts';
 
 /** A running platform. */
@@ -38,6 +39,8 @@ export interface Platform {
   readonly relays: readonly OutboxRelay[];
   /** Sends the webhook deliveries the `webhooks` relay queues. */
   readonly webhooks: WebhookDispatcher;
+  /** The Prometheus metrics the gateway serves at `/metrics`. */
+  readonly metrics: PlatformMetrics;
   /** Which engine backs each part: `memory`/`pglite` on embedded defaults. */
   readonly engines: { readonly database: string; readonly pubsub: string; readonly bus: string };
   /** Starts the replay (when `autoStartReplay` was false); resolves when the file ends (never when looping). */
@@ -141,6 +144,8 @@ export async function startPlatform(
     );
     const pubsub = await openPubSub(config, logFor('redis'));
     onClose('pub/sub', () => pubsub.close());
+    const channels: string[] = [];
+    const metrics = new PlatformMetrics({ db: database.db, bus, channels: () => channels });
 
     const candles = new DrizzleCandleStore(database.db);
     const groupPrefix = config.consumerGroupPrefix ?? 'alphintra';
@@ -156,6 +161,8 @@ export async function startPlatform(
       produceTrades: bus.kind === 'kafka',
       groupPrefix,
       ...(config.clock ? { now: config.clock } : {}),
+      onTrade: (trade) => metrics.trade(trade),
+      onCandle: (candle) => metrics.candle(candle),
     });
     onClose('market data', () => marketData.stop());
     if (source.kind === 'replay' && config.seedDefaultStrategies) {
@@ -168,13 +175,25 @@ export async function startPlatform(
 
     // The outbox relays: one per channel, each with its own cursor, woken by every stored batch.
     const webhookSettings = config.webhooks ?? DEFAULT_WEBHOOK_SETTINGS;
-    const webhooks = new WebhookDispatcher({ db: database.db, log: logFor('webhooks'), settings: webhookSettings });
+    const webhooks = new WebhookDispatcher({
+      db: database.db,
+      log: logFor('webhooks'),
+      settings: webhookSettings,
+      onAttempt: (_delivery, _result, outcome) => metrics.webhookAttempt(outcome.status),
+    });
     webhooks.start();
     onClose('webhook dispatcher', () => webhooks.stop());
     const webhooksQueue = webhookChannel({ db: database.db, onQueued: () => webhooks.wake() });
     const relays = [pubsubChannel(pubsub), kafkaChannel(bus), webhooksQueue].map(
-      (channel) => new OutboxRelay({ db: database.db, channel, log: logFor(`relay ${channel.name}`) }),
+      (channel) =>
+        new OutboxRelay({
+          db: database.db,
+          channel,
+          log: logFor(`relay ${channel.name}`),
+          onDelivered: (signals) => metrics.signalsDelivered(channel.name, signals),
+        }),
     );
+    channels.push(...relays.map((relay) => relay.name));
     for (const relay of relays) {
       await relay.start();
       onClose(`relay ${relay.name}`, () => relay.stop());
@@ -187,7 +206,14 @@ export async function startPlatform(
       },
     });
     onClose('distributor', async () => distributor.stop());
-    const engine = new EngineService({ db: database.db, store: candles, bus, distributor, log: logFor('engine') });
+    const engine = new EngineService({
+      db: database.db,
+      store: candles,
+      bus,
+      distributor,
+      log: logFor('engine'),
+      onStored: (signals, closedAtEpochMs) => metrics.signalsStored(signals, closedAtEpochMs),
+    });
     await engine.start(groupPrefix);
     onClose('engine', () => engine.stop());
     await marketData.start();
@@ -222,7 +248,12 @@ export async function startPlatform(
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
       port: config.port,
       host: config.host,
-      plugins: [...(config.gatewayPlugins ?? [])],
+      plugins: [...gatewayMetricsPlugins(metrics.registry), ...(config.gatewayPlugins ?? [])],
+      readiness: {
+        database: () => latestSignalSeq(database.db),
+        bus: async () => bus.ping?.(),
+        pubsub: async () => pubsub.ping?.(),
+      },
       ...(config.gatewayLogging === undefined ? {} : { logging: config.gatewayLogging }),
     });
     onClose('gateway', () => gateway.close());
@@ -254,6 +285,7 @@ export async function startPlatform(
       distributor,
       relays,
       webhooks,
+      metrics,
       engines: {
         database: database.kind,
         pubsub: config.redisUrl ? 'redis' : 'memory',

@@ -29,6 +29,8 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** How often the outbox is polled when nothing woke the relay (another process wrote). Default 100 ms. */
   readonly pollMs?: number;
+  /** Called after each batch the channel took (metrics). */
+  readonly onDelivered?: (signals: readonly StoredSignal[]) => void;
 }
 
 const RETRY_MIN_MS = 100;
@@ -137,6 +139,7 @@ export class OutboxRelay {
         continue;
       }
       delay = RETRY_MIN_MS;
+      this.#options.onDelivered?.(batch);
       const last = (batch.at(-1) as StoredSignal).seq;
       this.#cursor = last;
       this.#delivered += batch.length;
