@@ -4,14 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { AlphintraClient, LiveSignalsDocument, RegisterWebhookDocument } from '@alphintra/client';
 import { createTestDatabase, ownKafkaBroker, serviceUrl, uniqueSuffix, WebhookReceiver } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, TRADES_SLICE, waitFor } from './support.ts';
+import { collect, PLATFORM_MAIN, REPO_ROOT, TRADES_SLICE, waitFor } from './support.ts';
 
-const databaseUrl = serviceUrl('DATABASE_URL');
-const redisUrl = serviceUrl('REDIS_URL');
-const kafkaBrokers = serviceUrl('KAFKA_BROKERS');
-const enabled = databaseUrl !== undefined && redisUrl !== undefined && kafkaBrokers !== undefined;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../packages/platform/src/main.ts', import.meta.url));
+const servers = {
+  database: serviceUrl('DATABASE_URL'),
+  redis: serviceUrl('REDIS_URL'),
+  kafka: serviceUrl('KAFKA_BROKERS'),
+};
+const [databaseUrl, redisUrl] = [servers.database, servers.redis];
+const enabled = Object.values(servers).every((url) => url !== undefined);
 const DASHBOARD = fileURLToPath(new URL('../deploy/grafana/dashboards/alphintra.json', import.meta.url));
 
 /** One sample value of a Prometheus text exposition, by its exact series text (name and labels). */
@@ -65,8 +66,8 @@ describe.skipIf(!enabled)('an operated platform: metrics, health, logs without s
     const dbUrl = new URL(database.url);
     dbUrl.password = secrets.database;
     const suffix = uniqueSuffix();
-    child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      cwd: ROOT,
+    child = spawn(process.execPath, ['--import', 'tsx', PLATFORM_MAIN], {
+      cwd: REPO_ROOT,
       stdio: 'pipe',
       env: {
         ...process.env,
