@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, type GatewayPlugin, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import {
+  createGatewayRuntime,
+  type GatewayPlugin,
+  getGraphQLWSOptions,
+  type Logger,
+} from '@graphql-hive/gateway-runtime';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { readSupergraph } from './compose.ts';
@@ -20,8 +25,8 @@ export interface GatewayOptions {
   readonly port?: number;
   readonly host?: string;
   readonly plugins?: GatewayPlugin[];
-  /** Hive Gateway log level; `false` silences it. */
-  readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
+  /** Hive Gateway log level, or a logger of its own (the platform's structured log); `false` silences it. */
+  readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | Logger;
   /** What `/readiness` checks besides the gateway itself (database, bus, pub/sub). */
   readonly readiness?: ReadinessChecks;
 }

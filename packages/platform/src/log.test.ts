@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, parseLogSettings, pinoLog, scrub, secretsOf } from './log.ts';
+import { createLogger, gatewayLogger, parseLogSettings, pinoLog, scrub, secretsOf } from './log.ts';
 
 /** A log of one component writing JSON lines into memory. */
 function capture(level = 'info', secrets: string[] = []) {
@@ -76,5 +76,20 @@ describe('the platform log', () => {
       expect(text).not.toContain(secret);
     }
     expect(scrub('postgres://app:pw@db/x')).toBe('postgres://app:***@db/x');
+  });
+
+  it("writes Hive Gateway's warnings and errors as its lines, with credentials removed", () => {
+    const { log, lines } = capture();
+    const gateway = gatewayLogger(log);
+    gateway.info('hidden below warn');
+    gateway.warn({ subgraph: 'signal', headers: { authorization: 'Bearer abc.def' } }, 'upstream failed');
+    gateway.error('subscription ended for Bearer xyz.uvw');
+
+    const written = lines();
+    expect(written.map((line) => [line['level'], line['msg']])).toEqual([
+      [40, 'upstream failed'],
+      [50, 'subscription ended for Bearer ***'],
+    ]);
+    expect(written[0]).toMatchObject({ component: 'relay kafka', detail: { subgraph: 'signal', headers: '***' } });
   });
 });

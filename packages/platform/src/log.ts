@@ -1,3 +1,4 @@
+import { Logger as GatewayLogger } from '@graphql-hive/gateway-runtime';
 import { type Logger, type LoggerOptions, pino } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -120,6 +121,23 @@ export function pinoLog(logger: Logger, component: string, secrets: readonly str
     warn: (message, detail, fields) => write('warn', message, detail, fields),
     error: (message, detail, fields) => write('error', message, detail, fields),
   };
+}
+
+/** Hive Gateway's own warnings and errors, as lines of a platform {@link Log} (so they are JSON and scrubbed too). */
+export function gatewayLogger(log: Log): GatewayLogger {
+  return new GatewayLogger({
+    level: 'warn',
+    writers: [
+      {
+        write(level, attrs, message) {
+          const text = message ?? '';
+          if (level === 'error') log.error(text, attrs ?? undefined);
+          else if (level === 'warn') log.warn(text, attrs ?? undefined);
+          else log.info(text, attrs && !Array.isArray(attrs) ? (attrs as LogFields) : undefined);
+        },
+      },
+    ],
+  });
 }
 
 let processLogger: { logger: Logger; secrets: string[] } | undefined;

@@ -19,7 +19,7 @@ import { DEFAULT_SIGNALS_PARTITIONS, type PlatformConfig } from './config.ts';
 import { seedDefaultStrategies } from './defaults.ts';
 import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
-import { type Log, processLog } from './log.ts';
+import { gatewayLogger, type Log, processLog } from './log.ts';
 import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './market-data-service.ts';
 import { PlatformMetrics } from './metrics.ts';
 import { OutboxRelay } from './relay.ts';
@@ -254,7 +254,7 @@ export async function startPlatform(
         bus: async () => bus.ping?.(),
         pubsub: async () => pubsub.ping?.(),
       },
-      ...(config.gatewayLogging === undefined ? {} : { logging: config.gatewayLogging }),
+      logging: config.gatewayLogging ?? gatewayLogger(logFor('gateway')),
     });
     onClose('gateway', () => gateway.close());
 
