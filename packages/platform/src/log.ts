@@ -94,7 +94,15 @@ export function createLogger(settings: LogSettings, destination?: NodeJS.Writabl
     redact: { paths: REDACTED_PATHS, censor: '***' },
   };
   if (settings.pretty) {
-    return pino(options, pretty({ colorize: destination === undefined, sync: true, destination: destination ?? 1 }));
+    const readable = pretty({
+      colorize: destination === undefined && process.stdout.isTTY === true,
+      messageFormat: '[{component}] {msg}',
+      ignore: 'pid,component',
+      translateTime: 'SYS:HH:MM:ss.l',
+      sync: true,
+      destination: destination ?? 1,
+    });
+    return pino(options, readable);
   }
   // Synchronous writes: the last lines before a crash or `process.exit` are not lost.
   return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
