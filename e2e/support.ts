@@ -15,6 +15,10 @@ import { expect } from 'vitest';
 /** The first 2,000 recorded XRP/ETH trades (284 one-minute candles), replayed by the end-to-end tests. */
 export const TRADES_SLICE = fileURLToPath(new URL('./fixtures/binance-trade-XRPETH-2000.ndjson', import.meta.url));
 
+/** The repository root, and `pnpm start`'s entry point (run as a child process as `node --import tsx <it>`). */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const PLATFORM_MAIN = fileURLToPath(new URL('../packages/platform/src/main.ts', import.meta.url));
+
 /** Aggregates a trade file into candles of every interval the way a backtest would: every trade, then a final flush. */
 export async function candlesOf(file: string): Promise<Candle[]> {
   const candles: Candle[] = [];

@@ -19,6 +19,10 @@
 #   KAFKA_JAVA           java executable (default: java on PATH)
 #   KAFKA_PORT           client port (default 9092) and KAFKA_CONTROLLER_PORT (default 9093): a second broker
 #                        beside the shared one, with its own KAFKA_STATE_DIR (the fault tests stop and start one)
+#   KAFKA_SASL_USERNAME  with KAFKA_SASL_PASSWORD: the client listener is SASL_PLAINTEXT instead of PLAINTEXT, and
+#                        accepts that one user with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (the SCRAM credentials
+#                        are written when the storage is formatted, so use a fresh KAFKA_STATE_DIR). Letters, digits,
+#                        '-' and '_' only. For tests of managed-cluster settings; never beside real data.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,6 +47,8 @@ readonly CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 readonly START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
 readonly JAVA="${KAFKA_JAVA:-java}"
 readonly STARTED_LINE='Kafka Server started'
+readonly SASL_USERNAME="${KAFKA_SASL_USERNAME:-}"
+readonly SASL_PASSWORD="${KAFKA_SASL_PASSWORD:-}"
 
 log() { printf '[kafka] %s\n' "$*"; }
 die() {
@@ -116,6 +122,29 @@ write_config() {
   # '|' as the sed delimiter: the path contains '/'. A path containing '|' or '&' is not supported.
   sed -e "s|@LOG_DIRS@|${DATA_DIR}|" -e "s|:9092|:${PORT}|g" -e "s|:9093|:${CONTROLLER_PORT}|g" \
     "${SCRIPT_DIR}/kafka/server.properties" >"${CONFIG_FILE}"
+  if sasl_enabled; then
+    # Later keys win in a .properties file: these replace the PLAINTEXT client listener.
+    cat >>"${CONFIG_FILE}" <<EOF
+
+# SASL (KAFKA_SASL_USERNAME): clients authenticate with PLAIN or SCRAM; the controller listener stays internal.
+listeners=SASL_PLAINTEXT://${HOST}:${PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT}
+advertised.listeners=SASL_PLAINTEXT://${HOST}:${PORT}
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${SASL_USERNAME}" password="${SASL_PASSWORD}" user_${SASL_USERNAME}="${SASL_PASSWORD}";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+EOF
+  fi
+}
+
+# True when the broker is to authenticate its clients (KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD).
+sasl_enabled() {
+  [[ -n "${SASL_USERNAME}" ]] || return 1
+  [[ "${SASL_USERNAME}" =~ ^[A-Za-z0-9_-]+$ && "${SASL_PASSWORD}" =~ ^[A-Za-z0-9_-]+$ ]] ||
+    die "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must both be set, with letters, digits, '-' and '_' only"
 }
 
 format_storage() {
@@ -129,8 +158,13 @@ format_storage() {
   fi
   # A cluster id is 16 random bytes in URL-safe base64 (22 characters).
   [[ "${cluster_id}" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "unexpected cluster id '${cluster_id}'"
+  local scram=()
+  if sasl_enabled; then
+    scram=(--add-scram "SCRAM-SHA-256=[name=${SASL_USERNAME},password=${SASL_PASSWORD}]"
+      --add-scram "SCRAM-SHA-512=[name=${SASL_USERNAME},password=${SASL_PASSWORD}]")
+  fi
   # -g: skip the directories that are already formatted.
-  run_tool kafka.tools.StorageTool format -t "${cluster_id}" -c "${CONFIG_FILE}" -g >/dev/null ||
+  run_tool kafka.tools.StorageTool format -t "${cluster_id}" -c "${CONFIG_FILE}" -g "${scram[@]}" >/dev/null ||
     die "formatting ${DATA_DIR} failed; delete ${STATE_DIR} to start from an empty broker"
 }
 
@@ -258,7 +292,7 @@ main() {
   stop) cmd_stop ;;
   status) cmd_status ;;
   fetch) cmd_fetch ;;
-  -h | --help | help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+  -h | --help | help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '${command}' (expected start, stop, status or fetch)" ;;
   esac
 }

@@ -1,10 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, type GatewayPlugin, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import {
+  createGatewayRuntime,
+  type GatewayPlugin,
+  getGraphQLWSOptions,
+  type Logger,
+} from '@graphql-hive/gateway-runtime';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { readSupergraph } from './compose.ts';
 import { useBadUserInputCodes } from './errors.ts';
+import { renderOfflineGraphiQL, useGraphiQLAssets } from './graphiql.ts';
+import { type ReadinessChecks, SUPERGRAPH_READINESS_PATH, useReadiness } from './health.ts';
 import { withSubgraphUrls } from './urls.ts';
 
 /** Subgraphs that serve subscriptions; the gateway reaches them over graphql-ws. */
@@ -18,8 +25,10 @@ export interface GatewayOptions {
   readonly port?: number;
   readonly host?: string;
   readonly plugins?: GatewayPlugin[];
-  /** Hive Gateway log level; `false` silences it. */
-  readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
+  /** Hive Gateway log level, or a logger of its own (the platform's structured log); `false` silences it. */
+  readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | Logger;
+  /** What `/readiness` checks besides the gateway itself (database, bus, pub/sub). */
+  readonly readiness?: ReadinessChecks;
 }
 
 /** The running gateway: GraphQL (+ GraphiQL) and graphql-ws at `/graphql`, `/healthcheck`, `/readiness`. */
@@ -49,8 +58,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     transportEntries,
     logging: options.logging ?? 'warn',
     graphiql: { title: 'Alphintra Signal Platform' },
+    renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
-    plugins: () => [useBadUserInputCodes(), ...(options.plugins ?? [])],
+    readinessCheckEndpoint: SUPERGRAPH_READINESS_PATH,
+    plugins: () => [
+      useBadUserInputCodes(),
+      useGraphiQLAssets(),
+      useReadiness(options.readiness ?? {}),
+      ...(options.plugins ?? []),
+    ],
   });
   // The schema must be loaded before a WebSocket operation arrives ("Expected null to be a GraphQL schema").
   await gateway.getSchema();

@@ -1,7 +1,7 @@
-import { serviceUrl, uniqueSuffix } from '@alphintra/testkit';
+import { ownKafkaBroker, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaEventBus } from './kafka.ts';
+import { KafkaEventBus, type KafkaSasl } from './kafka.ts';
 import { MemoryEventBus } from './memory.ts';
 import type { BusConsumer, BusMessage, BusRecord, EventBus } from './types.ts';
 
@@ -31,15 +31,19 @@ function collector() {
 const values = (messages: readonly BusMessage[]) => messages.map((message) => message.value);
 const records = (key: string, ...items: string[]): BusRecord[] => items.map((value) => ({ key, value }));
 
-function eventBusContract(name: string, createBus: (() => EventBus) | undefined, cleanUp?: () => Promise<void>) {
+function eventBusContract(
+  name: string,
+  createBus: (() => EventBus | Promise<EventBus>) | undefined,
+  cleanUp?: () => Promise<void>,
+) {
   describe.skipIf(!createBus)(`EventBus contract: ${name}`, () => {
     let bus: EventBus;
     const consumers: BusConsumer[] = [];
     const topic = () => `contract.${uniqueSuffix()}`;
     const group = () => `group-${uniqueSuffix()}`;
 
-    beforeAll(() => {
-      bus = createBus?.() as EventBus;
+    beforeAll(async () => {
+      bus = (await createBus?.()) as EventBus;
     });
 
     afterAll(async () => {
@@ -170,3 +174,63 @@ eventBusContract(
     }
   },
 );
+
+/**
+ * A broker of this file's own whose client listener requires SASL (SASL_PLAINTEXT: PLAIN, SCRAM-SHA-256 and
+ * SCRAM-SHA-512), started with `scripts/kafka.sh` where a Kafka broker is expected (`KAFKA_BROKERS`), as managed
+ * clusters require; the contract runs over SCRAM-SHA-512.
+ */
+const saslUser = { username: 'alphintra', password: `secret-${uniqueSuffix()}` };
+const saslBroker = brokers ? ownKafkaBroker({ port: 19_192, sasl: saslUser }) : undefined;
+let saslStarted: Promise<void> | undefined;
+const startSaslBroker = () => {
+  saslStarted ??= (saslBroker as NonNullable<typeof saslBroker>).start();
+  return saslStarted;
+};
+const saslBus = (sasl: KafkaSasl) =>
+  new KafkaEventBus({
+    brokers: [saslBroker?.brokers ?? ''],
+    clientId: 'bus-sasl-test',
+    sasl,
+    logger: { warn: () => {}, error: () => {} },
+  });
+
+eventBusContract(
+  'kafka over SASL/SCRAM-SHA-512',
+  saslBroker
+    ? async () => {
+        await startSaslBroker();
+        return saslBus({ mechanism: 'scram-sha-512', ...saslUser });
+      }
+    : undefined,
+);
+
+describe.skipIf(!saslBroker)('Kafka SASL mechanisms', () => {
+  beforeAll(startSaslBroker);
+  afterAll(() => saslBroker?.stop());
+
+  it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)('carries records with %s', async (mechanism) => {
+    const bus = saslBus({ mechanism, ...saslUser });
+    try {
+      const topic = `sasl.${mechanism}.${uniqueSuffix()}`;
+      const sink = collector();
+      await bus.consume({ groupId: `group-${uniqueSuffix()}`, topics: [topic], handler: sink.handler });
+      await bus.produce(topic, records('BTCUSDT', mechanism));
+      await sink.received(1);
+      expect(values(sink.messages)).toEqual([mechanism]);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('refuses a wrong password', async () => {
+    const bus = saslBus({ mechanism: 'scram-sha-256', username: saslUser.username, password: 'wrong' });
+    try {
+      await expect(bus.ensureTopics([{ topic: `sasl.refused.${uniqueSuffix()}` }])).rejects.toThrow(
+        /authentication failed/i,
+      );
+    } finally {
+      await bus.close();
+    }
+  });
+});

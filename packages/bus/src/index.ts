@@ -6,6 +6,7 @@ export {
   type BusMessage,
   type BusRecord,
   type ConsumeOptions,
+  type ConsumerLag,
   DEFAULT_PARTITIONS,
   type EventBus,
   TOPICS,

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import {
   type Admin,
   type Consumer,
@@ -9,6 +10,7 @@ import {
   type Message,
   Partitioners,
   type Producer,
+  type SASLOptions,
 } from 'kafkajs';
 import {
   type BusConsumer,
@@ -16,6 +18,7 @@ import {
   type BusMessage,
   type BusRecord,
   type ConsumeOptions,
+  type ConsumerLag,
   DEFAULT_PARTITIONS,
   type EventBus,
   type TopicSpec,
@@ -37,6 +40,17 @@ export interface KafkaEventBusOptions {
    * keys to other partitions and break their order.
    */
   readonly partitions?: Readonly<Record<string, number>>;
+  /** TLS to the brokers: `true` trusts the system's CAs (and `NODE_EXTRA_CA_CERTS`); an object adds e.g. `ca`. */
+  readonly ssl?: boolean | ConnectionOptions;
+  /** SASL authentication; over TLS unless the listener is `SASL_PLAINTEXT`. */
+  readonly sasl?: KafkaSasl;
+}
+
+/** SASL credentials of a Kafka client (managed clusters: Confluent Cloud, MSK, Aiven, Redpanda, ...). */
+export interface KafkaSasl {
+  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  readonly username: string;
+  readonly password: string;
 }
 
 /**
@@ -103,6 +117,11 @@ class KafkaGroupConsumer implements BusConsumer {
       this.#resolveReady = resolve;
       this.#rejectReady = reject;
     });
+  }
+
+  /** The group and topics this member consumes. */
+  get options(): ConsumeOptions {
+    return this.#options;
   }
 
   /** Resolves once the group has been joined and the start offsets are fixed. */
@@ -263,6 +282,8 @@ export class KafkaEventBus implements EventBus {
     this.#kafka = new Kafka({
       clientId: options.clientId ?? 'alphintra',
       brokers: [...options.brokers],
+      ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+      ...(options.sasl === undefined ? {} : { sasl: { ...options.sasl } as SASLOptions }),
       logLevel: logLevel.WARN,
       logCreator: () => (entry) => this.#log(entry),
     });
@@ -330,6 +351,38 @@ export class KafkaEventBus implements EventBus {
     this.#consumers.add(consumer);
     await consumer.start();
     return consumer;
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
+    await (await this.#connectedAdmin()).fetchTopicMetadata({ topics: [] });
+  }
+
+  async consumerLag(): Promise<ConsumerLag[]> {
+    this.#assertOpen();
+    const admin = await this.#connectedAdmin();
+    const lags: ConsumerLag[] = [];
+    const seen = new Set<string>();
+    for (const consumer of this.#consumers) {
+      const { groupId, topics } = consumer.options;
+      // Members of one group in this process share its offsets: reported once.
+      const key = `${groupId}\u0000${topics.join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const { topic, partitions } of await admin.fetchOffsets({
+        groupId,
+        topics: topics.map((t) => this.#prefix + t),
+      })) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((end) => [end.partition, Number(end.high)]));
+        // A partition without a committed offset has nothing pending for the group yet (it starts at the end).
+        const lag = partitions.reduce((sum, { partition, offset }) => {
+          const committed = Number(offset);
+          return committed < 0 ? sum : sum + Math.max(0, (ends.get(partition) ?? committed) - committed);
+        }, 0);
+        lags.push({ groupId, topic: topic.slice(this.#prefix.length), lag });
+      }
+    }
+    return lags;
   }
 
   async close(): Promise<void> {

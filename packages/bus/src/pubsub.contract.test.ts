@@ -1,5 +1,5 @@
-import { serviceUrl, uniqueSuffix } from '@alphintra/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { serviceUrl, startTlsRedis, uniqueSuffix } from '@alphintra/testkit';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type ClosablePubSub, createMemoryPubSub } from './pubsub.ts';
 import { createRedisPubSub } from './redis.ts';
 
@@ -138,6 +138,16 @@ function pubSubContract(name: string, create: ((channelPrefix: string) => Closab
 
 pubSubContract('memory', () => createMemoryPubSub());
 pubSubContract('redis', redisUrl ? (channelPrefix) => createRedisPubSub({ url: redisUrl, channelPrefix }) : undefined);
+
+/** A managed Redis: TLS only (a private CA), a password in the `rediss://` URL. Started where Redis is expected. */
+const tlsRedis = redisUrl ? await startTlsRedis() : undefined;
+afterAll(() => tlsRedis?.stop());
+pubSubContract(
+  'redis over TLS with a password',
+  tlsRedis
+    ? (channelPrefix) => createRedisPubSub({ url: tlsRedis.url, tls: { ca: tlsRedis.ca }, channelPrefix })
+    : undefined,
+);
 
 describe.skipIf(!redisUrl)('createRedisPubSub', () => {
   it('fans out between instances that share a channel prefix, as gateway replicas do', async () => {

@@ -2,7 +2,11 @@ import { EventEmitter } from 'node:events';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 
 /** A GraphQL-subscription pub/sub engine that can be shut down with the process. */
-export type ClosablePubSub = PubSubEngine & { close(): Promise<void> };
+export type ClosablePubSub = PubSubEngine & {
+  close(): Promise<void>;
+  /** Resolves when the server answers (Redis: PING); absent when it is in-process. */
+  ping?(): Promise<void>;
+};
 
 /**
  * In-process pub/sub (graphql-subscriptions' `PubSub`). Payloads make a JSON round trip, as they do through

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -6,8 +7,10 @@ import type { BusLogger } from './types.ts';
 
 /** Options of {@link createRedisPubSub}. */
 export interface RedisPubSubOptions {
-  /** A `redis://` or `rediss://` URL. */
+  /** A `redis://` or `rediss://` URL (TLS), with `user:password@` when the server requires it. */
   readonly url: string;
+  /** TLS options for a `rediss://` URL beyond the system's CAs, e.g. `{ ca }` of a private CA. */
+  readonly tls?: ConnectionOptions;
   /** Put before every channel name, so deployments (or tests) sharing one Redis do not hear each other. */
   readonly channelPrefix?: string;
   /** Where connection loss and recovery are reported (default: `console`). */
@@ -74,6 +77,10 @@ class PrefixedRedisPubSub extends PubSubEngine {
   async close(): Promise<void> {
     await Promise.all(this.#clients.map(shutDown));
   }
+
+  async ping(): Promise<void> {
+    await Promise.all(this.#clients.map((client) => client.ping()));
+  }
 }
 
 /**
@@ -85,6 +92,7 @@ export function createRedisPubSub(options: RedisPubSubOptions): ClosablePubSub {
   const logger = options.logger ?? console;
   const base: RedisOptions = {
     retryStrategy: (attempt) => Math.min(attempt * RECONNECT_STEP_MS, RECONNECT_MAX_MS),
+    ...(options.tls ? { tls: options.tls } : {}),
   };
   // Commands issued in one tick go out in one write: a relay publishing a batch pays one system call, not one each.
   const publisher = new Redis(options.url, { ...base, enableAutoPipelining: true });

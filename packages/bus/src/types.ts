@@ -57,6 +57,17 @@ export interface EventBus {
   consume(options: ConsumeOptions): Promise<BusConsumer>;
   /** Closes every consumer and connection of this bus. */
   close(): Promise<void>;
+  /** Resolves when the bus answers (Kafka: a metadata request); absent when it is in-process. */
+  ping?(): Promise<void>;
+  /** Records not yet processed by each consumer group of this bus, per topic (Kafka). */
+  consumerLag?(): Promise<readonly ConsumerLag[]>;
+}
+
+/** How far a consumer group is behind the end of one topic: the sum over its partitions. */
+export interface ConsumerLag {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly lag: number;
 }
 
 /** Where adapters report problems they recover from on their own (a broker outage, a failing handler). */

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
 import { INTERVALS, type Interval, isInterval } from '@alphintra/core';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '@alphintra/webhooks';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { type KafkaSecurity, parseKafkaSecurity, parseRedisTls } from './connections.ts';
 
 /** Everything `startPlatform` needs, read from the environment by `loadConfig`. */
 export interface PlatformConfig {
@@ -13,6 +15,10 @@ export interface PlatformConfig {
   readonly redisUrl?: string | undefined;
   /** Kafka brokers; empty = in-process bus. */
   readonly kafkaBrokers: readonly string[];
+  /** TLS and SASL to the Kafka brokers (`KAFKA_SSL`, `KAFKA_SSL_CA`, `KAFKA_SASL_*`); none when absent. */
+  readonly kafkaSecurity?: KafkaSecurity;
+  /** TLS options for a `rediss://` `REDIS_URL` (`REDIS_TLS_CA`). */
+  readonly redisTls?: ConnectionOptions | undefined;
   /**
    * Partitions `trading.signals` is created with when missing (`SIGNALS_PARTITIONS`, default 6); the other topics
    * get the bus default. An existing topic keeps its count.
@@ -286,6 +292,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .split(',')
       .map((b) => b.trim())
       .filter(Boolean),
+    kafkaSecurity: parseKafkaSecurity(env),
+    redisTls: parseRedisTls(env),
     signalsPartitions: parsePartitions(env['SIGNALS_PARTITIONS']),
     marketData,
     replaySpeed: parseSpeed(env['REPLAY_SPEED']),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type BusConsumer, type BusMessage, type EventBus, TOPICS } from '@alphintra/bus';
-import { type Candle, type CandleStore, INTERVALS, type Interval } from '@alphintra/core';
+import { type Candle, type CandleStore, INTERVALS, type Interval, type Signal } from '@alphintra/core';
 import {
   type Db,
   latestStrategyChange,
@@ -54,7 +54,18 @@ export class EngineService {
   /** Distinguishes this engine process's own consumer group on `strategy.events`. */
   readonly instanceId = randomUUID().slice(0, 8);
 
-  constructor(options: { db: Db; store: CandleStore; bus: EventBus; distributor: SignalDistributor; log: Log }) {
+  readonly #onStored: ((signals: readonly Signal[], closedAtEpochMs: number | null) => void) | undefined;
+
+  constructor(options: {
+    db: Db;
+    store: CandleStore;
+    bus: EventBus;
+    distributor: SignalDistributor;
+    log: Log;
+    /** Called with each candle's newly stored signals and when the candle closed (null on catch-up): metrics. */
+    onStored?: (signals: readonly Signal[], closedAtEpochMs: number | null) => void;
+  }) {
+    this.#onStored = options.onStored;
     this.#db = options.db;
     this.#store = options.store;
     this.#bus = options.bus;
@@ -211,7 +222,8 @@ export class EngineService {
     if (signals.length > 0) {
       const latencyMs =
         closedAtEpochMs === null ? null : Math.max(0, performance.timeOrigin + performance.now() - closedAtEpochMs);
-      await this.#distributor.distribute(signals.map((s) => ({ ...s, latencyMs })));
+      const stored = await this.#distributor.distribute(signals.map((s) => ({ ...s, latencyMs })));
+      this.#onStored?.(stored, closedAtEpochMs);
     }
     this.#last.set(key, candle.openTime);
     this.#unsaved.set(key, { symbol: candle.symbol, interval: candle.interval, lastOpenTime: candle.openTime });

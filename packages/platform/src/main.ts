@@ -1,10 +1,18 @@
 /** `pnpm start`: the whole platform in one process, configured from the environment. */
 import { DataDirInUseError } from '@alphintra/db/pglite';
 import { loadConfig } from './config.ts';
-import { consoleLog } from './log.ts';
+import { processLog } from './log.ts';
 import { startPlatform } from './platform.ts';
 
-const log = consoleLog('platform');
+const log = (() => {
+  try {
+    return processLog('platform');
+  } catch (error) {
+    // A bad LOG_LEVEL or LOG_FORMAT: there is no log to say it with yet.
+    console.error(error instanceof Error ? error.message : String(error));
+    return process.exit(1);
+  }
+})();
 
 /** Says what went wrong in one line a user can act on, and exits. */
 function fail(error: unknown): never {

@@ -79,6 +79,9 @@ export interface MarketDataServiceOptions {
   readonly groupPrefix: string;
   /** Wall-clock epoch ms. */
   readonly now?: () => number;
+  /** Called for each trade that goes into the candles, and each candle closed (metrics). */
+  readonly onTrade?: (trade: Trade) => void;
+  readonly onCandle?: (candle: Candle) => void;
 }
 
 const STATUS_EVERY_MS = 1_000;
@@ -285,6 +288,7 @@ export class MarketDataService {
 
   #onTrade(trade: Trade, replayed = false): void {
     this.#counts.trades++;
+    this.#options.onTrade?.(trade);
     this.#lastTradeAt = Date.now();
     this.#aggregator.addTrade(trade);
     if (this.#options.produceTrades && !replayed) {
@@ -295,6 +299,7 @@ export class MarketDataService {
 
   #onCandle(candle: Candle): void {
     this.#counts.candles++;
+    this.#options.onCandle?.(candle);
     this.#pendingCandles.push(candle);
     // Candles closed in one turn (all intervals of a boundary, a burst of empty minutes) travel as one batch.
     if (this.#pendingCandles.length === 1) queueMicrotask(() => this.#flushCandles());

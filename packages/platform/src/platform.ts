@@ -1,7 +1,7 @@
 import { type ClosablePubSub, createMemoryPubSub, type EventBus, MemoryEventBus, TOPICS } from '@alphintra/bus';
 import type { CandleStore } from '@alphintra/core';
-import { type Database, DrizzleCandleStore, openDatabase } from '@alphintra/db';
-import { type RunningGateway, startGateway } from '@alphintra/gateway';
+import { type Database, DrizzleCandleStore, latestSignalSeq, openDatabase } from '@alphintra/db';
+import { gatewayMetricsPlugins, type RunningGateway, startGateway } from '@alphintra/gateway';
 import {
   BinanceProvider,
   CoinbaseProvider,
@@ -19,8 +19,9 @@ import { DEFAULT_SIGNALS_PARTITIONS, type PlatformConfig } from './config.ts';
 import { seedDefaultStrategies } from './defaults.ts';
 import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
-import { consoleLog, type Log } from './log.ts';
+import { gatewayLogger, type Log, processLog } from './log.ts';
 import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './market-data-service.ts';
+import { PlatformMetrics } from './metrics.ts';
 import { OutboxReader, OutboxRelay } from './relay.ts';
 
 /** A running platform. */
@@ -38,6 +39,8 @@ export interface Platform {
   readonly relays: readonly OutboxRelay[];
   /** Sends the webhook deliveries the `webhooks` relay queues. */
   readonly webhooks: WebhookDispatcher;
+  /** The Prometheus metrics the gateway serves at `/metrics`. */
+  readonly metrics: PlatformMetrics;
   /** Which engine backs each part: `memory`/`pglite` on embedded defaults. */
   readonly engines: { readonly database: string; readonly pubsub: string; readonly bus: string };
   /** Starts the replay (when `autoStartReplay` was false); resolves when the file ends (never when looping). */
@@ -87,21 +90,25 @@ function marketSource(config: PlatformConfig): MarketSource {
   };
 }
 
-async function openBus(config: PlatformConfig): Promise<EventBus> {
+async function openBus(config: PlatformConfig, log: Log): Promise<EventBus> {
   if (config.kafkaBrokers.length === 0) return new MemoryEventBus();
   const { KafkaEventBus } = await import('@alphintra/bus/kafka');
   return new KafkaEventBus({
     brokers: config.kafkaBrokers,
     clientId: 'alphintra-platform',
+    logger: log,
+    ...config.kafkaSecurity,
     partitions: { [TOPICS.signals]: config.signalsPartitions ?? DEFAULT_SIGNALS_PARTITIONS },
   });
 }
 
-async function openPubSub(config: PlatformConfig): Promise<ClosablePubSub> {
+async function openPubSub(config: PlatformConfig, log: Log): Promise<ClosablePubSub> {
   if (!config.redisUrl) return createMemoryPubSub();
   const { createRedisPubSub } = await import('@alphintra/bus/redis');
   return createRedisPubSub({
     url: config.redisUrl,
+    logger: log,
+    ...(config.redisTls ? { tls: config.redisTls } : {}),
     ...(config.redisChannelPrefix ? { channelPrefix: config.redisChannelPrefix } : {}),
   });
 }
@@ -112,7 +119,7 @@ async function openPubSub(config: PlatformConfig): Promise<ClosablePubSub> {
  */
 export async function startPlatform(
   config: PlatformConfig,
-  logFor: (component: string) => Log = consoleLog,
+  logFor: (component: string) => Log = processLog,
 ): Promise<Platform> {
   const log = logFor('platform');
   const closers: { name: string; close: () => Promise<void> }[] = [];
@@ -127,7 +134,7 @@ export async function startPlatform(
   try {
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir ?? undefined });
     onClose('database', () => database.close());
-    const bus = await openBus(config);
+    const bus = await openBus(config, logFor('kafka'));
     onClose('bus', () => bus.close());
     const signalsPartitions = config.signalsPartitions ?? DEFAULT_SIGNALS_PARTITIONS;
     await bus.ensureTopics(
@@ -135,8 +142,10 @@ export async function startPlatform(
         topic === TOPICS.signals ? { topic, partitions: signalsPartitions } : { topic },
       ),
     );
-    const pubsub = await openPubSub(config);
+    const pubsub = await openPubSub(config, logFor('redis'));
     onClose('pub/sub', () => pubsub.close());
+    const channels: string[] = [];
+    const metrics = new PlatformMetrics({ db: database.db, bus, channels: () => channels });
 
     const candles = new DrizzleCandleStore(database.db);
     const groupPrefix = config.consumerGroupPrefix ?? 'alphintra';
@@ -152,6 +161,8 @@ export async function startPlatform(
       produceTrades: bus.kind === 'kafka',
       groupPrefix,
       ...(config.clock ? { now: config.clock } : {}),
+      onTrade: (trade) => metrics.trade(trade),
+      onCandle: (candle) => metrics.candle(candle),
     });
     onClose('market data', () => marketData.stop());
     if (source.kind === 'replay' && config.seedDefaultStrategies) {
@@ -164,14 +175,27 @@ export async function startPlatform(
 
     // The outbox relays: one per channel, each with its own cursor, woken by every stored batch.
     const webhookSettings = config.webhooks ?? DEFAULT_WEBHOOK_SETTINGS;
-    const webhooks = new WebhookDispatcher({ db: database.db, log: logFor('webhooks'), settings: webhookSettings });
+    const webhooks = new WebhookDispatcher({
+      db: database.db,
+      log: logFor('webhooks'),
+      settings: webhookSettings,
+      onAttempt: (_delivery, _result, outcome) => metrics.webhookAttempt(outcome.status),
+    });
     webhooks.start();
     onClose('webhook dispatcher', () => webhooks.stop());
     const webhooksQueue = webhookChannel({ db: database.db, onQueued: () => webhooks.wake() });
     const reader = new OutboxReader(database.db);
     const relays = [pubsubChannel(pubsub), kafkaChannel(bus), webhooksQueue].map(
-      (channel) => new OutboxRelay({ db: database.db, channel, reader, log: logFor(`relay ${channel.name}`) }),
+      (channel) =>
+        new OutboxRelay({
+          db: database.db,
+          channel,
+          reader,
+          log: logFor(`relay ${channel.name}`),
+          onDelivered: (signals) => metrics.signalsDelivered(channel.name, signals),
+        }),
     );
+    channels.push(...relays.map((relay) => relay.name));
     for (const relay of relays) {
       await relay.start();
       onClose(`relay ${relay.name}`, () => relay.stop());
@@ -184,7 +208,14 @@ export async function startPlatform(
       },
     });
     onClose('distributor', async () => distributor.stop());
-    const engine = new EngineService({ db: database.db, store: candles, bus, distributor, log: logFor('engine') });
+    const engine = new EngineService({
+      db: database.db,
+      store: candles,
+      bus,
+      distributor,
+      log: logFor('engine'),
+      onStored: (signals, closedAtEpochMs) => metrics.signalsStored(signals, closedAtEpochMs),
+    });
     await engine.start(groupPrefix);
     onClose('engine', () => engine.stop());
     await marketData.start();
@@ -219,8 +250,13 @@ export async function startPlatform(
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
       port: config.port,
       host: config.host,
-      plugins: [...(config.gatewayPlugins ?? [])],
-      ...(config.gatewayLogging === undefined ? {} : { logging: config.gatewayLogging }),
+      plugins: [...gatewayMetricsPlugins(metrics.registry), ...(config.gatewayPlugins ?? [])],
+      readiness: {
+        database: () => latestSignalSeq(database.db),
+        bus: async () => bus.ping?.(),
+        pubsub: async () => pubsub.ping?.(),
+      },
+      logging: config.gatewayLogging ?? gatewayLogger(logFor('gateway')),
     });
     onClose('gateway', () => gateway.close());
 
@@ -251,6 +287,7 @@ export async function startPlatform(
       distributor,
       relays,
       webhooks,
+      metrics,
       engines: {
         database: database.kind,
         pubsub: config.redisUrl ? 'redis' : 'memory',

@@ -117,6 +117,8 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** How often the outbox is polled when nothing woke the relay (another process wrote). Default 100 ms. */
   readonly pollMs?: number;
+  /** Called after each batch the channel took (metrics). */
+  readonly onDelivered?: (signals: readonly StoredSignal[]) => void;
 }
 
 const RETRY_MIN_MS = 100;
@@ -219,12 +221,15 @@ export class OutboxRelay {
         await channel.deliver(batch);
       } catch (error) {
         this.#failures++;
-        log.warn(`${channel.name}: delivering ${batch.length} signals failed; retrying in ${delay} ms`, error);
+        log.warn(`${channel.name}: delivering ${batch.length} signals failed; retrying in ${delay} ms`, error, {
+          signalIds: batch.map((signal) => signal.id),
+        });
         await this.#idle(delay);
         delay = Math.min(delay * 2, RETRY_MAX_MS);
         continue;
       }
       delay = RETRY_MIN_MS;
+      this.#options.onDelivered?.(batch);
       const last = (batch.at(-1) as StoredSignal).seq;
       this.#cursor = last;
       this.#delivered += batch.length;

@@ -13,7 +13,7 @@ import { signedHeaders, signingSecrets } from './signing.ts';
 
 /** Where the dispatcher reports trouble (the platform's `Log` fits). */
 export interface WebhookLog {
-  warn(message: string, error?: unknown): void;
+  warn(message: string, error?: unknown, fields?: Readonly<Record<string, unknown>>): void;
 }
 
 /** Options of {@link WebhookDispatcher}. */
@@ -196,7 +196,10 @@ export class WebhookDispatcher {
       });
     } catch (error) {
       // The lease runs out and the delivery is attempted again: at least once, never lost.
-      this.#log.warn(`recording attempt ${attempt} of webhook delivery ${delivery.id} failed`, error);
+      this.#log.warn(`recording attempt ${attempt} of webhook delivery ${delivery.id} failed`, error, {
+        signalId: delivery.signalId,
+        webhookId: delivery.webhookId,
+      });
     }
     this.#onAttempt?.(delivery, result, outcome);
   }
