@@ -99,8 +99,8 @@ describe('MarketDataService on a live provider', () => {
     const first = service();
     await first.start();
     fake.resume();
-    // Until every live trade has come in.
-    const deadline = Date.now() + 45_000;
+    // Until every live trade has come in (the warm-up before it is slow on a busy machine).
+    const deadline = Date.now() + 120_000;
     while ((first.feeds?.cursors()[0]?.lastTradeId ?? 0) < last.t && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -138,7 +138,7 @@ describe('MarketDataService on a live provider', () => {
     // History is not news: no warm-up candle reached the engine's topic.
     const minuteEnd = Math.floor(NOW / 60_000) * 60_000;
     expect(onBus.filter((c) => c.openTime < minuteEnd - INTERVALS[c.interval])).toEqual([]);
-  });
+  }, 150_000);
 
   it('saves where each symbol’s trades stand and backfills from there after a restart', async () => {
     const cursors = await loadFeedCursors(database.db, 'binance');
