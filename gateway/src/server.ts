@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayPlugin, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { type GatewayAuthOptions, useAuthentication, useDevelopmentIdentity } from './auth.ts';
 import { readSupergraph } from './compose.ts';
 import { useBadUserInputCodes } from './errors.ts';
 import { withSubgraphUrls } from './urls.ts';
@@ -18,6 +19,8 @@ export interface GatewayOptions {
   readonly port?: number;
   readonly host?: string;
   readonly plugins?: GatewayPlugin[];
+  /** Authentication; unset: development mode, every caller is the development admin. */
+  readonly auth?: GatewayAuthOptions | undefined;
   /** Hive Gateway log level; `false` silences it. */
   readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
 }
@@ -50,7 +53,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     logging: options.logging ?? 'warn',
     graphiql: { title: 'Alphintra Signal Platform' },
     landingPage: false,
-    plugins: () => [useBadUserInputCodes(), ...(options.plugins ?? [])],
+    plugins: () => [
+      ...(options.auth ? useAuthentication(options.auth) : [useDevelopmentIdentity()]),
+      useBadUserInputCodes(),
+      ...(options.plugins ?? []),
+    ],
   });
   // The schema must be loaded before a WebSocket operation arrives ("Expected null to be a GraphQL schema").
   await gateway.getSchema();

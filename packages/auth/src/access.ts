@@ -11,9 +11,12 @@ export interface AccessRule {
   /** The weakest role that may call it. */
   readonly role: Role;
   readonly owned: Ownership;
+  /** A mutation's entity type, as its audit records name it. */
+  readonly entity?: string;
 }
 
-const rule = (role: Role, owned: Ownership = 'none'): AccessRule => ({ role, owned });
+const rule = (role: Role, owned: Ownership = 'none', entity?: string): AccessRule =>
+  entity === undefined ? { role, owned } : { role, owned, entity };
 
 /**
  * Every root field of the API and who may call it, keyed `Type.field`. Subgraphs refuse to start with a root
@@ -35,23 +38,23 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   'Query.signalStats': rule('viewer', 'filtered'),
   'Query.webhooks': rule('trader', 'filtered'),
   'Query.webhook': rule('trader', 'checked'),
-  'Mutation.createStrategy': rule('trader'),
-  'Mutation.updateStrategy': rule('trader', 'checked'),
-  'Mutation.rollbackStrategy': rule('trader', 'checked'),
-  'Mutation.archiveStrategy': rule('trader', 'checked'),
-  'Mutation.activateStrategy': rule('trader', 'checked'),
-  'Mutation.deactivateStrategy': rule('trader', 'checked'),
-  'Mutation.promoteStrategy': rule('trader', 'checked'),
-  'Mutation.setStrategyVisibility': rule('trader', 'checked'),
-  'Mutation.createApiKey': rule('viewer'),
-  'Mutation.revokeApiKey': rule('viewer', 'checked'),
-  'Mutation.registerWebhook': rule('trader'),
-  'Mutation.rotateWebhookSecret': rule('trader', 'checked'),
-  'Mutation.pauseWebhook': rule('trader', 'checked'),
-  'Mutation.resumeWebhook': rule('trader', 'checked'),
-  'Mutation.deleteWebhook': rule('trader', 'checked'),
-  'Mutation.replayWebhookDelivery': rule('trader', 'checked'),
-  'Mutation.testWebhook': rule('trader', 'checked'),
+  'Mutation.createStrategy': rule('trader', 'none', 'strategy'),
+  'Mutation.updateStrategy': rule('trader', 'checked', 'strategy'),
+  'Mutation.rollbackStrategy': rule('trader', 'checked', 'strategy'),
+  'Mutation.archiveStrategy': rule('trader', 'checked', 'strategy'),
+  'Mutation.activateStrategy': rule('trader', 'checked', 'strategy'),
+  'Mutation.deactivateStrategy': rule('trader', 'checked', 'strategy'),
+  'Mutation.promoteStrategy': rule('trader', 'checked', 'strategy'),
+  'Mutation.setStrategyVisibility': rule('trader', 'checked', 'strategy'),
+  'Mutation.createApiKey': rule('viewer', 'none', 'apiKey'),
+  'Mutation.revokeApiKey': rule('viewer', 'checked', 'apiKey'),
+  'Mutation.registerWebhook': rule('trader', 'none', 'webhook'),
+  'Mutation.rotateWebhookSecret': rule('trader', 'checked', 'webhook'),
+  'Mutation.pauseWebhook': rule('trader', 'checked', 'webhook'),
+  'Mutation.resumeWebhook': rule('trader', 'checked', 'webhook'),
+  'Mutation.deleteWebhook': rule('trader', 'checked', 'webhook'),
+  'Mutation.replayWebhookDelivery': rule('trader', 'checked', 'webhookDelivery'),
+  'Mutation.testWebhook': rule('trader', 'checked', 'webhook'),
   'Subscription.signals': rule('viewer', 'filtered'),
   'Subscription.candles': rule('viewer'),
 };

@@ -1,6 +1,7 @@
+import { hashApiKey, type Identity, IdentityVerifier, isRole } from '@alphintra/auth';
 import { type ClosablePubSub, createMemoryPubSub, type EventBus, MemoryEventBus, TOPICS } from '@alphintra/bus';
 import type { CandleStore } from '@alphintra/core';
-import { type Database, DrizzleCandleStore, openDatabase } from '@alphintra/db';
+import { type Database, type Db, DrizzleCandleStore, findApiKey, openDatabase } from '@alphintra/db';
 import { type RunningGateway, startGateway } from '@alphintra/gateway';
 import {
   BinanceProvider,
@@ -85,6 +86,13 @@ function marketSource(config: PlatformConfig): MarketSource {
     failbackAfterMs: live.failbackAfterMs,
     warmupCandles: live.warmupCandles,
   };
+}
+
+/** The identity an API key gives, read from the database on every request (so a revocation holds at once). */
+async function apiKeyIdentity(db: Db, key: string): Promise<Identity | null> {
+  const found = await findApiKey(db, hashApiKey(key));
+  if (!found || !isRole(found.role)) return null;
+  return { sub: found.owner, role: found.role, apiKeyId: found.id };
 }
 
 async function openBus(config: PlatformConfig): Promise<EventBus> {
@@ -189,6 +197,15 @@ export async function startPlatform(
     await marketData.start();
 
     const host = '127.0.0.1';
+    const auth = config.auth ?? null;
+    if (auth === null) {
+      log.warn(
+        'development mode: no AUTH_JWT_SECRET or AUTH_JWKS_URL, so every caller is an admin; set one before exposing the gateway',
+      );
+    } else {
+      log.info(`authentication: ${auth.jwtSecret ? 'HS256 tokens' : `tokens from ${auth.jwksUrl}`} and API keys`);
+    }
+    const identity = auth === null ? undefined : new IdentityVerifier(auth.internalSecret);
     const subgraphs = await Promise.all([
       startStrategySubgraph(
         {
@@ -202,15 +219,15 @@ export async function startPlatform(
               error,
             ),
         },
-        { port: config.subgraphPorts.strategy, host },
+        { port: config.subgraphPorts.strategy, host, identity },
       ),
       startMarketDataSubgraph(
         { db: database.db, candles, intervals: PLATFORM_INTERVALS, pubsub },
-        { port: config.subgraphPorts.marketData, host },
+        { port: config.subgraphPorts.marketData, host, identity },
       ),
       startSignalSubgraph(
         { db: database.db, pubsub, webhooks: webhookSettings, onWebhookDue: () => webhooks.wake() },
-        { port: config.subgraphPorts.signal, host },
+        { port: config.subgraphPorts.signal, host, identity },
       ),
     ]);
     for (const subgraph of subgraphs) onClose(`${subgraph.name} subgraph`, () => subgraph.close());
@@ -219,6 +236,7 @@ export async function startPlatform(
       port: config.port,
       host: config.host,
       plugins: [...(config.gatewayPlugins ?? [])],
+      auth: auth === null ? undefined : { ...auth, verifyApiKey: (key) => apiKeyIdentity(database.db, key) },
       ...(config.gatewayLogging === undefined ? {} : { logging: config.gatewayLogging }),
     });
     onClose('gateway', () => gateway.close());
