@@ -30,6 +30,7 @@ export type CreateStrategyInput = {
   symbols: Array<string>;
   /** A template id (see Query.strategyTemplates) whose document to use. */
   template?: string | number | null | undefined;
+  visibility?: StrategyVisibility | null | undefined;
 };
 
 export type DeactivateStrategyInput = {
@@ -142,6 +143,10 @@ export type StrategyVersionState =
   | 'RUNNING'
   /** It does not run now. */
   | 'STOPPED';
+
+export type StrategyVisibility =
+  | 'PRIVATE'
+  | 'PUBLIC';
 
 export type TimeInForce =
   | 'FOK'
