@@ -13,7 +13,9 @@ import {
   type GetSigningKeyFunction,
   useJWT,
 } from '@graphql-mesh/plugin-jwt-auth';
-import { GraphQLError } from 'graphql';
+// Yoga's own error factory: its errors pass Yoga's masking whichever copy of `graphql` a loader gave this module.
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 
 /** How the gateway authenticates callers (see README, "Authentication"). */
 export interface GatewayAuthOptions {
@@ -42,7 +44,7 @@ export interface IdentityContext {
 const JWKS_CACHE_MS = 10 * 60_000;
 
 function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return createGraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
 /** The bearer token of an HTTP request (`Authorization`) or a graphql-ws connection (`connectionParams`). */

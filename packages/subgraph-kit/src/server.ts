@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DEVELOPMENT_IDENTITY, IDENTITY_EXTENSION, type Identity, type IdentityVerifier } from '@alphintra/auth';
 import type { Db } from '@alphintra/db';
@@ -9,7 +10,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { type DocumentNode, GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { guardResolvers, type RequestContext } from './access.ts';
@@ -64,6 +65,12 @@ function maskError(onUnexpected: (error: unknown) => void) {
   };
 }
 
+/**
+ * `graphql`'s error class as Node loads it for the libraries (graphql-ws checks `instanceof` on the errors
+ * `onSubscribe` returns): a bundler-style loader may give this module the package's other build, whose class differs.
+ */
+const { GraphQLError: LibraryGraphQLError } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
 const UNSIGNED = 'this subgraph answers the gateway only: the operation carries no identity the gateway signed';
 
 /** The caller of an operation, from its `extensions` (see {@link SubgraphOptions.identity}). */
@@ -73,7 +80,7 @@ async function identify(verifier: IdentityVerifier | undefined, extensions: unkn
   try {
     return await verifier.verify(token);
   } catch {
-    throw new GraphQLError(UNSIGNED, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    throw new LibraryGraphQLError(UNSIGNED, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   }
 }
 

@@ -69,6 +69,8 @@ export const Mutation: MutationResolvers = {
     );
   },
   updateStrategy: async (_parent, { input }, ctx) => {
+    // Whose it is comes before what is wrong with the input: a stranger learns nothing about the strategy.
+    await requireOwner(ctx, ctx.deps.db, input.id);
     const valid = await validateUpdateInput(ctx.deps, input);
     return commit(ctx, input.id, (tx) => updateStrategy(tx, input.id, valid));
   },
