@@ -35,6 +35,7 @@ describe('guardResolvers', () => {
       } catch (error) {
         return error as GraphQLError;
       }
+      return undefined;
     })();
     expect(refusal?.extensions['code']).toBe('FORBIDDEN');
     expect(refusal?.message).toBe("Query.webhooks needs the trader role or above; the caller's role is viewer");
