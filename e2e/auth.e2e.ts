@@ -228,12 +228,15 @@ describe('authentication with RS256 / ES256 tokens from a JWKS', () => {
       'no role': await token('mallory', ['superuser']),
       'unknown API key': `alk_${randomBytes(32).toString('base64url')}`,
     };
+    const fetchedBefore = jwks.fetches();
     for (const [what, bearer] of Object.entries(forged)) {
       const client = clientWith(bearer);
       const refused = await expectUserError(client.request(StrategyTemplatesDocument), 'UNAUTHENTICATED');
       expect(refused?.message, what).toMatch(/authentication required|token|API key/);
       expect(await wsErrorCode(client), what).toBe('UNAUTHENTICATED');
     }
+    // A key id not in the cached set made the gateway fetch the set again (a rotated key is picked up).
+    expect(jwks.fetches()).toBeGreaterThan(fetchedBefore);
   });
 
   it('shows an API key once, stores only its hash, accepts it as a bearer token, and ends it at once', async () => {
