@@ -394,6 +394,11 @@ describe('authentication with RS256 / ES256 tokens from a JWKS', () => {
         }),
     ];
     for (const refused of webhookRefusals) await expectUserError(refused(), 'FORBIDDEN');
+    await expectUserError(
+      bob.request(RegisterWebhookDocument, { input: { url: 'http://127.0.0.1:9/b', filter: { strategyIds: [a.id] } } }),
+      'FORBIDDEN',
+      'input.filter.strategyIds',
+    );
     await expectUserError(vic.request(WebhooksDocument), 'FORBIDDEN');
     expect((await bob.request(WebhooksDocument)).webhooks.map((w) => w.id)).toEqual([hookB.webhook.id]);
     const deliveredTo = async (client: AlphintraClient, id: string) =>

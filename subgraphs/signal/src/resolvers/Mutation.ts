@@ -9,9 +9,11 @@ import {
   replayWebhookDelivery,
   rotateWebhookSecret,
   setWebhookPaused,
+  strategyAccess,
+  type WebhookFilter,
   type WebhookRecord,
 } from '@alphintra/db';
-import { auditScope, badInput, userError } from '@alphintra/subgraph-kit';
+import { auditScope, badInput, mayRead, userError } from '@alphintra/subgraph-kit';
 import { generateWebhookSecret, sendTestEvent } from '@alphintra/webhooks';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import type { SignalContext } from '../context.ts';
@@ -41,6 +43,20 @@ function changeOwnWebhook<T>(ctx: SignalContext, id: string, change: (tx: Db) =>
   );
 }
 
+/** FORBIDDEN when the filter names a strategy the caller may not read: its signals would never come. */
+async function requireReadable(ctx: SignalContext, filter: WebhookFilter): Promise<void> {
+  const ids = filter.strategyIds ?? [];
+  const access = await strategyAccess(ctx.deps.db, ids);
+  const hidden = ids.filter((_id, i) => {
+    const strategy = access[i];
+    return strategy !== undefined && !mayRead(ctx.identity, strategy);
+  });
+  if (hidden.length > 0) {
+    const field = 'input.filter.strategyIds';
+    throw userError('FORBIDDEN', `${field}: strategy ${hidden.join(', ')} is private to another user`, field);
+  }
+}
+
 export const Mutation: MutationResolvers = {
   registerWebhook: async (_parent, { input }, ctx) => {
     const description = (input.description ?? '').trim();
@@ -48,6 +64,7 @@ export const Mutation: MutationResolvers = {
       throw badInput('input.description', `must be at most ${MAX_WEBHOOK_DESCRIPTION} characters`);
     }
     const filter = checkedFilter(input.filter);
+    await requireReadable(ctx, filter);
     const url = await checkedUrl(ctx.deps, input.url);
     const secret = generateWebhookSecret();
     const { sub: owner, role: ownerRole } = ctx.identity;
