@@ -14,6 +14,10 @@ describe('roles', () => {
     expect(roleFromClaims({ roles: 'admin' })).toBe('admin');
     expect(roleFromClaims({ role: 'viewer' })).toBe('viewer');
     expect(roleFromClaims({ permissions: ['admin'] }, 'permissions')).toBe('admin');
+    expect(roleFromClaims({ realm_access: { roles: ['offline_access', 'trader'] } }, 'realm_access.roles')).toBe(
+      'trader',
+    );
+    expect(roleFromClaims({ 'https://alphintra/roles': ['admin'] }, 'https://alphintra/roles')).toBe('admin');
     // The configured claim wins; `role` is only read when the claim is absent.
     expect(roleFromClaims({ roles: ['billing'], role: 'admin' })).toBeUndefined();
     expect(roleFromClaims({ roles: ['superuser'] })).toBeUndefined();

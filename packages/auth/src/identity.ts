@@ -25,9 +25,20 @@ export function hasRole(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
 
+/** A claim by name, or by a dotted path into nested claims (`realm_access.roles`). */
+function claimAt(claims: Readonly<Record<string, unknown>>, claim: string): unknown {
+  if (claim in claims) return claims[claim];
+  return claim
+    .split('.')
+    .reduce<unknown>(
+      (value, key) => (value !== null && typeof value === 'object' ? (value as never)[key] : undefined),
+      claims,
+    );
+}
+
 /**
- * The role a token's claims give: the strongest known role in `claims[claim]` (an array of strings, or one string),
- * else in a plain `role` string; undefined when neither names a role.
+ * The role a token's claims give: the strongest known role in the claim `claim` (an array of strings, or one
+ * string; a dotted path reaches a nested claim), else in a plain `role` string; undefined when neither names a role.
  */
 export function roleFromClaims(claims: Readonly<Record<string, unknown>>, claim = 'roles'): Role | undefined {
   const named = (value: unknown): Role[] => {
@@ -35,7 +46,8 @@ export function roleFromClaims(claims: Readonly<Record<string, unknown>>, claim 
     if (Array.isArray(value)) return value.filter(isRole);
     return [];
   };
-  const roles = [...named(claims[claim]), ...(claims[claim] === undefined ? named(claims['role']) : [])];
+  const value = claimAt(claims, claim);
+  const roles = [...named(value), ...(value === undefined ? named(claims['role']) : [])];
   if (roles.length === 0) return undefined;
   return roles.reduce((best, role) => (hasRole(role, best) ? role : best));
 }
