@@ -266,6 +266,23 @@ describe('authentication with RS256 / ES256 tokens from a JWKS', () => {
     expect(createStrategy.strategy.owner).toBe('alice');
     expect((await bot.request(ApiKeysDocument)).apiKeys.map((k) => k.id)).toContain(createApiKey.apiKey.id);
 
+    // A subscription open with a key ends as soon as the key is revoked.
+    const { createApiKey: streaming } = await alice.request(CreateApiKeyDocument, {
+      input: { name: 'stream', role: 'VIEWER' },
+    });
+    const own = await strategyOf(alice);
+    const events = clientWith(streaming.key).subscribe(LiveSignalsDocument, {
+      filter: { strategyIds: [own.id] },
+      since: new Date(0).toISOString(),
+    });
+    const first = events.next();
+    const signal = syntheticSignal(own, 1_700_000_400_000);
+    await store([signal]);
+    expect((await first).value?.signals.id).toBe(signal.id);
+    const ended = expectUserError(events.next(), 'UNAUTHENTICATED');
+    await alice.request(RevokeApiKeyDocument, { input: { id: streaming.apiKey.id } });
+    expect((await ended)?.message).toBe('the API key was revoked');
+
     // Revoked elsewhere (another process, straight in the database): the very next request is refused.
     await platform.database.db.execute(
       sql`update api_keys set revoked_at = now() where id = ${createApiKey.apiKey.id}`,

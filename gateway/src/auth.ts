@@ -14,7 +14,7 @@ import {
   useJWT,
 } from '@graphql-mesh/plugin-jwt-auth';
 // Yoga's own error factory: its errors pass Yoga's masking whichever copy of `graphql` a loader gave this module.
-import type { GraphQLError } from 'graphql';
+import type { ExecutionResult, GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 
 /** How the gateway authenticates callers (see README, "Authentication"). */
@@ -31,6 +31,8 @@ export interface GatewayAuthOptions {
   readonly roleClaim?: string | undefined;
   /** Looks up an API key on every request (no cache: a revoked key stops at once); null when unknown or ended. */
   readonly verifyApiKey?: ((key: string) => Promise<Identity | null>) | undefined;
+  /** Calls `listener` with the id of each API key revoked (in any process), to end its open subscriptions. */
+  readonly onApiKeyRevoked?: ((listener: (apiKeyId: string) => void) => void) | undefined;
   /** Signs each upstream operation's identity for the subgraphs (at least 32 characters). */
   readonly internalSecret: string;
 }
@@ -60,6 +62,56 @@ export function bearerToken(context: {
   if (typeof value !== 'string') return undefined;
   const token = value.replace(/^Bearer\s+/i, '').trim();
   return token === '' ? undefined : token;
+}
+
+type Events = AsyncIterable<ExecutionResult>;
+
+/**
+ * The open subscriptions of each API key: a revoked key's subscriptions end at once, each with a last
+ * UNAUTHENTICATED event.
+ */
+class KeySubscriptions {
+  readonly #open = new Map<string, Set<() => void>>();
+
+  revoke(apiKeyId: string): void {
+    for (const end of this.#open.get(apiKeyId) ?? []) end();
+  }
+
+  track(apiKeyId: string, events: Events): AsyncIterableIterator<ExecutionResult> {
+    const source = events[Symbol.asyncIterator]();
+    const ends = this.#open.get(apiKeyId) ?? new Set();
+    this.#open.set(apiKeyId, ends);
+    let finished = false;
+    const finish = () => {
+      finished = true;
+      ends.delete(revoke);
+      if (ends.size === 0) this.#open.delete(apiKeyId);
+    };
+    let revoke = () => {};
+    const revoked = new Promise<IteratorResult<ExecutionResult>>((resolve) => {
+      revoke = () => resolve({ done: false, value: { errors: [unauthenticated('the API key was revoked')] } });
+    });
+    ends.add(revoke);
+    const iterator: AsyncIterableIterator<ExecutionResult> = {
+      next: async () => {
+        if (finished) return { done: true, value: undefined };
+        const { result, byRevocation } = await Promise.race([
+          source.next().then((result) => ({ result, byRevocation: false })),
+          revoked.then((result) => ({ result, byRevocation: true })),
+        ]);
+        if (byRevocation) void source.return?.();
+        if (byRevocation || result.done) finish();
+        return result;
+      },
+      return: async () => {
+        finish();
+        await source.return?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
 }
 
 /** A JWKS key provider that answers an unknown key id with a key nothing verifies against (so: UNAUTHENTICATED). */
@@ -92,6 +144,8 @@ export function useAuthentication(options: GatewayAuthOptions): GatewayPlugin[] 
     throw new Error('authentication needs exactly one of AUTH_JWT_SECRET and AUTH_JWKS_URL');
   }
   const signer = new IdentitySigner(options.internalSecret);
+  const keySubscriptions = new KeySubscriptions();
+  options.onApiKeyRevoked?.((apiKeyId) => keySubscriptions.revoke(apiKeyId));
   const roleClaim = options.roleClaim ?? 'roles';
   const jwt = useJWT({
     signingKeyProviders: [
@@ -146,6 +200,15 @@ export function useAuthentication(options: GatewayAuthOptions): GatewayPlugin[] 
       return identify(context as unknown as Record<string, unknown>).then((found) =>
         extendContext({ identity: found }),
       );
+    },
+    onSubscribe({ context }) {
+      const apiKeyId = (context as IdentityContext).identity?.apiKeyId;
+      if (apiKeyId === undefined) return;
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (Symbol.asyncIterator in result) setResult(keySubscriptions.track(apiKeyId, result));
+        },
+      };
     },
     onSubgraphExecute({ executionRequest, setExecutionRequest }) {
       const caller = (executionRequest.context as IdentityContext | undefined)?.identity;

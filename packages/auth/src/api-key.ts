@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+/** The pub/sub channel a revocation is announced on (`{ id }`), so every gateway ends the key's subscriptions. */
+export const API_KEY_REVOCATIONS_CHANNEL = 'apiKeys.revoked';
+
 /** Every API key starts with this, so the gateway tells a key from a JWT without trying to decode it. */
 export const API_KEY_PREFIX = 'alk_';
 

@@ -1,4 +1,4 @@
-import { hashApiKey, type Identity, IdentityVerifier, isRole } from '@alphintra/auth';
+import { API_KEY_REVOCATIONS_CHANNEL, hashApiKey, type Identity, IdentityVerifier, isRole } from '@alphintra/auth';
 import { type ClosablePubSub, createMemoryPubSub, type EventBus, MemoryEventBus, TOPICS } from '@alphintra/bus';
 import type { CandleStore } from '@alphintra/core';
 import { type Database, type Db, DrizzleCandleStore, findApiKey, openDatabase } from '@alphintra/db';
@@ -213,6 +213,12 @@ export async function startPlatform(
           bus,
           intervals: PLATFORM_INTERVALS,
           maxStrategies: config.maxStrategies,
+          onApiKeyRevoked: (id) =>
+            pubsub
+              .publish(API_KEY_REVOCATIONS_CHANNEL, { id })
+              .catch((error: unknown) =>
+                logFor('strategy').warn(`API key ${id} is revoked, but open subscriptions were not told`, error),
+              ),
           onEventError: (error, event) =>
             logFor('strategy').warn(
               `${event.type} of strategy ${event.strategyId} committed, but its event was not produced; engines reconcile from the database`,
@@ -236,7 +242,16 @@ export async function startPlatform(
       port: config.port,
       host: config.host,
       plugins: [...(config.gatewayPlugins ?? [])],
-      auth: auth === null ? undefined : { ...auth, verifyApiKey: (key) => apiKeyIdentity(database.db, key) },
+      auth:
+        auth === null
+          ? undefined
+          : {
+              ...auth,
+              verifyApiKey: (key) => apiKeyIdentity(database.db, key),
+              // Through the pub/sub (Redis when configured), so a revocation reaches every gateway process.
+              onApiKeyRevoked: (listener) =>
+                void pubsub.subscribe(API_KEY_REVOCATIONS_CHANNEL, (m: { id: string }) => listener(m.id), {}),
+            },
       ...(config.gatewayLogging === undefined ? {} : { logging: config.gatewayLogging }),
     });
     onClose('gateway', () => gateway.close());

@@ -29,6 +29,8 @@ export interface StrategyServiceDeps {
   readonly maxStrategies?: number | undefined;
   /** Longest indicator period a document may ask for (at most `DOCUMENT_LIMITS.maxPeriod`, the default). */
   readonly maxPeriod?: number | undefined;
+  /** Told the id of each API key revoked, once committed (the platform announces it to every gateway). */
+  readonly onApiKeyRevoked?: ((apiKeyId: string) => void) | undefined;
   /** Told when an event could not be produced (the mutation still succeeds); default: a console warning. */
   readonly onEventError?: ((error: unknown, event: StrategyEvent) => void) | undefined;
 }

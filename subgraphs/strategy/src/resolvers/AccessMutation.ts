@@ -40,6 +40,7 @@ export const AccessMutation: Pick<MutationResolvers, 'createApiKey' | 'revokeApi
       },
       (revoked) => ({ id: revoked.id }),
     );
+    ctx.deps.onApiKeyRevoked?.(apiKey.id);
     return { apiKey };
   },
 };
