@@ -179,8 +179,8 @@ export type Mutation = {
   /** Runs the version LIVE, stops every other version, and makes it the current one. */
   promoteStrategy: PromoteStrategyPayload;
   /**
-   * Ends a key at once, in every gateway process: no request or new subscription is accepted with it (the caller's own;
-   * an admin's: anyone's).
+   * Ends a key at once, in every gateway process: no request is accepted with it, and its open subscriptions end (the
+   * caller's own; an admin's: anyone's).
    */
   revokeApiKey: RevokeApiKeyPayload;
   /** Makes a new version with an earlier version's document and symbols; history is kept. */
