@@ -283,6 +283,17 @@ describe('authentication with RS256 / ES256 tokens from a JWKS', () => {
     await alice.request(RevokeApiKeyDocument, { input: { id: streaming.apiKey.id } });
     expect((await ended)?.message).toBe('the API key was revoked');
 
+    // A key past its expiry is refused (its time moved back in the database rather than waited for).
+    const { createApiKey: expiring } = await alice.request(CreateApiKeyDocument, {
+      input: { name: 'short-lived', role: 'VIEWER', expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    const shortLived = clientWith(expiring.key);
+    expect((await shortLived.request(ApiKeysDocument)).apiKeys.length).toBeGreaterThan(0);
+    await platform.database.db.execute(
+      sql`update api_keys set expires_at = now() - interval '1 second' where id = ${expiring.apiKey.id}`,
+    );
+    await expectUserError(shortLived.request(ApiKeysDocument), 'UNAUTHENTICATED');
+
     // Revoked elsewhere (another process, straight in the database): the very next request is refused.
     await platform.database.db.execute(
       sql`update api_keys set revoked_at = now() where id = ${createApiKey.apiKey.id}`,
