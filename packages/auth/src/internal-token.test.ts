@@ -6,6 +6,13 @@ const SECRET = 'a-gateway-secret-of-at-least-32-characters';
 const key = (secret: string) => new TextEncoder().encode(secret);
 
 describe('identities signed by the gateway', () => {
+  it('reuses one token per identity while it is young', async () => {
+    const signer = new IdentitySigner(SECRET);
+    const alice = await signer.sign({ sub: 'alice', role: 'trader' });
+    expect(await signer.sign({ sub: 'alice', role: 'trader' })).toBe(alice);
+    expect(await signer.sign({ sub: 'alice', role: 'viewer' })).not.toBe(alice);
+  });
+
   it('round-trips sub, role and API key', async () => {
     const token = await new IdentitySigner(SECRET).sign({ sub: 'alice', role: 'trader', apiKeyId: 'k-1' });
     await expect(new IdentityVerifier(SECRET).verify(token)).resolves.toEqual({
