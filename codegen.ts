@@ -25,6 +25,8 @@ const config: CodegenConfig = {
       StrategyVersion: '@alphintra/db#StrategyVersionRecord as StrategyVersionModel',
       StrategyRun: '@alphintra/db#StrategyRunRecord as StrategyRunModel',
       StrategyVersionStats: '../context.ts#VersionStats',
+      ApiKey: '@alphintra/db#ApiKeyRecord as ApiKeyModel',
+      AuditRecord: '@alphintra/db#AuditRecord as AuditRecordModel',
     }),
     'subgraphs/market-data/src/__generated__/resolvers.ts': subgraph('market-data', '../context.ts#MarketDataContext', {
       Candle: '@alphintra/core#Candle as CandleModel',

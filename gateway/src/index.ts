@@ -1,3 +1,4 @@
+export * from './auth.ts';
 export * from './compose.ts';
 export * from './errors.ts';
 export * from './graphiql.ts';

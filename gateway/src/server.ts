@@ -8,6 +8,7 @@ import {
 } from '@graphql-hive/gateway-runtime';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { type GatewayAuthOptions, useAuthentication, useDevelopmentIdentity } from './auth.ts';
 import { readSupergraph } from './compose.ts';
 import { useBadUserInputCodes } from './errors.ts';
 import { renderOfflineGraphiQL, useGraphiQLAssets } from './graphiql.ts';
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   readonly port?: number;
   readonly host?: string;
   readonly plugins?: GatewayPlugin[];
+  /** Authentication; unset: development mode, every caller is the development admin. */
+  readonly auth?: GatewayAuthOptions | undefined;
   /** Hive Gateway log level, or a logger of its own (the platform's structured log); `false` silences it. */
   readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | Logger;
   /** What `/readiness` checks besides the gateway itself (database, bus, pub/sub). */
@@ -62,9 +65,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     landingPage: false,
     readinessCheckEndpoint: SUPERGRAPH_READINESS_PATH,
     plugins: () => [
-      useBadUserInputCodes(),
+      // Served before authentication: GraphiQL's files and the probes are not GraphQL operations.
       useGraphiQLAssets(),
       useReadiness(options.readiness ?? {}),
+      ...(options.auth ? useAuthentication(options.auth) : [useDevelopmentIdentity()]),
+      useBadUserInputCodes(),
       ...(options.plugins ?? []),
     ],
   });

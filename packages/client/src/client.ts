@@ -23,6 +23,8 @@ export interface AlphintraClientOptions {
   /** Its WebSocket endpoint; derived from `url` by default. */
   readonly wsUrl?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A JWT or API key: sent as `Authorization: Bearer` over HTTP and as `connectionParams.authorization` over graphql-ws. */
+  readonly token?: string;
   /**
    * How many times in a row a lost connection is retried (and, for a resumable `signals` subscription, how many
    * times in a row it is resubscribed after the server ended it) before the subscription fails. Default 10.
@@ -73,12 +75,14 @@ export class AlphintraClient {
 
   constructor(options: AlphintraClientOptions) {
     this.#url = options.url;
-    this.#headers = options.headers ?? {};
+    const authorization = options.token === undefined ? undefined : `Bearer ${options.token}`;
+    this.#headers = { ...options.headers, ...(authorization ? { authorization } : {}) };
     this.#retryAttempts = options.retryAttempts ?? 10;
     this.#ws = createClient({
       url: options.wsUrl ?? options.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       lazy: true,
+      ...(authorization ? { connectionParams: { authorization } } : {}),
       retryAttempts: this.#retryAttempts,
       // A refused connection (the gateway restarting) is an error event, not a close event: retry it as well.
       shouldRetry: () => true,

@@ -1,7 +1,34 @@
-import { resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REPLAY_SPEED, DEFAULT_RETENTION_MS, DEFAULT_SIGNALS_PARTITIONS, loadConfig } from './config.ts';
+
+const SECRET = 'a-jwt-secret-of-at-least-thirty-two-characters';
+
+/** Runs `pnpm start`'s entry point with `env` until it exits or prints `until`; its exit code (null: still up) and output. */
+function runMain(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; output: string }> {
+  const main = resolve(import.meta.dirname, 'main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((done) => {
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (until?.test(output)) {
+        child.once('exit', () => done({ code: null, output }));
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => done({ code, output }));
+  });
+}
 
 describe('loadConfig', () => {
   it('creates trading.signals with SIGNALS_PARTITIONS partitions, 6 unless set', () => {
@@ -92,4 +119,60 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT="http" must be a port number/);
     expect(() => loadConfig({ PORT: 'max' })).toThrow(/PORT="max"/);
   });
+});
+
+describe('authentication settings', () => {
+  it('is off without AUTH_JWT_SECRET or AUTH_JWKS_URL (development mode), and refused so under NODE_ENV=production', () => {
+    expect(loadConfig({}).auth).toBeNull();
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /NODE_ENV=production needs authentication: set AUTH_JWT_SECRET .* or AUTH_JWKS_URL/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET }).auth?.jwtSecret).toBe(SECRET);
+  });
+
+  it('reads every AUTH_ setting, with roles as the default role claim', () => {
+    const auth = loadConfig({
+      AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+      AUTH_JWT_ISSUER: 'https://issuer.example/',
+      AUTH_JWT_AUDIENCE: 'alphintra',
+      AUTH_ROLE_CLAIM: 'permissions',
+      AUTH_INTERNAL_SECRET: 'an-internal-secret-shared-by-every-process',
+    }).auth;
+    expect(auth).toEqual({
+      jwtSecret: undefined,
+      jwksUrl: 'https://issuer.example/.well-known/jwks.json',
+      issuer: 'https://issuer.example/',
+      audience: 'alphintra',
+      roleClaim: 'permissions',
+      internalSecret: 'an-internal-secret-shared-by-every-process',
+    });
+    const defaults = loadConfig({ AUTH_JWT_SECRET: SECRET }).auth;
+    expect(defaults?.roleClaim).toBe('roles');
+    // No internal secret set: a random one, different on every start.
+    expect(defaults?.internalSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).auth?.internalSecret).not.toBe(defaults?.internalSecret);
+  });
+
+  it('refuses auth settings it cannot honour', () => {
+    expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URL: 'https://x/jwks' })).toThrow(/not both/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET must be at least 32/);
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'jwks.json' })).toThrow(/AUTH_JWKS_URL="jwks.json" must be an http/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, AUTH_INTERNAL_SECRET: 'short' })).toThrow(
+      /AUTH_INTERNAL_SECRET must be at least 32/,
+    );
+  });
+
+  it('exits non-zero at start under NODE_ENV=production without auth, and says development mode otherwise', async () => {
+    const refused = await runMain({ NODE_ENV: 'production' });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/NODE_ENV=production needs authentication/);
+    const dataDir = mkdtempSync(join(tmpdir(), 'alphintra-dev-'));
+    try {
+      const dev = await runMain({ DATA_DIR: dataDir, PORT: '0', REPLAY_SPEED: '1' }, /development mode/);
+      expect(dev.output).toMatch(/development mode: no AUTH_JWT_SECRET or AUTH_JWKS_URL, so every caller is an admin/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    // Starting embedded PostgreSQL on a busy machine can take a while.
+  }, 180_000);
 });

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
+import { MIN_INTERNAL_SECRET_LENGTH } from '@alphintra/auth';
 import { INTERVALS, type Interval, isInterval } from '@alphintra/core';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '@alphintra/webhooks';
@@ -56,6 +58,27 @@ export interface PlatformConfig {
   readonly gatewayLogging?: boolean | 'debug' | 'info' | 'warn' | 'error';
   /** Webhook delivery (`WEBHOOK_*`); the defaults when absent. */
   readonly webhooks?: WebhookSettings;
+  /** Authentication (`AUTH_*`); null or absent: development mode, every caller is an admin. */
+  readonly auth?: AuthConfig | null;
+}
+
+/** Authentication settings: exactly one of `jwtSecret` and `jwksUrl`. */
+export interface AuthConfig {
+  /** HS256 tokens signed with this secret (`AUTH_JWT_SECRET`, at least 32 characters). */
+  readonly jwtSecret?: string | undefined;
+  /** RS256 / ES256 tokens signed by a key of this JSON Web Key Set (`AUTH_JWKS_URL`). */
+  readonly jwksUrl?: string | undefined;
+  /** The `iss` tokens must carry, when set (`AUTH_JWT_ISSUER`). */
+  readonly issuer?: string | undefined;
+  /** The `aud` tokens must carry, when set (`AUTH_JWT_AUDIENCE`). */
+  readonly audience?: string | undefined;
+  /** The claim with the caller's roles (`AUTH_ROLE_CLAIM`, default `roles`). */
+  readonly roleClaim: string;
+  /**
+   * Signs the caller's identity from the gateway to the subgraphs (`AUTH_INTERNAL_SECRET`, at least 32
+   * characters): every process of one deployment needs the same one. Unset: a random one per start.
+   */
+  readonly internalSecret: string;
 }
 
 /** Live market data settings (`MARKET_DATA=binance[,coinbase]`). */
@@ -279,6 +302,48 @@ export function parseWebhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {
   };
 }
 
+const MIN_JWT_SECRET_LENGTH = 32;
+
+/**
+ * Authentication settings (`AUTH_*`); null without `AUTH_JWT_SECRET` or `AUTH_JWKS_URL` (development mode), which
+ * `NODE_ENV=production` refuses.
+ */
+export function parseAuth(env: NodeJS.ProcessEnv): AuthConfig | null {
+  const jwtSecret = env['AUTH_JWT_SECRET'] || undefined;
+  const jwksUrl = env['AUTH_JWKS_URL'] || undefined;
+  if (jwtSecret === undefined && jwksUrl === undefined) {
+    if (env['NODE_ENV'] === 'production') {
+      throw new Error(
+        'NODE_ENV=production needs authentication: set AUTH_JWT_SECRET (HS256 tokens) or AUTH_JWKS_URL (RS256/ES256 tokens from your identity provider)',
+      );
+    }
+    return null;
+  }
+  if (jwtSecret !== undefined && jwksUrl !== undefined) {
+    throw new Error('set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
+  }
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new Error(`AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters (HS256 wants 256 bits)`);
+  }
+  if (jwksUrl !== undefined && !/^https?:\/\/[^/]/.test(jwksUrl)) {
+    throw new Error(
+      `AUTH_JWKS_URL="${jwksUrl}" must be an http(s) URL, e.g. https://issuer.example/.well-known/jwks.json`,
+    );
+  }
+  const internalSecret = env['AUTH_INTERNAL_SECRET'] || randomBytes(32).toString('base64url');
+  if (internalSecret.length < MIN_INTERNAL_SECRET_LENGTH) {
+    throw new Error(`AUTH_INTERNAL_SECRET must be at least ${MIN_INTERNAL_SECRET_LENGTH} characters`);
+  }
+  return {
+    jwtSecret,
+    jwksUrl,
+    issuer: env['AUTH_JWT_ISSUER'] || undefined,
+    audience: env['AUTH_JWT_AUDIENCE'] || undefined,
+    roleClaim: env['AUTH_ROLE_CLAIM'] || 'roles',
+    internalSecret,
+  };
+}
+
 /** Reads the platform's configuration from environment variables (see README, "Configuration"). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const marketData = parseMarketDataConfig(env);
@@ -305,5 +370,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     maxStrategies: parseNumber(env, 'MAX_STRATEGIES', 10_000, 1),
     seedDefaultStrategies: true,
     webhooks: parseWebhookSettings(env),
+    auth: parseAuth(env),
   };
 }

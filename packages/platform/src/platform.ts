@@ -1,6 +1,7 @@
+import { API_KEY_REVOCATIONS_CHANNEL, hashApiKey, type Identity, IdentityVerifier, isRole } from '@alphintra/auth';
 import { type ClosablePubSub, createMemoryPubSub, type EventBus, MemoryEventBus, TOPICS } from '@alphintra/bus';
 import type { CandleStore } from '@alphintra/core';
-import { type Database, DrizzleCandleStore, latestSignalSeq, openDatabase } from '@alphintra/db';
+import { type Database, type Db, DrizzleCandleStore, findApiKey, latestSignalSeq, openDatabase } from '@alphintra/db';
 import { gatewayMetricsPlugins, type RunningGateway, startGateway } from '@alphintra/gateway';
 import {
   BinanceProvider,
@@ -88,6 +89,13 @@ function marketSource(config: PlatformConfig): MarketSource {
     failbackAfterMs: live.failbackAfterMs,
     warmupCandles: live.warmupCandles,
   };
+}
+
+/** The identity an API key gives, read from the database on every request (so a revocation holds at once). */
+async function apiKeyIdentity(db: Db, key: string): Promise<Identity | null> {
+  const found = await findApiKey(db, hashApiKey(key));
+  if (!found || !isRole(found.role)) return null;
+  return { sub: found.owner, role: found.role, apiKeyId: found.id };
 }
 
 async function openBus(config: PlatformConfig, log: Log): Promise<EventBus> {
@@ -221,6 +229,15 @@ export async function startPlatform(
     await marketData.start();
 
     const host = '127.0.0.1';
+    const auth = config.auth ?? null;
+    if (auth === null) {
+      log.warn(
+        'development mode: no AUTH_JWT_SECRET or AUTH_JWKS_URL, so every caller is an admin; set one before exposing the gateway',
+      );
+    } else {
+      log.info(`authentication: ${auth.jwtSecret ? 'HS256 tokens' : `tokens from ${auth.jwksUrl}`} and API keys`);
+    }
+    const identity = auth === null ? undefined : new IdentityVerifier(auth.internalSecret);
     const subgraphs = await Promise.all([
       startStrategySubgraph(
         {
@@ -228,21 +245,27 @@ export async function startPlatform(
           bus,
           intervals: PLATFORM_INTERVALS,
           maxStrategies: config.maxStrategies,
+          onApiKeyRevoked: (id) =>
+            pubsub
+              .publish(API_KEY_REVOCATIONS_CHANNEL, { id })
+              .catch((error: unknown) =>
+                logFor('strategy').warn(`API key ${id} is revoked, but open subscriptions were not told`, error),
+              ),
           onEventError: (error, event) =>
             logFor('strategy').warn(
               `${event.type} of strategy ${event.strategyId} committed, but its event was not produced; engines reconcile from the database`,
               error,
             ),
         },
-        { port: config.subgraphPorts.strategy, host },
+        { port: config.subgraphPorts.strategy, host, identity },
       ),
       startMarketDataSubgraph(
         { db: database.db, candles, intervals: PLATFORM_INTERVALS, pubsub },
-        { port: config.subgraphPorts.marketData, host },
+        { port: config.subgraphPorts.marketData, host, identity },
       ),
       startSignalSubgraph(
         { db: database.db, pubsub, webhooks: webhookSettings, onWebhookDue: () => webhooks.wake() },
-        { port: config.subgraphPorts.signal, host },
+        { port: config.subgraphPorts.signal, host, identity },
       ),
     ]);
     for (const subgraph of subgraphs) onClose(`${subgraph.name} subgraph`, () => subgraph.close());
@@ -257,6 +280,16 @@ export async function startPlatform(
         pubsub: async () => pubsub.ping?.(),
       },
       logging: config.gatewayLogging ?? gatewayLogger(logFor('gateway')),
+      auth:
+        auth === null
+          ? undefined
+          : {
+              ...auth,
+              verifyApiKey: (key) => apiKeyIdentity(database.db, key),
+              // Through the pub/sub (Redis when configured), so a revocation reaches every gateway process.
+              onApiKeyRevoked: (listener) =>
+                void pubsub.subscribe(API_KEY_REVOCATIONS_CHANNEL, (m: { id: string }) => listener(m.id), {}),
+            },
     });
     onClose('gateway', () => gateway.close());
 

@@ -1,3 +1,4 @@
+export * from './access.ts';
 export * from './connection.ts';
 export * from './errors.ts';
 export * from './scalars.ts';

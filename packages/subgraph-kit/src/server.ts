@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { DEVELOPMENT_IDENTITY, IDENTITY_EXTENSION, type Identity, type IdentityVerifier } from '@alphintra/auth';
+import type { Db } from '@alphintra/db';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -7,24 +10,39 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { guardResolvers, type RequestContext } from './access.ts';
 import { isUserFacing } from './errors.ts';
 
 /** How to run one subgraph. */
-export interface SubgraphOptions<TContext extends object> {
+export interface SubgraphOptions<TContext extends RequestContext> {
   readonly name: string;
   readonly typeDefs: DocumentNode;
   /** Typed resolvers (codegen), cast here because `@apollo/subgraph` types its map over `unknown` context. */
   readonly resolvers: GraphQLResolverMap<unknown>;
-  /** A fresh context per HTTP request or subscription (so DataLoaders are per request). */
-  readonly context: () => TContext;
+  /** A fresh context per HTTP request or subscription (so DataLoaders are per request), for the caller. */
+  readonly context: (identity: Identity) => TContext;
+  /**
+   * Checks the identity the gateway signed into each operation's extensions; an operation without a valid one is
+   * UNAUTHENTICATED. Unset: development mode, every caller is the development admin.
+   */
+  readonly identity?: IdentityVerifier | undefined;
+  /** Where mutations write their audit records (required when the subgraph has mutations). */
+  readonly auditDb?: Db | undefined;
   readonly port?: number;
   readonly host?: string;
   readonly plugins?: readonly ApolloServerPlugin<TContext>[];
   /** Where unexpected errors are reported before being masked. */
   readonly onUnexpectedError?: (error: unknown) => void;
+}
+
+/** Where a subgraph listens and whom it trusts: what its composition root chooses. */
+export interface SubgraphStartOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly identity?: IdentityVerifier | undefined;
 }
 
 /** A subgraph listening on HTTP (queries, mutations) and graphql-ws (subscriptions) at `/graphql`. */
@@ -47,13 +65,35 @@ function maskError(onUnexpected: (error: unknown) => void) {
   };
 }
 
+/**
+ * `graphql`'s error class as Node loads it for the libraries (graphql-ws checks `instanceof` on the errors
+ * `onSubscribe` returns): a bundler-style loader may give this module the package's other build, whose class differs.
+ */
+const { GraphQLError: LibraryGraphQLError } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+const UNSIGNED = 'this subgraph answers the gateway only: the operation carries no identity the gateway signed';
+
+/** The caller of an operation, from its `extensions` (see {@link SubgraphOptions.identity}). */
+async function identify(verifier: IdentityVerifier | undefined, extensions: unknown): Promise<Identity> {
+  if (!verifier) return DEVELOPMENT_IDENTITY;
+  const token = (extensions as Record<string, unknown> | null | undefined)?.[IDENTITY_EXTENSION];
+  try {
+    return await verifier.verify(token);
+  } catch {
+    throw new LibraryGraphQLError(UNSIGNED, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  }
+}
+
 /** Starts a federated subgraph (Apollo Server + `@apollo/subgraph`) with graphql-ws subscriptions. */
-export async function startSubgraph<TContext extends object>(
+export async function startSubgraph<TContext extends RequestContext>(
   options: SubgraphOptions<TContext>,
 ): Promise<RunningSubgraph> {
   const onUnexpected =
     options.onUnexpectedError ?? ((error: unknown) => console.error(`[${options.name}] unexpected error`, error));
-  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
+  const resolvers = guardResolvers(options.name, options.resolvers, options.auditDb, (error) =>
+    onUnexpected(new Error('an audit record could not be written', { cause: error })),
+  );
+  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers });
   const app = express();
   const httpServer: Server = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -61,7 +101,16 @@ export async function startSubgraph<TContext extends object>(
   const wsCleanup = useServer(
     {
       schema,
-      context: () => options.context(),
+      // The gateway shares one socket among all its callers: each operation carries its caller's identity.
+      onSubscribe: async (_ctx, _id, payload) => {
+        try {
+          await identify(options.identity, payload.extensions);
+          return undefined;
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+      },
+      context: async (_ctx, _id, payload) => options.context(await identify(options.identity, payload.extensions)),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
         return { data: result.data ?? null, errors: result.errors.map((e) => mask(e.toJSON(), e)) };
@@ -88,7 +137,9 @@ export async function startSubgraph<TContext extends object>(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(server, { context: async () => options.context() }),
+    expressMiddleware(server, {
+      context: async ({ req }) => options.context(await identify(options.identity, req.body?.extensions)),
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

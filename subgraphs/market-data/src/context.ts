@@ -1,5 +1,7 @@
+import type { Identity } from '@alphintra/auth';
 import type { CandleStore, Interval } from '@alphintra/core';
 import type { Db, InstrumentRecord } from '@alphintra/db';
+import type { RequestContext } from '@alphintra/subgraph-kit';
 import type DataLoader from 'dataloader';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { instrumentLoader, type LastTrade, lastTradeLoader } from './loaders.ts';
@@ -19,13 +21,13 @@ export interface MarketDataServiceDeps {
   readonly maxCandles?: number;
 }
 
-/** Per-request context: the dependencies and request-scoped DataLoaders. */
-export interface MarketDataContext {
+/** Per-request context: the caller, the dependencies and request-scoped DataLoaders. */
+export interface MarketDataContext extends RequestContext {
   readonly deps: MarketDataServiceDeps;
   readonly instruments: DataLoader<string, InstrumentRecord | undefined>;
   readonly lastTrade: DataLoader<string, LastTrade | null>;
 }
 
-export function createContext(deps: MarketDataServiceDeps): MarketDataContext {
-  return { deps, instruments: instrumentLoader(deps.db), lastTrade: lastTradeLoader(deps.db) };
+export function createContext(deps: MarketDataServiceDeps, identity: Identity): MarketDataContext {
+  return { deps, identity, instruments: instrumentLoader(deps.db), lastTrade: lastTradeLoader(deps.db) };
 }

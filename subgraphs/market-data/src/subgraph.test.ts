@@ -1,3 +1,4 @@
+import { DEVELOPMENT_IDENTITY } from '@alphintra/auth';
 import { type Candle, candleChannel, INTERVALS, type Interval } from '@alphintra/core';
 import {
   type Database,
@@ -255,7 +256,7 @@ describe('the market-data subgraph', () => {
       subscribe: (p: unknown, a: { symbol: string; interval: string }, c: unknown, i: unknown) => Promise<unknown>;
     };
     const open = (symbol: string, interval: string) =>
-      subscribe({}, { symbol, interval }, createContext(deps), {} as GraphQLResolveInfo);
+      subscribe({}, { symbol, interval }, createContext(deps, DEVELOPMENT_IDENTITY), {} as GraphQLResolveInfo);
     const field = (error: unknown) => (error as GraphQLError).extensions['field'];
     await expect(open('ETHUSDT', '1d').catch(field)).resolves.toBe('interval');
     await expect(open('NOPE', '1m').catch(field)).resolves.toBe('symbol');

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { DateTimeScalar, DecimalScalar, type RunningSubgraph, startSubgraph } from '@alphintra/subgraph-kit';
+import {
+  DateTimeScalar,
+  DecimalScalar,
+  type RunningSubgraph,
+  type SubgraphStartOptions,
+  startSubgraph,
+} from '@alphintra/subgraph-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers.ts';
@@ -23,13 +29,13 @@ const resolvers: Resolvers = {
 /** Starts the market-data subgraph: instruments, candle history, live candles and the feeds' health. */
 export function startMarketDataSubgraph(
   deps: MarketDataServiceDeps,
-  options: { port?: number; host?: string } = {},
+  options: SubgraphStartOptions = {},
 ): Promise<RunningSubgraph> {
   return startSubgraph<MarketDataContext>({
     name: 'market-data',
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<unknown>,
-    context: () => createContext(deps),
+    context: (identity) => createContext(deps, identity),
     ...options,
   });
 }

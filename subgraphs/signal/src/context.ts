@@ -1,5 +1,15 @@
+import type { Identity } from '@alphintra/auth';
 import type { Signal } from '@alphintra/core';
-import { type Db, getSignals, listStrategySignals, type Page, signalSeqs } from '@alphintra/db';
+import {
+  type Db,
+  getSignals,
+  listStrategySignals,
+  type Page,
+  type StrategyAccess,
+  signalSeqs,
+  strategyAccess,
+} from '@alphintra/db';
+import { forbidden, mayRead, type RequestContext, readerOf } from '@alphintra/subgraph-kit';
 import type { WebhookSettings } from '@alphintra/webhooks';
 import DataLoader from 'dataloader';
 import type { PubSubEngine } from 'graphql-subscriptions';
@@ -29,9 +39,11 @@ export interface StrategySignalsArgs {
   readonly shadow: boolean;
 }
 
-/** Per-request context: the dependencies and request-scoped DataLoaders. */
-export interface SignalContext {
+/** Per-request context: the caller, the dependencies and request-scoped DataLoaders. */
+export interface SignalContext extends RequestContext {
   readonly deps: SignalServiceDeps;
+  /** Owner and visibility of strategies, to tell whether the caller may read their signals. */
+  readonly accessLoader: DataLoader<string, StrategyAccess | undefined>;
   readonly signalLoader: DataLoader<string, Signal | undefined>;
   /** Delivery sequences by signal id, for `Signal.sequence` of signals read without one. */
   readonly seqLoader: DataLoader<string, number | undefined>;
@@ -39,20 +51,33 @@ export interface SignalContext {
   strategySignalsLoader(args: StrategySignalsArgs): DataLoader<string, Page<Signal>>;
 }
 
-export function createContext(deps: SignalServiceDeps): SignalContext {
+export function createContext(deps: SignalServiceDeps, identity: Identity): SignalContext {
   const strategySignalLoaders = new Map<string, DataLoader<string, Page<Signal>>>();
+  const readableBy = readerOf(identity);
   return {
     deps,
+    identity,
+    accessLoader: new DataLoader((ids) => strategyAccess(deps.db, ids)),
     signalLoader: new DataLoader((ids) => getSignals(deps.db, ids)),
     seqLoader: new DataLoader((ids) => signalSeqs(deps.db, ids)),
     strategySignalsLoader(args) {
       const key = JSON.stringify([args.first, args.after, args.shadow]);
       let loader = strategySignalLoaders.get(key);
       if (!loader) {
-        loader = new DataLoader((ids) => listStrategySignals(deps.db, ids, args));
+        loader = new DataLoader((ids) => listStrategySignals(deps.db, ids, { ...args, readableBy }));
         strategySignalLoaders.set(key, loader);
       }
       return loader;
     },
   };
+}
+
+/** The signal when the caller may read its strategy; FORBIDDEN when it is another user's private strategy's. */
+export async function readableSignal(ctx: SignalContext, signal: Signal | undefined): Promise<Signal | null> {
+  if (!signal) return null;
+  const access = await ctx.accessLoader.load(signal.strategyId);
+  if (access && !mayRead(ctx.identity, access)) {
+    throw forbidden(`signal ${signal.id} belongs to a private strategy of another user`);
+  }
+  return signal;
 }

@@ -27,6 +27,11 @@ export interface SignalStreamOptions {
   readonly afterSeq: number | null;
   /** Signals per database read while catching up. Default 500. */
   readonly pageSize?: number;
+  /**
+   * Whether the subscriber may read a live signal (its strategy is theirs or public), asked in delivery order;
+   * unset: every signal. The catch-up from the database is narrowed by `filter.readableBy` instead.
+   */
+  readonly readable?: (signal: PublishedSignal) => Promise<boolean>;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -78,6 +83,8 @@ class SignalStream implements AsyncIterableIterator<PublishedSignal> {
   #upTo = 0;
   #live: boolean;
   #closed = false;
+  /** Live signals waiting for their `readable` answer, in order. */
+  #checked: Promise<void> = Promise.resolve();
   #subscription: Promise<number>;
 
   constructor(options: SignalStreamOptions) {
@@ -167,6 +174,18 @@ class SignalStream implements AsyncIterableIterator<PublishedSignal> {
     }
     // Shadow signals are not published; should one be, it still never reaches a subscriber.
     if (signal.shadow || !matchesFilter(signal, this.#options.filter)) return;
+    const { readable } = this.#options;
+    if (!readable) {
+      this.#push(signal);
+      return;
+    }
+    this.#checked = this.#checked.then(async () => {
+      if (await readable(signal).catch(() => false)) this.#push(signal);
+    });
+  }
+
+  #push(signal: PublishedSignal): void {
+    if (this.#closed) return;
     this.#ready.push(signal);
     for (const wake of this.#waiters.splice(0)) wake();
   }

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { DateTimeScalar, DecimalScalar, type RunningSubgraph, startSubgraph } from '@alphintra/subgraph-kit';
+import {
+  DateTimeScalar,
+  DecimalScalar,
+  type RunningSubgraph,
+  type SubgraphStartOptions,
+  startSubgraph,
+} from '@alphintra/subgraph-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers.ts';
@@ -33,13 +39,14 @@ const resolvers: Resolvers = {
  */
 export function startSignalSubgraph(
   deps: SignalServiceDeps,
-  options: { port?: number; host?: string } = {},
+  options: SubgraphStartOptions = {},
 ): Promise<RunningSubgraph> {
   return startSubgraph<SignalContext>({
     name: 'signal',
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<unknown>,
-    context: () => createContext(deps),
+    context: (identity) => createContext(deps, identity),
+    auditDb: deps.db,
     ...options,
   });
 }

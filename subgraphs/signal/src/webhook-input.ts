@@ -1,5 +1,5 @@
 import type { WebhookFilter } from '@alphintra/db';
-import { badInput } from '@alphintra/subgraph-kit';
+import { badInput, forbidden, mayChange } from '@alphintra/subgraph-kit';
 import {
   checkWebhookUrl,
   DEFAULT_WEBHOOK_SETTINGS,
@@ -9,7 +9,7 @@ import {
   WebhookUrlError,
 } from '@alphintra/webhooks';
 import type { WebhookFilterInput } from './__generated__/resolvers.ts';
-import type { SignalServiceDeps } from './context.ts';
+import type { SignalContext, SignalServiceDeps } from './context.ts';
 
 /** The webhook settings in force for this subgraph. */
 export function webhookSettings(deps: SignalServiceDeps): WebhookSettings {
@@ -40,3 +40,14 @@ export function checkedFilter(filter: WebhookFilterInput | null | undefined): We
 
 /** Longest description accepted. */
 export const MAX_WEBHOOK_DESCRIPTION = 1_000;
+
+/** The webhook when the caller registered it (or is an admin); FORBIDDEN for another user's webhook. */
+export function ownWebhook<T extends { readonly id: string; readonly owner: string }>(
+  ctx: SignalContext,
+  webhook: T | null,
+): T | null {
+  if (webhook && !mayChange(ctx.identity, webhook.owner)) {
+    throw forbidden(`webhook ${webhook.id} belongs to another user`);
+  }
+  return webhook;
+}

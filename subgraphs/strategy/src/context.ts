@@ -1,3 +1,4 @@
+import type { Identity } from '@alphintra/auth';
 import type { EventBus } from '@alphintra/bus';
 import type { Interval, StrategyMode } from '@alphintra/core';
 import {
@@ -13,6 +14,7 @@ import {
   type StrategyVersionStats,
   signalCountsByVersion,
 } from '@alphintra/db';
+import type { RequestContext } from '@alphintra/subgraph-kit';
 import DataLoader from 'dataloader';
 import type { StrategyEvent } from './events.ts';
 
@@ -27,6 +29,8 @@ export interface StrategyServiceDeps {
   readonly maxStrategies?: number | undefined;
   /** Longest indicator period a document may ask for (at most `DOCUMENT_LIMITS.maxPeriod`, the default). */
   readonly maxPeriod?: number | undefined;
+  /** Told the id of each API key revoked, once committed (the platform announces it to every gateway). */
+  readonly onApiKeyRevoked?: ((apiKeyId: string) => void) | undefined;
   /** Told when an event could not be produced (the mutation still succeeds); default: a console warning. */
   readonly onEventError?: ((error: unknown, event: StrategyEvent) => void) | undefined;
 }
@@ -45,8 +49,8 @@ export interface VersionStats {
   readonly state: 'PENDING' | 'RUNNING' | 'ERROR' | 'STOPPED';
 }
 
-/** Per-request context: the dependencies and request-scoped DataLoaders (one query per field per request). */
-export interface StrategyContext {
+/** Per-request context: the caller, the dependencies and request-scoped DataLoaders (one query per field per request). */
+export interface StrategyContext extends RequestContext {
   readonly deps: StrategyServiceDeps;
   readonly strategyLoader: DataLoader<string, StrategyRecord | undefined>;
   readonly versionsLoader: DataLoader<string, StrategyVersionRecord[]>;
@@ -56,9 +60,10 @@ export interface StrategyContext {
   readonly signalCountsLoader: DataLoader<string, SignalVersionCount[]>;
 }
 
-export function createContext(deps: StrategyServiceDeps): StrategyContext {
+export function createContext(deps: StrategyServiceDeps, identity: Identity): StrategyContext {
   return {
     deps,
+    identity,
     strategyLoader: new DataLoader((ids) => getStrategies(deps.db, ids)),
     versionsLoader: new DataLoader((ids) => listStrategyVersions(deps.db, ids)),
     runsLoader: new DataLoader((ids) => listStrategyRuns(deps.db, ids)),

@@ -3,7 +3,8 @@ import { and, count, desc, eq, gte, inArray, lt, max, type SQL, sql } from 'driz
 import { type Db, rowsOf } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import { deliveryCursors, type SignalRow, signals } from '../schema/signals.ts';
-import type { Page } from './strategies.ts';
+import { strategies } from '../schema/strategies.ts';
+import { type Page, readableBy } from './strategies.ts';
 
 /** A signal as stored: with its delivery sequence (`signals.seq`), the outbox order. */
 export interface StoredSignal extends Signal {
@@ -172,6 +173,8 @@ export interface SignalFilter {
   readonly minConfidence?: number | null | undefined;
   /** `true`: shadow signals only; unset or `false`: live signals only (a shadow signal is never shown unasked). */
   readonly shadow?: boolean | null | undefined;
+  /** Only signals of strategies this `sub` owns or that are public; unset: every signal (an admin). */
+  readonly readableBy?: string | null | undefined;
 }
 
 /** Paging arguments: `first` items after the opaque `after` cursor. */
@@ -207,7 +210,13 @@ function filterConditions(filter: SignalFilter): SQL[] {
   if (filter.strategyIds?.length) conditions.push(inArray(signals.strategyId, [...filter.strategyIds]));
   if (filter.actions?.length) conditions.push(inArray(signals.action, [...filter.actions]));
   if (filter.minConfidence != null) conditions.push(gte(signals.confidence, filter.minConfidence));
+  if (filter.readableBy != null) conditions.push(readableStrategies(filter.readableBy));
   return conditions;
+}
+
+/** Signals of strategies `sub` may read (its own and public ones). */
+function readableStrategies(sub: string): SQL {
+  return sql`${signals.strategyId} in (select ${strategies.id} from ${strategies} where ${readableBy(sub)})`;
 }
 
 function pageOf(rows: readonly SignalRow[], first: number): Page<Signal> {
@@ -244,10 +253,11 @@ export async function listSignals(
 export async function listStrategySignals(
   db: Db,
   strategyIds: readonly string[],
-  params: PageArgs & { shadow?: boolean | null | undefined },
+  params: PageArgs & { shadow?: boolean | null | undefined; readableBy?: string | null | undefined },
 ): Promise<Page<Signal>[]> {
   if (strategyIds.length === 0) return [];
   const conditions: SQL[] = [eq(signals.strategyId, sql`wanted.id`), eq(signals.shadow, params.shadow ?? false)];
+  if (params.readableBy != null) conditions.push(readableStrategies(params.readableBy));
   if (params.after != null) conditions.push(olderThan(params.after));
   const page = db
     .select()

@@ -13,6 +13,7 @@ import { candles } from '../schema/market.ts';
 import {
   type LegacyStrategyType,
   type StrategyVersionState,
+  type StrategyVisibility,
   strategies,
   strategyChanges,
   strategyRuns,
@@ -20,8 +21,11 @@ import {
   strategyVersions,
 } from '../schema/strategies.ts';
 
-/** A strategy at its current version, with its lifecycle timestamps. */
+/** A strategy at its current version, with its owner and lifecycle timestamps. */
 export interface StrategyRecord extends Omit<StrategySpec, 'mode' | 'activatedAt'> {
+  /** The `sub` of who created it. */
+  readonly owner: string;
+  readonly visibility: StrategyVisibility;
   /** The current version's change note. */
   readonly changeNote: string | null;
   readonly createdAt: Date;
@@ -71,6 +75,7 @@ export const STRATEGY_CHANGE_TYPES = [
   'activated',
   'deactivated',
   'promoted',
+  'visibilityChanged',
 ] as const;
 export type StrategyChangeType = (typeof STRATEGY_CHANGE_TYPES)[number];
 
@@ -91,6 +96,9 @@ export interface StrategyMutation {
 
 export interface NewStrategy {
   readonly name: string;
+  /** The `sub` of its creator; default `system` (the platform's own strategies). */
+  readonly owner?: string | undefined;
+  readonly visibility?: StrategyVisibility | undefined;
   readonly source: StrategySource;
   readonly symbols: readonly string[];
   readonly document: StrategyDocument;
@@ -271,6 +279,8 @@ const currentColumns = {
   ...versionColumns,
   id: strategies.id,
   name: strategies.name,
+  owner: strategies.owner,
+  visibility: strategies.visibility,
   status: strategies.status,
   createdAt: strategies.createdAt,
   updatedAt: strategies.updatedAt,
@@ -293,6 +303,8 @@ function toRecord(row: CurrentRow): StrategyRecord {
   return {
     id: row.id,
     name: row.name,
+    owner: row.owner,
+    visibility: row.visibility,
     version: row.version,
     source: row.source,
     status: row.status,
@@ -397,6 +409,8 @@ export async function createStrategy(
         .insert(strategies)
         .values({
           name: input.name,
+          owner: input.owner ?? 'system',
+          visibility: input.visibility ?? 'PRIVATE',
           status: input.run ? 'ACTIVE' : 'INACTIVE',
           currentVersion: 1,
           createdAt: now,
@@ -601,6 +615,41 @@ export async function promoteStrategy(db: Db, id: string, version: number): Prom
   });
 }
 
+/** Makes a strategy public or private again; readers are the owner and admins while it is private. */
+export async function setStrategyVisibility(
+  db: Db,
+  id: string,
+  visibility: StrategyVisibility,
+): Promise<StrategyMutation> {
+  return mutate(db, id, async (tx, locked) => {
+    await tx.update(strategies).set({ visibility, updatedAt: new Date() }).where(eq(strategies.id, id));
+    return recordChange(tx, id, locked.currentVersion, 'visibilityChanged');
+  });
+}
+
+/** The condition "the strategy is `sub`'s or public" on `strategies`. */
+export function readableBy(sub: string): SQL {
+  return or(eq(strategies.owner, sub), eq(strategies.visibility, 'PUBLIC')) as SQL;
+}
+
+/** Who may read a strategy: its owner, and everyone authenticated when it is public. */
+export interface StrategyAccess {
+  readonly owner: string;
+  readonly visibility: StrategyVisibility;
+}
+
+/** Owner and visibility of strategies by id, in the order of `ids` (`undefined` where none). */
+export async function strategyAccess(db: Db, ids: readonly string[]): Promise<(StrategyAccess | undefined)[]> {
+  const valid = ids.filter((id) => UUID.test(id));
+  if (valid.length === 0) return ids.map(() => undefined);
+  const rows = await db
+    .select({ id: strategies.id, owner: strategies.owner, visibility: strategies.visibility })
+    .from(strategies)
+    .where(inArray(strategies.id, valid));
+  const byId = new Map(rows.map(({ id, ...access }) => [id, access]));
+  return ids.map((id) => byId.get(id));
+}
+
 /** Strategies by id, in the order of `ids` (`undefined` where none): the shape DataLoader needs. */
 export async function getStrategies(db: Db, ids: readonly string[]): Promise<(StrategyRecord | undefined)[]> {
   const valid = ids.filter((id) => UUID.test(id));
@@ -705,6 +754,8 @@ export interface StrategyFilter {
   readonly source?: StrategySource | undefined;
   /** Strategies with a version running in this mode. */
   readonly mode?: StrategyMode | undefined;
+  /** Only strategies this `sub` owns or that are public; unset: every strategy (an admin). */
+  readonly readableBy?: string | undefined;
 }
 
 export interface Page<T> {
@@ -721,6 +772,7 @@ export async function listStrategies(
   const filter = params.filter ?? {};
   if (filter.status) conditions.push(eq(strategies.status, filter.status));
   if (filter.source) conditions.push(eq(strategyVersions.source, filter.source));
+  if (filter.readableBy !== undefined) conditions.push(readableBy(filter.readableBy));
   if (filter.symbol) conditions.push(arrayContains(strategyVersions.symbols, [filter.symbol]));
   if (filter.mode) {
     conditions.push(

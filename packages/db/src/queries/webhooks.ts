@@ -23,6 +23,9 @@ export {
 /** A webhook as the API shows it (never its secrets). */
 export interface WebhookRecord {
   readonly id: string;
+  /** The `sub` of who registered it, and their role then (an admin's webhook receives every signal). */
+  readonly owner: string;
+  readonly ownerRole: string;
   readonly url: string;
   readonly description: string;
   readonly filter: WebhookFilter;
@@ -68,6 +71,8 @@ export interface WebhookDeliveryRecord {
 function webhookOf(row: WebhookRow): WebhookRecord {
   return {
     id: row.id,
+    owner: row.owner,
+    ownerRole: row.ownerRole,
     url: row.url,
     description: row.description,
     filter: row.filter,
@@ -116,11 +121,21 @@ function deliveryOf(row: WebhookDeliveryRow, attempts: readonly WebhookAttemptRe
  */
 export async function createWebhook(
   db: Db,
-  params: { url: string; description: string; filter: WebhookFilter; secret: string },
+  params: {
+    url: string;
+    description: string;
+    filter: WebhookFilter;
+    secret: string;
+    /** Who registers it and their role; default an admin `system` (receives every signal). */
+    owner?: string | undefined;
+    ownerRole?: string | undefined;
+  },
 ): Promise<WebhookRecord> {
   const [row] = await db
     .insert(webhooks)
     .values({
+      owner: params.owner ?? 'system',
+      ownerRole: params.ownerRole ?? 'admin',
       url: params.url,
       description: params.description,
       filter: params.filter,
@@ -131,9 +146,13 @@ export async function createWebhook(
   return webhookOf(row as WebhookRow);
 }
 
-/** Webhooks by creation time (oldest first). */
-export async function listWebhooks(db: Db): Promise<WebhookRecord[]> {
-  const rows = await db.select().from(webhooks).orderBy(asc(webhooks.createdAt), asc(webhooks.id));
+/** Webhooks by creation time (oldest first): `owner`'s only, or every one. */
+export async function listWebhooks(db: Db, params: { owner?: string | undefined } = {}): Promise<WebhookRecord[]> {
+  const rows = await db
+    .select()
+    .from(webhooks)
+    .where(params.owner === undefined ? undefined : eq(webhooks.owner, params.owner))
+    .orderBy(asc(webhooks.createdAt), asc(webhooks.id));
   return rows.map(webhookOf);
 }
 
@@ -150,10 +169,24 @@ export async function getWebhookWithSecrets(db: Db, id: string): Promise<Webhook
 }
 
 /** What the webhook channel matches signals against: every webhook (paused ones too: their deliveries wait). */
-export async function listWebhookTargets(
-  db: Db,
-): Promise<{ readonly id: string; readonly filter: WebhookFilter; readonly afterSeq: number }[]> {
-  return db.select({ id: webhooks.id, filter: webhooks.filter, afterSeq: webhooks.afterSeq }).from(webhooks);
+export async function listWebhookTargets(db: Db): Promise<
+  {
+    readonly id: string;
+    readonly owner: string;
+    readonly ownerRole: string;
+    readonly filter: WebhookFilter;
+    readonly afterSeq: number;
+  }[]
+> {
+  return db
+    .select({
+      id: webhooks.id,
+      owner: webhooks.owner,
+      ownerRole: webhooks.ownerRole,
+      filter: webhooks.filter,
+      afterSeq: webhooks.afterSeq,
+    })
+    .from(webhooks);
 }
 
 /**

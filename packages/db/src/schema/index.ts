@@ -1,3 +1,4 @@
+export * from './access.ts';
 export * from './market.ts';
 export * from './signals.ts';
 export * from './strategies.ts';

@@ -28,18 +28,33 @@ export const strategySource = pgEnum('strategy_source', STRATEGY_SOURCES);
 export const strategyStatus = pgEnum('strategy_status', STRATEGY_STATUSES);
 export const strategyMode = pgEnum('strategy_mode', STRATEGY_MODES);
 
-/** A strategy: its identity and lifecycle. What it computes lives in its immutable versions. */
+/** `PUBLIC`: anyone authenticated reads the strategy and its signals; `PRIVATE`: its owner and admins only. */
+export const STRATEGY_VISIBILITIES = ['PRIVATE', 'PUBLIC'] as const;
+export type StrategyVisibility = (typeof STRATEGY_VISIBILITIES)[number];
+export const strategyVisibility = pgEnum('strategy_visibility', STRATEGY_VISIBILITIES);
+
+/**
+ * A strategy: its identity, owner and lifecycle. What it computes lives in its immutable versions. Rows written
+ * before owners existed belong to `system` and are private.
+ */
 export const strategies = pgTable(
   'strategies',
   {
     id: uuid().primaryKey().defaultRandom(),
     name: text().notNull().unique(),
+    /** The `sub` of who created it. */
+    owner: text().notNull().default('system'),
+    visibility: strategyVisibility().notNull().default('PRIVATE'),
     status: strategyStatus().notNull().default('INACTIVE'),
     currentVersion: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
-  (t) => [index('strategies_status_idx').on(t.status), index('strategies_created_idx').on(t.createdAt, t.id)],
+  (t) => [
+    index('strategies_status_idx').on(t.status),
+    index('strategies_created_idx').on(t.createdAt, t.id),
+    index('strategies_owner_idx').on(t.owner),
+  ],
 );
 
 /**

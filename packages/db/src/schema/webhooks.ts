@@ -41,6 +41,12 @@ export const webhookDeliveryStatus = pgEnum('webhook_delivery_status', WEBHOOK_D
  */
 export const webhooks = pgTable('webhooks', {
   id: uuid().primaryKey().defaultRandom(),
+  /**
+   * The `sub` of who registered it, and their role then: an admin's webhook receives every signal, anyone else's
+   * only those of public strategies and their own. Webhooks older than owners belong to an admin `system`.
+   */
+  owner: text().notNull().default('system'),
+  ownerRole: text().notNull().default('admin'),
   url: text().notNull(),
   description: text().notNull().default(''),
   filter: jsonb().$type<WebhookFilter>().notNull().default({}),

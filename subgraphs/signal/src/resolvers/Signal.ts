@@ -1,9 +1,11 @@
 import { isUuid } from '@alphintra/core';
 import type { SignalResolvers } from '../__generated__/resolvers.ts';
+import { readableSignal } from '../context.ts';
 import type { PublishedSignal } from '../stream.ts';
 
 export const Signal: SignalResolvers = {
-  __resolveReference: async (ref, ctx) => (isUuid(ref.id) ? ((await ctx.signalLoader.load(ref.id)) ?? null) : null),
+  __resolveReference: async (ref, ctx) =>
+    isUuid(ref.id) ? readableSignal(ctx, await ctx.signalLoader.load(ref.id)) : null,
   // id, name and version travel with the signal (@provides), so the gateway needs no entity fetch for them.
   strategy: (signal) => ({ id: signal.strategyId, name: signal.strategyName, version: signal.strategyVersion }),
   // Published signals carry their sequence; history rows look it up (one query per request, batched).

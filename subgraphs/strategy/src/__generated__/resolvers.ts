@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { StrategyRecord as StrategyModel, StrategyVersionRecord as StrategyVersionModel, StrategyRunRecord as StrategyRunModel } from '@alphintra/db';
+import type { StrategyRecord as StrategyModel, StrategyVersionRecord as StrategyVersionModel, StrategyRunRecord as StrategyRunModel, ApiKeyRecord as ApiKeyModel, AuditRecord as AuditRecordModel } from '@alphintra/db';
 import type { VersionStats, StrategyContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -31,6 +31,21 @@ export type ActivateStrategyPayload = {
   strategy: Strategy;
 };
 
+/** A key for machine clients, sent as `Authorization: Bearer <key>`; it acts as its owner with its own role. */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  /** Null: it does not expire. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The `sub` it acts as. */
+  owner: Scalars['String']['output'];
+  /** Set once it is revoked: no request is accepted with it from then on. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  role: Role;
+};
+
 export type ArchiveStrategyInput = {
   id: Scalars['ID']['input'];
 };
@@ -38,6 +53,75 @@ export type ArchiveStrategyInput = {
 export type ArchiveStrategyPayload = {
   __typename?: 'ArchiveStrategyPayload';
   strategy: Strategy;
+};
+
+export type AuditFilter = {
+  actor?: InputMaybe<Scalars['String']['input']>;
+  entityId?: InputMaybe<Scalars['ID']['input']>;
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** From this time (inclusive). */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  operation?: InputMaybe<Scalars['String']['input']>;
+  outcome?: InputMaybe<AuditOutcome>;
+  /** Up to this time (exclusive). */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** How a mutation ended: REFUSED when the caller was not allowed, FAILED for any other error. */
+export type AuditOutcome =
+  | 'FAILED'
+  | 'REFUSED'
+  | 'SUCCEEDED';
+
+/** One mutation: who, when, what, on which entity and version, and how it ended. */
+export type AuditRecord = {
+  __typename?: 'AuditRecord';
+  /** The caller's `sub`. */
+  actor: Scalars['String']['output'];
+  actorRole: Role;
+  /** The API key the caller used, if any. */
+  apiKeyId?: Maybe<Scalars['ID']['output']>;
+  at: Scalars['DateTime']['output'];
+  entityId?: Maybe<Scalars['ID']['output']>;
+  /** strategy, webhook, webhookDelivery or apiKey. */
+  entityType?: Maybe<Scalars['String']['output']>;
+  /** The strategy version the mutation made or acted on. */
+  entityVersion?: Maybe<Scalars['Int']['output']>;
+  /** The error code and message of a FAILED or REFUSED mutation. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The mutation, e.g. updateStrategy. */
+  operation: Scalars['String']['output'];
+  outcome: AuditOutcome;
+  /** Orders the records (a 64-bit integer as a string). */
+  sequence: Scalars['String']['output'];
+};
+
+export type AuditRecordConnection = {
+  __typename?: 'AuditRecordConnection';
+  edges: Array<AuditRecordEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditRecordEdge = {
+  __typename?: 'AuditRecordEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditRecord;
+};
+
+export type CreateApiKeyInput = {
+  /** Must be in the future; null: it does not expire. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** 1 to 100 characters. */
+  name: Scalars['String']['input'];
+  /** At most the caller's own role. */
+  role: Role;
+};
+
+/** A new key with its secret (`alk_...`): shown here only, keep it. */
+export type CreateApiKeyPayload = {
+  __typename?: 'CreateApiKeyPayload';
+  apiKey: ApiKey;
+  key: Scalars['String']['output'];
 };
 
 export type CreateStrategyInput = {
@@ -55,6 +139,7 @@ export type CreateStrategyInput = {
   symbols: Array<Scalars['String']['input']>;
   /** A template id (see Query.strategyTemplates) whose document to use. */
   template?: InputMaybe<Scalars['ID']['input']>;
+  visibility?: InputMaybe<StrategyVisibility>;
 };
 
 export type CreateStrategyPayload = {
@@ -86,13 +171,22 @@ export type Mutation = {
   activateStrategy: ActivateStrategyPayload;
   /** Retires the strategy for good: it stops running and can no longer change. */
   archiveStrategy: ArchiveStrategyPayload;
+  /** Creates an API key for the caller; the payload carries the key, shown only here. */
+  createApiKey: CreateApiKeyPayload;
   createStrategy: CreateStrategyPayload;
   /** Stops one running version, or all. */
   deactivateStrategy: DeactivateStrategyPayload;
   /** Runs the version LIVE, stops every other version, and makes it the current one. */
   promoteStrategy: PromoteStrategyPayload;
+  /**
+   * Ends a key at once, in every gateway process: no request is accepted with it, and its open subscriptions end (the
+   * caller's own; an admin's: anyone's).
+   */
+  revokeApiKey: RevokeApiKeyPayload;
   /** Makes a new version with an earlier version's document and symbols; history is kept. */
   rollbackStrategy: RollbackStrategyPayload;
+  /** Publishes a strategy (PUBLIC: anyone authenticated reads it and its signals) or makes it private again. */
+  setStrategyVisibility: SetStrategyVisibilityPayload;
   /**
    * Makes a new version. A version of the strategy running LIVE as its current version moves to the new one; other
    * runs keep their versions.
@@ -111,6 +205,11 @@ export type MutationArchiveStrategyArgs = {
 };
 
 
+export type MutationCreateApiKeyArgs = {
+  input: CreateApiKeyInput;
+};
+
+
 export type MutationCreateStrategyArgs = {
   input: CreateStrategyInput;
 };
@@ -126,8 +225,18 @@ export type MutationPromoteStrategyArgs = {
 };
 
 
+export type MutationRevokeApiKeyArgs = {
+  input: RevokeApiKeyInput;
+};
+
+
 export type MutationRollbackStrategyArgs = {
   input: RollbackStrategyInput;
+};
+
+
+export type MutationSetStrategyVisibilityArgs = {
+  input: SetStrategyVisibilityInput;
 };
 
 
@@ -153,6 +262,10 @@ export type PromoteStrategyPayload = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The caller's API keys, newest first (an admin sees everyone's). */
+  apiKeys: Array<ApiKey>;
+  /** Audit records, newest first; admins only. `first` is 1 to 100. */
+  auditLog: AuditRecordConnection;
   /** Strategies, oldest first (a stable order). `first` is 1 to 100. */
   strategies: StrategyConnection;
   strategy?: Maybe<Strategy>;
@@ -160,6 +273,13 @@ export type Query = {
   strategyTemplates: Array<StrategyTemplate>;
   /** Checks a document as createStrategy would; saves nothing. */
   validateStrategy: StrategyValidation;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -179,6 +299,21 @@ export type QueryValidateStrategyArgs = {
   document: Scalars['JSON']['input'];
 };
 
+export type RevokeApiKeyInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type RevokeApiKeyPayload = {
+  __typename?: 'RevokeApiKeyPayload';
+  apiKey: ApiKey;
+};
+
+/** What a caller may do: viewer reads, trader also runs their own strategies and webhooks, admin does everything. */
+export type Role =
+  | 'ADMIN'
+  | 'TRADER'
+  | 'VIEWER';
+
 export type RollbackStrategyInput = {
   changeNote?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -188,6 +323,16 @@ export type RollbackStrategyInput = {
 
 export type RollbackStrategyPayload = {
   __typename?: 'RollbackStrategyPayload';
+  strategy: Strategy;
+};
+
+export type SetStrategyVisibilityInput = {
+  id: Scalars['ID']['input'];
+  visibility: StrategyVisibility;
+};
+
+export type SetStrategyVisibilityPayload = {
+  __typename?: 'SetStrategyVisibilityPayload';
   strategy: Strategy;
 };
 
@@ -205,6 +350,8 @@ export type Strategy = {
   interval: Scalars['String']['output'];
   /** Unique name. */
   name: Scalars['String']['output'];
+  /** The `sub` of who created it (`system` for the platform's own and for strategies older than owners). */
+  owner: Scalars['String']['output'];
   /** The versions running now. */
   runs: Array<StrategyRun>;
   source: StrategySource;
@@ -218,6 +365,8 @@ export type Strategy = {
   version: Scalars['Int']['output'];
   /** Every version, oldest first. */
   versions: Array<StrategyVersion>;
+  /** PRIVATE: its owner and admins read it; PUBLIC: anyone authenticated reads it and its signals. */
+  visibility: StrategyVisibility;
 };
 
 export type StrategyConnection = {
@@ -325,6 +474,10 @@ export type StrategyVersionStats = {
   state: StrategyVersionState;
   version: Scalars['Int']['output'];
 };
+
+export type StrategyVisibility =
+  | 'PRIVATE'
+  | 'PUBLIC';
 
 /** Makes a new version from the current one; what is not given is kept. */
 export type UpdateStrategyInput = {
@@ -438,11 +591,19 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ActivateStrategyPayload: ResolverTypeWrapper<Omit<ActivateStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
+  ApiKey: ResolverTypeWrapper<ApiKeyModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ArchiveStrategyInput: ArchiveStrategyInput;
   ArchiveStrategyPayload: ResolverTypeWrapper<Omit<ArchiveStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
+  AuditFilter: AuditFilter;
+  AuditOutcome: AuditOutcome;
+  AuditRecord: ResolverTypeWrapper<AuditRecordModel>;
+  AuditRecordConnection: ResolverTypeWrapper<Omit<AuditRecordConnection, 'edges'> & { edges: Array<ResolversTypes['AuditRecordEdge']> }>;
+  AuditRecordEdge: ResolverTypeWrapper<Omit<AuditRecordEdge, 'node'> & { node: ResolversTypes['AuditRecord'] }>;
+  CreateApiKeyInput: CreateApiKeyInput;
+  CreateApiKeyPayload: ResolverTypeWrapper<Omit<CreateApiKeyPayload, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
   CreateStrategyInput: CreateStrategyInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CreateStrategyPayload: ResolverTypeWrapper<Omit<CreateStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeactivateStrategyInput: DeactivateStrategyInput;
@@ -454,8 +615,13 @@ export type ResolversTypes = ResolversObject<{
   PromoteStrategyInput: PromoteStrategyInput;
   PromoteStrategyPayload: ResolverTypeWrapper<Omit<PromoteStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RevokeApiKeyInput: RevokeApiKeyInput;
+  RevokeApiKeyPayload: ResolverTypeWrapper<Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
+  Role: Role;
   RollbackStrategyInput: RollbackStrategyInput;
   RollbackStrategyPayload: ResolverTypeWrapper<Omit<RollbackStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
+  SetStrategyVisibilityInput: SetStrategyVisibilityInput;
+  SetStrategyVisibilityPayload: ResolverTypeWrapper<Omit<SetStrategyVisibilityPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
   Strategy: ResolverTypeWrapper<StrategyModel>;
   StrategyConnection: ResolverTypeWrapper<Omit<StrategyConnection, 'edges'> & { edges: Array<ResolversTypes['StrategyEdge']> }>;
   StrategyEdge: ResolverTypeWrapper<Omit<StrategyEdge, 'node'> & { node: ResolversTypes['Strategy'] }>;
@@ -470,6 +636,7 @@ export type ResolversTypes = ResolversObject<{
   StrategyVersionState: StrategyVersionState;
   StrategyVersionStats: ResolverTypeWrapper<VersionStats>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  StrategyVisibility: StrategyVisibility;
   UpdateStrategyInput: UpdateStrategyInput;
   UpdateStrategyPayload: ResolverTypeWrapper<Omit<UpdateStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
 }>;
@@ -480,11 +647,18 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   ActivateStrategyPayload: Omit<ActivateStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
+  ApiKey: ApiKeyModel;
+  String: Scalars['String']['output'];
   ArchiveStrategyInput: ArchiveStrategyInput;
   ArchiveStrategyPayload: Omit<ArchiveStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
+  AuditFilter: AuditFilter;
+  AuditRecord: AuditRecordModel;
+  AuditRecordConnection: Omit<AuditRecordConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditRecordEdge']> };
+  AuditRecordEdge: Omit<AuditRecordEdge, 'node'> & { node: ResolversParentTypes['AuditRecord'] };
+  CreateApiKeyInput: CreateApiKeyInput;
+  CreateApiKeyPayload: Omit<CreateApiKeyPayload, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
   CreateStrategyInput: CreateStrategyInput;
   Boolean: Scalars['Boolean']['output'];
-  String: Scalars['String']['output'];
   CreateStrategyPayload: Omit<CreateStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
   DateTime: Scalars['DateTime']['output'];
   DeactivateStrategyInput: DeactivateStrategyInput;
@@ -496,8 +670,12 @@ export type ResolversParentTypes = ResolversObject<{
   PromoteStrategyInput: PromoteStrategyInput;
   PromoteStrategyPayload: Omit<PromoteStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
   Query: Record<PropertyKey, never>;
+  RevokeApiKeyInput: RevokeApiKeyInput;
+  RevokeApiKeyPayload: Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
   RollbackStrategyInput: RollbackStrategyInput;
   RollbackStrategyPayload: Omit<RollbackStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
+  SetStrategyVisibilityInput: SetStrategyVisibilityInput;
+  SetStrategyVisibilityPayload: Omit<SetStrategyVisibilityPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
   Strategy: StrategyModel;
   StrategyConnection: Omit<StrategyConnection, 'edges'> & { edges: Array<ResolversParentTypes['StrategyEdge']> };
   StrategyEdge: Omit<StrategyEdge, 'node'> & { node: ResolversParentTypes['Strategy'] };
@@ -516,8 +694,47 @@ export type ActivateStrategyPayloadResolvers<ContextType = StrategyContext, Pare
   strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
 }>;
 
+export type ApiKeyResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+}>;
+
 export type ArchiveStrategyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['ArchiveStrategyPayload'] = ResolversParentTypes['ArchiveStrategyPayload']> = ResolversObject<{
   strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
+}>;
+
+export type AuditRecordResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['AuditRecord'] = ResolversParentTypes['AuditRecord']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  apiKeyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  entityId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  entityType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entityVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AuditRecordConnectionResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['AuditRecordConnection'] = ResolversParentTypes['AuditRecordConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditRecordEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AuditRecordEdgeResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['AuditRecordEdge'] = ResolversParentTypes['AuditRecordEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditRecord'], ParentType, ContextType>;
+}>;
+
+export type CreateApiKeyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['CreateApiKeyPayload'] = ResolversParentTypes['CreateApiKeyPayload']> = ResolversObject<{
+  apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type CreateStrategyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['CreateStrategyPayload'] = ResolversParentTypes['CreateStrategyPayload']> = ResolversObject<{
@@ -544,10 +761,13 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type MutationResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   activateStrategy?: Resolver<ResolversTypes['ActivateStrategyPayload'], ParentType, ContextType, RequireFields<MutationActivateStrategyArgs, 'input'>>;
   archiveStrategy?: Resolver<ResolversTypes['ArchiveStrategyPayload'], ParentType, ContextType, RequireFields<MutationArchiveStrategyArgs, 'input'>>;
+  createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   createStrategy?: Resolver<ResolversTypes['CreateStrategyPayload'], ParentType, ContextType, RequireFields<MutationCreateStrategyArgs, 'input'>>;
   deactivateStrategy?: Resolver<ResolversTypes['DeactivateStrategyPayload'], ParentType, ContextType, RequireFields<MutationDeactivateStrategyArgs, 'input'>>;
   promoteStrategy?: Resolver<ResolversTypes['PromoteStrategyPayload'], ParentType, ContextType, RequireFields<MutationPromoteStrategyArgs, 'input'>>;
+  revokeApiKey?: Resolver<ResolversTypes['RevokeApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   rollbackStrategy?: Resolver<ResolversTypes['RollbackStrategyPayload'], ParentType, ContextType, RequireFields<MutationRollbackStrategyArgs, 'input'>>;
+  setStrategyVisibility?: Resolver<ResolversTypes['SetStrategyVisibilityPayload'], ParentType, ContextType, RequireFields<MutationSetStrategyVisibilityArgs, 'input'>>;
   updateStrategy?: Resolver<ResolversTypes['UpdateStrategyPayload'], ParentType, ContextType, RequireFields<MutationUpdateStrategyArgs, 'input'>>;
 }>;
 
@@ -561,13 +781,23 @@ export type PromoteStrategyPayloadResolvers<ContextType = StrategyContext, Paren
 }>;
 
 export type QueryResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  auditLog?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   strategies?: Resolver<ResolversTypes['StrategyConnection'], ParentType, ContextType, RequireFields<QueryStrategiesArgs, 'first'>>;
   strategy?: Resolver<Maybe<ResolversTypes['Strategy']>, ParentType, ContextType, RequireFields<QueryStrategyArgs, 'id'>>;
   strategyTemplates?: Resolver<Array<ResolversTypes['StrategyTemplate']>, ParentType, ContextType>;
   validateStrategy?: Resolver<ResolversTypes['StrategyValidation'], ParentType, ContextType, RequireFields<QueryValidateStrategyArgs, 'document'>>;
 }>;
 
+export type RevokeApiKeyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['RevokeApiKeyPayload'] = ResolversParentTypes['RevokeApiKeyPayload']> = ResolversObject<{
+  apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+}>;
+
 export type RollbackStrategyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['RollbackStrategyPayload'] = ResolversParentTypes['RollbackStrategyPayload']> = ResolversObject<{
+  strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
+}>;
+
+export type SetStrategyVisibilityPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['SetStrategyVisibilityPayload'] = ResolversParentTypes['SetStrategyVisibilityPayload']> = ResolversObject<{
   strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
 }>;
 
@@ -578,6 +808,7 @@ export type StrategyResolvers<ContextType = StrategyContext, ParentType extends 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interval?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   runs?: Resolver<Array<ResolversTypes['StrategyRun']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['StrategySource'], ParentType, ContextType>;
   stats?: Resolver<Array<ResolversTypes['StrategyVersionStats']>, ParentType, ContextType>;
@@ -586,6 +817,7 @@ export type StrategyResolvers<ContextType = StrategyContext, ParentType extends 
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['StrategyVersion']>, ParentType, ContextType>;
+  visibility?: Resolver<ResolversTypes['StrategyVisibility'], ParentType, ContextType>;
 }>;
 
 export type StrategyConnectionResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['StrategyConnection'] = ResolversParentTypes['StrategyConnection']> = ResolversObject<{
@@ -644,7 +876,12 @@ export type UpdateStrategyPayloadResolvers<ContextType = StrategyContext, Parent
 
 export type Resolvers<ContextType = StrategyContext> = ResolversObject<{
   ActivateStrategyPayload?: ActivateStrategyPayloadResolvers<ContextType>;
+  ApiKey?: ApiKeyResolvers<ContextType>;
   ArchiveStrategyPayload?: ArchiveStrategyPayloadResolvers<ContextType>;
+  AuditRecord?: AuditRecordResolvers<ContextType>;
+  AuditRecordConnection?: AuditRecordConnectionResolvers<ContextType>;
+  AuditRecordEdge?: AuditRecordEdgeResolvers<ContextType>;
+  CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
   CreateStrategyPayload?: CreateStrategyPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeactivateStrategyPayload?: DeactivateStrategyPayloadResolvers<ContextType>;
@@ -654,7 +891,9 @@ export type Resolvers<ContextType = StrategyContext> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   PromoteStrategyPayload?: PromoteStrategyPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RevokeApiKeyPayload?: RevokeApiKeyPayloadResolvers<ContextType>;
   RollbackStrategyPayload?: RollbackStrategyPayloadResolvers<ContextType>;
+  SetStrategyVisibilityPayload?: SetStrategyVisibilityPayloadResolvers<ContextType>;
   Strategy?: StrategyResolvers<ContextType>;
   StrategyConnection?: StrategyConnectionResolvers<ContextType>;
   StrategyEdge?: StrategyEdgeResolvers<ContextType>;

@@ -1,8 +1,9 @@
 import type { StrategyResolvers } from '../__generated__/resolvers.ts';
 import type { VersionStats } from '../context.ts';
+import { readable } from './Query.ts';
 
 export const Strategy: StrategyResolvers = {
-  __resolveReference: async (ref, ctx) => (await ctx.strategyLoader.load(ref.id)) ?? null,
+  __resolveReference: async (ref, ctx) => readable(ctx, (await ctx.strategyLoader.load(ref.id)) ?? null),
   symbols: (strategy) => [...strategy.symbols],
   versions: (strategy, _args, ctx) => ctx.versionsLoader.load(strategy.id),
   runs: (strategy, _args, ctx) => ctx.runsLoader.load(strategy.id),

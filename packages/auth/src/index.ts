@@ -1,0 +1,4 @@
+export * from './access.ts';
+export * from './api-key.ts';
+export * from './identity.ts';
+export * from './internal-token.ts';
