@@ -5,6 +5,7 @@ import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { readSupergraph } from './compose.ts';
 import { useBadUserInputCodes } from './errors.ts';
+import { DEFAULT_LIMITS, type LimitSettings, limitPlugins } from './limits.ts';
 import { withSubgraphUrls } from './urls.ts';
 
 /** Subgraphs that serve subscriptions; the gateway reaches them over graphql-ws. */
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   readonly plugins?: GatewayPlugin[];
   /** Hive Gateway log level; `false` silences it. */
   readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
+  /** Depth, alias, token, cost, rate, subscription and body limits; `DEFAULT_LIMITS` when absent. */
+  readonly limits?: LimitSettings;
 }
 
 /** The running gateway: GraphQL (+ GraphiQL) and graphql-ws at `/graphql`, `/healthcheck`, `/readiness`. */
@@ -36,6 +39,7 @@ function toWs(url: string): string {
 /** Starts Hive Gateway on the composed supergraph, with subscriptions over graphql-ws end to end. */
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const urls = options.subgraphUrls ?? {};
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const supergraph = withSubgraphUrls(options.supergraph ?? readSupergraph(), urls);
   const transportEntries = Object.fromEntries(
     SUBSCRIPTION_SUBGRAPHS.filter((name) => urls[name] !== undefined).map((name) => [
@@ -50,13 +54,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     logging: options.logging ?? 'warn',
     graphiql: { title: 'Alphintra Signal Platform' },
     landingPage: false,
-    plugins: () => [useBadUserInputCodes(), ...(options.plugins ?? [])],
+    plugins: () => [useBadUserInputCodes(), ...limitPlugins(limits), ...(options.plugins ?? [])],
   });
   // The schema must be loaded before a WebSocket operation arrives ("Expected null to be a GraphQL schema").
   await gateway.getSchema();
 
   const httpServer = createServer(gateway);
-  const wsServer = new WebSocketServer({ server: httpServer, path: gateway.graphqlEndpoint });
+  // A message over the body limit closes its connection (code 1009) before it is buffered whole.
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: gateway.graphqlEndpoint,
+    maxPayload: limits.maxBodyBytes,
+  });
   const ws = useServer(
     getGraphQLWSOptions<Record<string, unknown>, Extra>(gateway, (ctx) => ({
       req: ctx.extra.request,

@@ -219,6 +219,7 @@ export async function startPlatform(
       port: config.port,
       host: config.host,
       plugins: [...(config.gatewayPlugins ?? [])],
+      ...(config.limits === undefined ? {} : { limits: config.limits }),
       ...(config.gatewayLogging === undefined ? {} : { logging: config.gatewayLogging }),
     });
     onClose('gateway', () => gateway.close());
