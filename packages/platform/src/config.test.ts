@@ -1,8 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '@alphintra/gateway';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REPLAY_SPEED, DEFAULT_RETENTION_MS, DEFAULT_SIGNALS_PARTITIONS, loadConfig } from './config.ts';
+import {
+  DEFAULT_REPLAY_SPEED,
+  DEFAULT_RETENTION_MS,
+  DEFAULT_SIGNALS_PARTITIONS,
+  LIMIT_VARIABLES,
+  loadConfig,
+} from './config.ts';
 
 describe('loadConfig', () => {
   it('creates trading.signals with SIGNALS_PARTITIONS partitions, 6 unless set', () => {
@@ -95,6 +102,12 @@ describe('loadConfig', () => {
   });
 
   it('reads every gateway limit from its variable, the default when unset', () => {
+    // The README's "Limits" table states each default.
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    for (const [key, [name]] of Object.entries(LIMIT_VARIABLES)) {
+      const row = new RegExp(`^\\| \`${name}\`\\s*\\| (\\d+)`, 'm').exec(readme);
+      expect(Number(row?.[1]), name).toBe(DEFAULT_LIMITS[key as keyof typeof DEFAULT_LIMITS]);
+    }
     expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
     const limits = loadConfig({
       MAX_QUERY_DEPTH: '7',

@@ -7,10 +7,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { type DocumentNode, type GraphQLFormattedError, subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { isUserFacing } from './errors.ts';
+import { refuseUnstorableText, unstorableTextError } from './text.ts';
 
 /** How to run one subgraph. */
 export interface SubgraphOptions<TContext extends object> {
@@ -62,6 +63,12 @@ export async function startSubgraph<TContext extends object>(
     {
       schema,
       context: () => options.context(),
+      // An error result rather than graphql-ws's `error` message: the gateway passes a result's errors on as they
+      // are, and the subscription's resolver never runs on the refused input.
+      subscribe: (args) => {
+        const error = unstorableTextError(args.document, args.variableValues);
+        return error === null ? subscribe(args) : { errors: [error] };
+      },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
         return { data: result.data ?? null, errors: result.errors.map((e) => mask(e.toJSON(), e)) };
@@ -78,6 +85,7 @@ export async function startSubgraph<TContext extends object>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Inline traces are for Apollo's hosted reporting, which this platform does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      refuseUnstorableText,
       ...(options.plugins ?? []),
     ],
   });
