@@ -309,6 +309,46 @@ describe('fuzzing every mutation and every query argument', () => {
     });
   });
 
+  it('bounds every first and last in the schema: 0, -1 and 2^31-1 are refused', async () => {
+    /** How to reach a field of each type that has one with a size argument; a new such type must be added here. */
+    const reach: Record<string, (inner: string) => string> = {
+      Query: (inner) => `{ ${inner} }`,
+      Strategy: (inner) => `{ strategies(first: 1) { edges { node { ${inner} } } } }`,
+      Webhook: (inner) => `{ webhooks { ${inner} } }`,
+      Feed: (inner) => `{ feeds { ${inner} } }`,
+    };
+    const sized = Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .flatMap((type) => Object.values(type.getFields()).map((field) => ({ type, field })))
+      .flatMap(({ type, field }) =>
+        field.args.filter((a) => a.name === 'first' || a.name === 'last').map((arg) => ({ type, field, arg })),
+      );
+    expect(sized.length).toBeGreaterThanOrEqual(6);
+    for (const { type, field, arg } of sized) {
+      const path = reach[type.name];
+      expect(path, `a way to reach ${type.name}.${field.name}`).toBeDefined();
+      const required = field.args
+        .filter((a) => isRequiredArgument(a) && a.name !== arg.name)
+        .map((a) => `${a.name}: ${JSON.stringify((hints.get(a.name) ?? [''])[0])}`);
+      const returned = getNamedType(field.type);
+      for (const size of [0, -1, 2 ** 31 - 1]) {
+        const args = [...required, `${arg.name}: ${size}`].join(', ');
+        const query = (path as (inner: string) => string)(`${field.name}(${args}) ${selectionOf(returned, 1)}`);
+        const body = JSON.parse((await send(query, {})).text) as { errors?: GraphQLFormattedError[] };
+        const [error] = body.errors ?? [];
+        const refusedAs = [error?.extensions?.['code'], error?.extensions?.['field']];
+        const expected =
+          size > 0
+            ? [
+                ['BAD_USER_INPUT', arg.name],
+                ['COST_LIMIT_EXCEEDED', undefined],
+              ]
+            : [['BAD_USER_INPUT', arg.name]];
+        expect(expected, `${type.name}.${field.name}(${arg.name}: ${size})`).toContainEqual(refusedAs);
+      }
+    }
+  });
+
   describe('regressions found by fuzzing', () => {
     /** The codes and fields of the errors `query` is answered with. */
     async function refusal(query: string, variables: Record<string, unknown>) {
