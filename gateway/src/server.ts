@@ -5,7 +5,8 @@ import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { readSupergraph } from './compose.ts';
 import { useBadUserInputCodes } from './errors.ts';
-import { DEFAULT_LIMITS, type LimitSettings, limitPlugins } from './limits.ts';
+import { limitPlugins } from './limit-plugins.ts';
+import { DEFAULT_LIMITS, type LimitSettings } from './limits.ts';
 import { withSubgraphUrls } from './urls.ts';
 
 /** Subgraphs that serve subscriptions; the gateway reaches them over graphql-ws. */
