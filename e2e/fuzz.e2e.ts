@@ -337,8 +337,9 @@ describe('fuzzing every mutation and every query argument', () => {
         const body = JSON.parse((await send(query, {})).text) as { errors?: GraphQLFormattedError[] };
         const [error] = body.errors ?? [];
         const refusedAs = [error?.extensions?.['code'], error?.extensions?.['field']];
+        // A page nested in another may be refused for its cost first; a root field's page reaches its subgraph.
         const expected =
-          size > 0
+          size > 0 && type.name !== 'Query'
             ? [
                 ['BAD_USER_INPUT', arg.name],
                 ['COST_LIMIT_EXCEEDED', undefined],

@@ -43,6 +43,12 @@ describe('operationCost', () => {
     expect(cost('{ series { t } }')).toBe(7);
   });
 
+  it('counts a size above `largestSize` as `largestSize`', () => {
+    const query = '{ series(last: 100000) { t } items(first: 9) { edges { node { id } } } }';
+    expect(operationCost(schema, parse(query), { assumedListSize: 7, largestSize: 50 })).toBe(50 + 1 + 9 + 9);
+    expect(cost(query)).toBe(100_000 + 1 + 9 + 9);
+  });
+
   it('counts fragments, aliases and unions; a mutation costs 10 more', () => {
     expect(cost('{ a: tags { name } b: tags { ...T } } fragment T on Tag { name }')).toBe(7 + 7);
     expect(cost('{ found { ... on Item { tags { name } } } }')).toBe(1 + 7);

@@ -32,6 +32,7 @@ interface Walk {
   readonly document: DocumentNode;
   readonly variables: Readonly<Record<string, unknown>>;
   readonly assumedListSize: number;
+  readonly largestSize: number;
 }
 
 /** The size argument of a field as the operation sets it (or its default), or null when it has none. */
@@ -44,7 +45,7 @@ function sizeArgument(field: GraphQLField<unknown, unknown>, node: FieldNode, wa
     return null; // Invalid arguments: execution refuses them with their own error.
   }
   const sizes = SIZE_ARGUMENTS.map((name) => values[name]).filter((v): v is number => typeof v === 'number');
-  return sizes.length === 0 ? null : Math.max(1, ...sizes);
+  return sizes.length === 0 ? null : Math.min(walk.largestSize, Math.max(1, ...sizes));
 }
 
 /** The fields a selection on `type` can name (a union's: those of its members). */
@@ -109,8 +110,10 @@ function selectionCost(
 
 /**
  * An estimate of what an operation makes the platform do: the number of objects its result can hold, by the
- * page sizes it asks for, plus `MUTATION_COST` for a mutation. Scalars are free. Null when the operation is not
- * in the document (validation reports that).
+ * page sizes it asks for, plus `MUTATION_COST` for a mutation. Scalars are free. A size above `largestSize`
+ * (default: no bound) counts as `largestSize`: the cost limit passes it as the limit itself, so that a single
+ * page too large for its field reaches the subgraph, which refuses it as BAD_USER_INPUT naming the argument. Null
+ * when the operation is not in the document (validation reports that).
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -119,6 +122,7 @@ export function operationCost(
     readonly operationName?: string | null;
     readonly variables?: Readonly<Record<string, unknown>>;
     readonly assumedListSize: number;
+    readonly largestSize?: number;
   },
 ): number | null {
   const operations = document.definitions.filter(
@@ -131,7 +135,13 @@ export function operationCost(
       : undefined;
   const root = operation === undefined ? undefined : schema.getRootType(operation.operation);
   if (operation === undefined || root === undefined || root === null) return null;
-  const walk: Walk = { schema, document, variables: options.variables ?? {}, assumedListSize: options.assumedListSize };
+  const walk: Walk = {
+    schema,
+    document,
+    variables: options.variables ?? {},
+    assumedListSize: options.assumedListSize,
+    largestSize: options.largestSize ?? Number.POSITIVE_INFINITY,
+  };
   const base = operation.operation === 'mutation' ? MUTATION_COST : 0;
   return base + selectionCost(walk, root, operation.selectionSet, 1, false, new Set());
 }
@@ -148,6 +158,7 @@ export function useCostLimit(settings: Pick<LimitSettings, 'maxCost' | 'assumedL
       operationName: args.operationName ?? null,
       variables: args.variableValues ?? {},
       assumedListSize: settings.assumedListSize,
+      largestSize: settings.maxCost,
     });
     if (cost === null || cost <= settings.maxCost) return null;
     return limitError(
