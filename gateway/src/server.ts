@@ -13,6 +13,8 @@ import { readSupergraph } from './compose.ts';
 import { useBadUserInputCodes } from './errors.ts';
 import { renderOfflineGraphiQL, useGraphiQLAssets } from './graphiql.ts';
 import { type ReadinessChecks, SUPERGRAPH_READINESS_PATH, useReadiness } from './health.ts';
+import { limitPlugins } from './limit-plugins.ts';
+import { DEFAULT_LIMITS, type LimitSettings } from './limits.ts';
 import { withSubgraphUrls } from './urls.ts';
 
 /** Subgraphs that serve subscriptions; the gateway reaches them over graphql-ws. */
@@ -32,6 +34,8 @@ export interface GatewayOptions {
   readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | Logger;
   /** What `/readiness` checks besides the gateway itself (database, bus, pub/sub). */
   readonly readiness?: ReadinessChecks;
+  /** Depth, alias, token, cost, rate, subscription and body limits; `DEFAULT_LIMITS` when absent. */
+  readonly limits?: LimitSettings;
 }
 
 /** The running gateway: GraphQL (+ GraphiQL) and graphql-ws at `/graphql`, `/healthcheck`, `/readiness`. */
@@ -48,6 +52,7 @@ function toWs(url: string): string {
 /** Starts Hive Gateway on the composed supergraph, with subscriptions over graphql-ws end to end. */
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const urls = options.subgraphUrls ?? {};
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const supergraph = withSubgraphUrls(options.supergraph ?? readSupergraph(), urls);
   const transportEntries = Object.fromEntries(
     SUBSCRIPTION_SUBGRAPHS.filter((name) => urls[name] !== undefined).map((name) => [
@@ -70,6 +75,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       useReadiness(options.readiness ?? {}),
       ...(options.auth ? useAuthentication(options.auth) : [useDevelopmentIdentity()]),
       useBadUserInputCodes(),
+      // After authentication: per-identity limits key on the identity it sets.
+      ...limitPlugins(limits),
       ...(options.plugins ?? []),
     ],
   });
@@ -77,7 +84,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   await gateway.getSchema();
 
   const httpServer = createServer(gateway);
-  const wsServer = new WebSocketServer({ server: httpServer, path: gateway.graphqlEndpoint });
+  // A message over the body limit closes its connection (code 1009) before it is buffered whole.
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: gateway.graphqlEndpoint,
+    maxPayload: limits.maxBodyBytes,
+  });
   const ws = useServer(
     getGraphQLWSOptions<Record<string, unknown>, Extra>(gateway, (ctx) => ({
       req: ctx.extra.request,

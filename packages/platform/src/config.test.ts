@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_LIMITS } from '@alphintra/gateway';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REPLAY_SPEED, DEFAULT_RETENTION_MS, DEFAULT_SIGNALS_PARTITIONS, loadConfig } from './config.ts';
+import {
+  DEFAULT_REPLAY_SPEED,
+  DEFAULT_RETENTION_MS,
+  DEFAULT_SIGNALS_PARTITIONS,
+  LIMIT_VARIABLES,
+  loadConfig,
+} from './config.ts';
 
 const SECRET = 'a-jwt-secret-of-at-least-thirty-two-characters';
 
@@ -118,6 +125,42 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REPLAY_SPEED: '-2' })).toThrow(/REPLAY_SPEED="-2" must be a positive number, or "max"/);
     expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT="http" must be a port number/);
     expect(() => loadConfig({ PORT: 'max' })).toThrow(/PORT="max"/);
+  });
+
+  it('reads every gateway limit from its variable, the default when unset', () => {
+    // The README's "Limits" table states each default.
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    for (const [key, [name]] of Object.entries(LIMIT_VARIABLES)) {
+      const row = new RegExp(`^\\| \`${name}\`\\s*\\| (\\d+)`, 'm').exec(readme);
+      expect(Number(row?.[1]), name).toBe(DEFAULT_LIMITS[key as keyof typeof DEFAULT_LIMITS]);
+    }
+    expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
+    const limits = loadConfig({
+      MAX_QUERY_DEPTH: '7',
+      MAX_QUERY_ALIASES: '3',
+      MAX_QUERY_TOKENS: '900',
+      MAX_QUERY_COST: '1000',
+      QUERY_COST_LIST_SIZE: '5',
+      RATE_LIMIT_MAX: '60',
+      RATE_LIMIT_WINDOW_MS: '1000',
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: '4',
+      MAX_SUBSCRIPTIONS_PER_IDENTITY: '8',
+      MAX_BODY_BYTES: '65536',
+    }).limits;
+    expect(limits).toEqual({
+      maxDepth: 7,
+      maxAliases: 3,
+      maxTokens: 900,
+      maxCost: 1000,
+      assumedListSize: 5,
+      rateLimitMax: 60,
+      rateLimitWindowMs: 1000,
+      maxSubscriptionsPerConnection: 4,
+      maxSubscriptionsPerIdentity: 8,
+      maxBodyBytes: 65536,
+    });
+    expect(() => loadConfig({ MAX_QUERY_DEPTH: '0' })).toThrow(/MAX_QUERY_DEPTH="0" must be a number >= 1/);
+    expect(() => loadConfig({ MAX_BODY_BYTES: 'lots' })).toThrow(/MAX_BODY_BYTES="lots"/);
   });
 });
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { MIN_INTERNAL_SECRET_LENGTH } from '@alphintra/auth';
 import { INTERVALS, type Interval, isInterval } from '@alphintra/core';
+import { DEFAULT_LIMITS, type LimitSettings } from '@alphintra/gateway';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '@alphintra/webhooks';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
@@ -58,6 +59,8 @@ export interface PlatformConfig {
   readonly gatewayLogging?: boolean | 'debug' | 'info' | 'warn' | 'error';
   /** Webhook delivery (`WEBHOOK_*`); the defaults when absent. */
   readonly webhooks?: WebhookSettings;
+  /** What the gateway refuses (`MAX_QUERY_*`, `RATE_LIMIT_*`, `MAX_SUBSCRIPTIONS_*`, `MAX_BODY_BYTES`); the defaults when absent. */
+  readonly limits?: LimitSettings;
   /** Authentication (`AUTH_*`); null or absent: development mode, every caller is an admin. */
   readonly auth?: AuthConfig | null;
 }
@@ -344,6 +347,28 @@ export function parseAuth(env: NodeJS.ProcessEnv): AuthConfig | null {
   };
 }
 
+/** The environment variable of each gateway limit, and the smallest value it accepts. */
+export const LIMIT_VARIABLES: { readonly [K in keyof LimitSettings]: readonly [name: string, min: number] } = {
+  maxDepth: ['MAX_QUERY_DEPTH', 1],
+  maxAliases: ['MAX_QUERY_ALIASES', 0],
+  maxTokens: ['MAX_QUERY_TOKENS', 1],
+  maxCost: ['MAX_QUERY_COST', 1],
+  assumedListSize: ['QUERY_COST_LIST_SIZE', 1],
+  rateLimitMax: ['RATE_LIMIT_MAX', 1],
+  rateLimitWindowMs: ['RATE_LIMIT_WINDOW_MS', 1],
+  maxSubscriptionsPerConnection: ['MAX_SUBSCRIPTIONS_PER_CONNECTION', 1],
+  maxSubscriptionsPerIdentity: ['MAX_SUBSCRIPTIONS_PER_IDENTITY', 1],
+  maxBodyBytes: ['MAX_BODY_BYTES', 1],
+};
+
+/** Gateway limits (`MAX_QUERY_DEPTH`, `RATE_LIMIT_MAX`, `MAX_BODY_BYTES`, ...); see README, "Limits". */
+export function parseLimits(env: NodeJS.ProcessEnv): LimitSettings {
+  const entries = Object.entries(LIMIT_VARIABLES) as [keyof LimitSettings, readonly [string, number]][];
+  return Object.fromEntries(
+    entries.map(([key, [name, min]]) => [key, parseNumber(env, name, DEFAULT_LIMITS[key], min)]),
+  ) as unknown as LimitSettings;
+}
+
 /** Reads the platform's configuration from environment variables (see README, "Configuration"). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const marketData = parseMarketDataConfig(env);
@@ -371,5 +396,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     seedDefaultStrategies: true,
     webhooks: parseWebhookSettings(env),
     auth: parseAuth(env),
+    limits: parseLimits(env),
   };
 }

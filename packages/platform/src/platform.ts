@@ -290,6 +290,7 @@ export async function startPlatform(
               onApiKeyRevoked: (listener) =>
                 void pubsub.subscribe(API_KEY_REVOCATIONS_CHANNEL, (m: { id: string }) => listener(m.id), {}),
             },
+      ...(config.limits === undefined ? {} : { limits: config.limits }),
     });
     onClose('gateway', () => gateway.close());
 

@@ -3,3 +3,4 @@ export * from './connection.ts';
 export * from './errors.ts';
 export * from './scalars.ts';
 export * from './server.ts';
+export * from './text.ts';

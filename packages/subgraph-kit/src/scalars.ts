@@ -8,10 +8,20 @@ function toIso(value: unknown): string {
   return date.toISOString();
 }
 
+/** Years PostgreSQL's timestamps and ISO 8601's four digits both hold (JavaScript dates reach ±275760). */
+const FIRST_YEAR = 1;
+const LAST_YEAR = 9999;
+
+/** Whether epoch ms `time` is an instant the platform stores: years 1 to 9999 (false for NaN). */
+export function isStorableTime(time: number): boolean {
+  const year = new Date(time).getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+}
+
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+  if (typeof value !== 'string' || !isStorableTime(Date.parse(value))) {
     throw new GraphQLError(
-      `DateTime must be an ISO 8601 string such as 2019-10-11T00:00:00.000Z, got ${JSON.stringify(value)}`,
+      `DateTime must be an ISO 8601 string from year ${FIRST_YEAR} to ${LAST_YEAR} such as 2019-10-11T00:00:00.000Z, got ${JSON.stringify(value)}`,
       {
         extensions: { code: 'BAD_USER_INPUT' },
       },

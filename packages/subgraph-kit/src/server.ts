@@ -10,11 +10,12 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { type DocumentNode, type GraphQLError, type GraphQLFormattedError, subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { guardResolvers, type RequestContext } from './access.ts';
 import { isUserFacing } from './errors.ts';
+import { refuseUnstorableText, unstorableTextError } from './text.ts';
 
 /** How to run one subgraph. */
 export interface SubgraphOptions<TContext extends RequestContext> {
@@ -111,6 +112,12 @@ export async function startSubgraph<TContext extends RequestContext>(
         }
       },
       context: async (_ctx, _id, payload) => options.context(await identify(options.identity, payload.extensions)),
+      // An error result rather than graphql-ws's `error` message: the gateway passes a result's errors on as they
+      // are, and the subscription's resolver never runs on the refused input.
+      subscribe: (args) => {
+        const error = unstorableTextError(args.document, args.variableValues);
+        return error === null ? subscribe(args) : { errors: [error] };
+      },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
         return { data: result.data ?? null, errors: result.errors.map((e) => mask(e.toJSON(), e)) };
@@ -127,6 +134,7 @@ export async function startSubgraph<TContext extends RequestContext>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Inline traces are for Apollo's hosted reporting, which this platform does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      refuseUnstorableText,
       ...(options.plugins ?? []),
     ],
   });

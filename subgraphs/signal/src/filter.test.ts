@@ -18,4 +18,12 @@ describe('signal filter', () => {
     expect(matchesFilter(live, normalizeFilter({ symbols: [' xrpeth '], minConfidence: 0.5 }))).toBe(true);
     expect(() => normalizeFilter({ minConfidence: 1.5 })).toThrow(/between 0 and 1/);
   });
+
+  it('refuses a strategy id that is not a UUID (the database column would fail on it)', () => {
+    const id = '8a1d5b6e-6c1f-4f0e-9f55-3b5d2f0c7a11';
+    expect(normalizeFilter({ strategyIds: [id] }).strategyIds).toEqual([id]);
+    for (const bad of ['', 'not-an-id', `${id}x`]) {
+      expect(() => normalizeFilter({ strategyIds: [id, bad] })).toThrow(/filter.strategyIds: .* is not a strategy id/);
+    }
+  });
 });

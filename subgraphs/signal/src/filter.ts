@@ -1,4 +1,4 @@
-import type { Signal } from '@alphintra/core';
+import { isUuid, type Signal } from '@alphintra/core';
 import type { SignalFilter as Filter } from '@alphintra/db';
 import { badInput } from '@alphintra/subgraph-kit';
 import type { SignalFilter } from './__generated__/resolvers.ts';
@@ -9,6 +9,10 @@ export function normalizeFilter(filter: SignalFilter | null | undefined): Filter
   const { minConfidence } = filter;
   if (minConfidence != null && (minConfidence < 0 || minConfidence > 1)) {
     throw badInput('filter.minConfidence', 'must be between 0 and 1');
+  }
+  const invalidId = filter.strategyIds?.find((id) => !isUuid(id));
+  if (invalidId !== undefined) {
+    throw badInput('filter.strategyIds', `"${invalidId}" is not a strategy id (a UUID, see Query.strategies)`);
   }
   return {
     symbols: filter.symbols?.map((s) => s.trim().toUpperCase()) ?? null,

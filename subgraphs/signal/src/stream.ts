@@ -7,7 +7,7 @@ import {
   signalSeqOf,
   signalsAfterSeq,
 } from '@alphintra/db';
-import { badInput } from '@alphintra/subgraph-kit';
+import { badInput, isStorableTime } from '@alphintra/subgraph-kit';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { matchesFilter } from './filter.ts';
 
@@ -48,7 +48,7 @@ export async function resumePoint(db: Db, since: string): Promise<number> {
     return seq;
   }
   const time = ISO_TIME.test(since) ? Date.parse(since) : Number.NaN;
-  if (!Number.isFinite(time)) {
+  if (!isStorableTime(time)) {
     throw badInput('since', `must be a signal id or an ISO 8601 time such as 2019-10-11T00:00:00.000Z`);
   }
   // The newest first: a signal committed between the two reads is then found by the second one.
