@@ -66,8 +66,6 @@ export const KAFKA_PRODUCER_SETTINGS = { idempotent: true, maxInFlightRequests: 
 // Long-poll wait of a fetch, and the pause of a fetch loop whose partitions are all paused; kafkajs' 5 s
 // default would hold a new consumer's first records back that long after it starts.
 const MAX_WAIT_MS = 1_000;
-/** Partitions of a topic whose records a consumer handles at once (kafkajs' default is one at a time). */
-const PARTITIONS_CONCURRENTLY = 16;
 const RESTART_MIN_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
 
@@ -168,9 +166,6 @@ class KafkaGroupConsumer implements BusConsumer {
         fromBeginning: this.#options.fromBeginning ?? false,
       });
       await consumer.run({
-        // Partitions are handled concurrently, each in offset order, as the in-process bus does: a candle of one
-        // symbol does not wait behind another symbol's, and their signals can share one commit.
-        partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
         eachMessage: async ({ topic, partition, message }) => {
           const busMessage: BusMessage = {
             topic: topic.startsWith(prefix) ? topic.slice(prefix.length) : topic,
