@@ -3,8 +3,9 @@
  * and both built-in strategies for many symbols (the same trades re-keyed), in one thread, and reports
  * throughput and the latency from a trade's arrival to its signal on the pub/sub. Then the same path through
  * the platform's own services with persistence, on one symbol. Then signal subscriptions through the gateway,
- * with and without an entity fetch per event. Prints tables and writes `bench/results/engine.json`; it reports
- * against the targets and does not fail on them.
+ * with and without an entity fetch per event, and what authentication costs there: CPU per operation of a
+ * subscription and a query with auth on over off, both with the default limits. Prints tables and writes
+ * `bench/results/engine.json`; it reports against the targets and does not fail on them.
  *
  * Options: `--passes <n>` (timed, default 5), `--warmup <n>` (default 1), `--symbols <n>` (default 50),
  * `--platform-passes <n>` (default 3, 0 skips the platform scenario), `--gateway-events <n>` (signals per
@@ -86,7 +87,20 @@ function measureParse(path: string): ParseResult {
   return { lines: parsed, elapsedMs, linesPerSecond: (parsed * 1_000) / elapsedMs };
 }
 
-function targets(pipeline: PipelineResult): TargetResult[] {
+/** The auth-cost cases as targets: CPU per operation with authentication on over off. */
+function authCostTargets(gateway: GatewayResult | { error: string } | null): TargetResult[] {
+  if (gateway === null || 'error' in gateway || 'error' in gateway.authCost) return [];
+  const { cases, maxRatio } = gateway.authCost;
+  return cases.map((c) => ({
+    name: `auth on / off CPU, ${c.operation}`,
+    target: `<= x${maxRatio.toFixed(2)}`,
+    measured: c.ratio,
+    unit: 'x',
+    pass: c.pass,
+  }));
+}
+
+function targets(pipeline: PipelineResult, gateway: GatewayResult | { error: string } | null): TargetResult[] {
   const p99 = pipeline.latencyToSubscriber?.p99 ?? Number.POSITIVE_INFINITY;
   return [
     {
@@ -103,6 +117,7 @@ function targets(pipeline: PipelineResult): TargetResult[] {
       unit: 'ms',
       pass: p99 < TARGETS.p99LatencyMs,
     },
+    ...authCostTargets(gateway),
   ];
 }
 
@@ -178,7 +193,9 @@ function printReport(
       targetResults.map((t) => [
         t.name,
         t.target,
-        `${t.unit === 'ms' ? ms(t.measured) : count(t.measured)} ${t.unit}`,
+        t.unit === 'x'
+          ? `x${t.measured.toFixed(3)}`
+          : `${t.unit === 'ms' ? ms(t.measured) : count(t.measured)} ${t.unit}`,
         t.pass ? 'PASS' : 'FAIL',
       ]),
     ),
@@ -235,7 +252,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const targetResults = targets(pipeline);
+  const targetResults = targets(pipeline, gatewayResult);
   printReport(parse, load, pipeline, platformResult, gatewayResult, targetResults);
 
   const report = {

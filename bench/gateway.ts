@@ -1,11 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LiveSignalsSubscription, LiveSignalsWithStrategyDetailsSubscription } from '@alphintra/client';
 import type { Signal, StrategySpec } from '@alphintra/core';
-import type { Platform } from '@alphintra/platform';
+import type { AuthConfig, Platform, PlatformConfig } from '@alphintra/platform';
 import { strategyEntityFetches, syntheticSignal } from '@alphintra/testkit';
 import { type LatencySummary, Samples } from './measure.ts';
-import { count, latencyLine, ms, textTable } from './report.ts';
+import { attempt, count, latencyLine, ms, textTable } from './report.ts';
 
 /** What a subscription selects: `plain` is served from the signal's own `@provides` fields, `enriched` is not. */
 export const SELECTIONS = ['plain', 'enriched'] as const;
@@ -59,6 +60,8 @@ export interface ClosedLoopResult {
   readonly operations: number;
   /** Whole-process CPU per operation: both ends when the operation is a request on loopback. */
   readonly cpuMsPerOperation: number;
+  /** The timed operations, first start to last end. */
+  readonly elapsedMs: number;
   readonly latency: LatencySummary | null;
 }
 
@@ -85,6 +88,8 @@ export interface GatewayResult {
     /** The strategy subgraph's DataLoader batch function alone: `getStrategies` on PGlite. */
     readonly lookup: ClosedLoopResult;
   };
+  /** Authentication on vs off (both with the limits) for a subscription and a query. */
+  readonly authCost: AuthCostResult | { readonly error: string };
 }
 
 type SignalEvent = LiveSignalsSubscription | LiveSignalsWithStrategyDetailsSubscription;
@@ -103,6 +108,19 @@ const DRAIN_TIMEOUT_MS = 5_000;
 const CLOSE_TIMEOUT_MS = 5_000;
 const CLOSED_LOOP_WARMUP = 100;
 const CLOSED_LOOP_OPERATIONS = 300;
+// Operations the bench's platforms allow one identity per window: the closed loop must never be throttled.
+const BENCH_RATE_LIMIT = 1_000_000;
+/** The issue's target: authentication and limits cost at most 10 % more CPU per operation. */
+const AUTH_COST_MAX_RATIO = 1.1;
+const AUTH_COST_ROUNDS = 3;
+// How long the idle process is watched before each timed query loop.
+const IDLE_MS = 1_000;
+const AUTH_COST_METHOD =
+  'two platforms in this process, both on the default limits with the rate limit raised to ' +
+  `${BENCH_RATE_LIMIT} per window: one in development mode (auth off), one with HS256 tokens (auth on, an ` +
+  'admin token on HTTP and graphql-ws); CPU is process.cpuUsage() of the whole process over the timed ' +
+  'operations; rounds alternate off, on, on, off, off, on; net = less a run without subscriber on the same ' +
+  'platform (subscription) or less the idle process over the loop (query, idle CPU watched for 1 s before it)';
 const METHOD =
   'one process, loopback: signals published on the in-memory pub/sub at a fixed rate; latency from just before ' +
   'publish to the event leaving the AlphintraClient iterator, every subscriber; CPU is process.cpuUsage() (user + ' +
@@ -214,6 +232,7 @@ async function closedLoop(operation: () => Promise<void>): Promise<ClosedLoopRes
   for (let i = 0; i < CLOSED_LOOP_WARMUP; i++) await operation();
   const samples = new Samples();
   const cpuStart = process.cpuUsage();
+  const loopStart = performance.now();
   for (let i = 0; i < CLOSED_LOOP_OPERATIONS; i++) {
     const start = performance.now();
     await operation();
@@ -222,31 +241,63 @@ async function closedLoop(operation: () => Promise<void>): Promise<ClosedLoopRes
   return {
     operations: CLOSED_LOOP_OPERATIONS,
     cpuMsPerOperation: cpuMsSince(cpuStart) / CLOSED_LOOP_OPERATIONS,
+    elapsedMs: performance.now() - loopStart,
     latency: samples.summary(),
   };
 }
 
+/** A platform started for the bench, and what a run needs of it. */
+interface BenchPlatform {
+  readonly platform: Platform;
+  /** The active strategy on `SYMBOL` whose signals are published. */
+  readonly strategy: StrategySpec;
+  readonly source: SignalSource;
+  /** What the bench's clients send as `Authorization: Bearer`; undefined in development mode. */
+  readonly token: string | undefined;
+  /** Subscriptions on the signal subgraph's pub/sub channel (the gateway's upstream ones). */
+  upstream(): number | null;
+  publish(signal: Signal): Promise<void>;
+}
+
+/** The bench's limits: the defaults, with a rate limit a closed loop of requests never reaches. */
+function benchLimits(defaults: PlatformConfig): NonNullable<PlatformConfig['limits']> {
+  const limits = defaults.limits;
+  if (limits === undefined) throw new Error('loadConfig gave no limits');
+  return { ...limits, rateLimitMax: BENCH_RATE_LIMIT };
+}
+
+/** Authentication with HS256 tokens: a fresh secret each run, the default role claim. */
+function hs256Auth(): AuthConfig {
+  return {
+    jwtSecret: randomBytes(32).toString('base64url'),
+    roleClaim: 'roles',
+    internalSecret: randomBytes(32).toString('base64url'),
+  };
+}
+
+/** An HS256 token of an admin, signed with `auth`'s secret, valid for an hour. */
+async function adminToken(auth: AuthConfig): Promise<string> {
+  const { SignJWT } = await import('jose');
+  return new SignJWT({ [auth.roleClaim]: ['admin'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench-admin')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(auth.jwtSecret));
+}
+
 /**
- * The gateway's subscription path on embedded defaults, in this process: signals published on the platform's
- * in-memory pub/sub -> signal subgraph (graphql-ws) -> Hive Gateway (graphql-ws) -> `AlphintraClient`s on
- * loopback. For each subscriber count, the `plain` selection (strategy id, name, version: carried by the signal)
- * and the `enriched` one (strategy type, status, symbols: an entity fetch from the strategy subgraph), at a fixed
- * publication rate, after an untimed warm-up and a baseline run without subscribers.
+ * The platform on embedded defaults in this process (PGlite in memory, in-memory pub/sub and bus, free ports),
+ * with the bench's limits; in development mode when `auth` is null.
  */
-export async function runGateway(options: GatewayOptions): Promise<GatewayResult> {
-  // Imported here so that the other scenarios run without the gateway's modules (or their start-up) loaded.
-  const { AlphintraClient, LiveSignalsDocument, LiveSignalsWithStrategyDetailsDocument } = await import(
-    '@alphintra/client'
-  );
-  const { runningStrategySpecs, getStrategies } = await import('@alphintra/db');
+async function startBenchPlatform(auth: AuthConfig | null, plugins: PlatformConfig['gatewayPlugins'] = []) {
+  const { runningStrategySpecs } = await import('@alphintra/db');
   const { loadConfig, silentLog, startPlatform } = await import('@alphintra/platform');
   const { SIGNALS_CHANNEL } = await import('@alphintra/core');
-
-  const fetches = strategyEntityFetches();
-  const setupStart = performance.now();
+  const defaults = loadConfig({});
   const platform: Platform = await startPlatform(
     {
-      ...loadConfig({}),
+      ...defaults,
       databaseUrl: undefined,
       dataDir: null,
       redisUrl: undefined,
@@ -255,39 +306,329 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
       port: 0,
       host: '127.0.0.1',
       subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
-      gatewayPlugins: [fetches.plugin],
+      gatewayPlugins: plugins,
       gatewayLogging: false,
+      limits: benchLimits(defaults),
+      auth,
     },
     () => silentLog,
   );
-  const setupMs = performance.now() - setupStart;
-
   try {
     const strategy = (await runningStrategySpecs(platform.database.db)).find((s) => s.symbols.includes(SYMBOL));
     if (strategy === undefined) throw new Error(`no active strategy on ${SYMBOL} to publish signals of`);
-    const source = new SignalSource(strategy);
     // graphql-subscriptions' PubSub keeps one listener per subscription on its EventEmitter; not public API,
     // so the count is best effort (null with another engine).
     const emitter = (platform.pubsub as unknown as { ee?: EventEmitter }).ee;
-    const upstream = () => emitter?.listenerCount(SIGNALS_CHANNEL) ?? null;
-    const publish = (signal: Signal) => platform.pubsub.publish(SIGNALS_CHANNEL, signal);
-
-    /** Publishes `signals` at `rate` (all at once when infinite), stamping each just before it goes out. */
-    const publishPaced = async (signals: readonly Signal[], rate: number, window: Window) => {
-      const spacing = 1_000 / rate;
-      const start = performance.now();
-      for (let i = 0; i < signals.length; i++) {
-        const signal = signals[i] as Signal;
-        // Timers fire late rather than early: a late one is caught up by publishing the overdue signals at once.
-        const wait = start + i * spacing - performance.now();
-        if (wait >= 1) await sleep(wait);
-        window.published.set(signal.id, performance.now());
-        await publish(signal);
-      }
-      return performance.now() - start;
+    const bench: BenchPlatform = {
+      platform,
+      strategy,
+      source: new SignalSource(strategy),
+      token: auth === null ? undefined : await adminToken(auth),
+      upstream: () => emitter?.listenerCount(SIGNALS_CHANNEL) ?? null,
+      publish: (signal) => platform.pubsub.publish(SIGNALS_CHANNEL, signal),
     };
+    return bench;
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+}
 
-    /** `count` live subscribers on `selection` while `signals` are published; they are closed after. */
+/** A client of `bench`'s gateway, with its token when authentication is on. */
+async function benchClient(bench: BenchPlatform) {
+  const { AlphintraClient } = await import('@alphintra/client');
+  return new AlphintraClient({
+    url: bench.platform.gateway.url,
+    ...(bench.token === undefined ? {} : { token: bench.token }),
+  });
+}
+
+/** Publishes `signals` at `rate` (all at once when infinite), stamping each just before it goes out. */
+async function publishPaced(
+  bench: BenchPlatform,
+  signals: readonly Signal[],
+  rate: number,
+  window: Window,
+): Promise<number> {
+  const spacing = 1_000 / rate;
+  const start = performance.now();
+  for (let i = 0; i < signals.length; i++) {
+    const signal = signals[i] as Signal;
+    // Timers fire late rather than early: a late one is caught up by publishing the overdue signals at once.
+    const wait = start + i * spacing - performance.now();
+    if (wait >= 1) await sleep(wait);
+    window.published.set(signal.id, performance.now());
+    await bench.publish(signal);
+  }
+  return performance.now() - start;
+}
+
+/** `count` live subscribers of `bench` on `selection` while `signals` are published; they are closed after. */
+async function measureRun(
+  bench: BenchPlatform,
+  selection: Selection | 'baseline',
+  count: number,
+  signals: readonly Signal[],
+  rate: number,
+  drainTimeoutMs: number,
+): Promise<Omit<GatewayRun, 'netCpuMsPerDelivery' | 'strategyEntityFetches'>> {
+  const { LiveSignalsDocument, LiveSignalsWithStrategyDetailsDocument } = await import('@alphintra/client');
+  const { strategy, upstream } = bench;
+  const errors: string[] = [];
+  const window = new Window();
+  const subscribers: Subscriber[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const client = await benchClient(bench);
+      const variables = { filter: { symbols: [SYMBOL] } };
+      const iterator: AsyncIterableIterator<SignalEvent> =
+        selection === 'enriched'
+          ? client.subscribe(LiveSignalsWithStrategyDetailsDocument, variables)
+          : client.subscribe(LiveSignalsDocument, variables);
+      subscribers.push(
+        new Subscriber(client, iterator, (event, at) => {
+          const owner = event.signals.strategy;
+          const complete =
+            owner.id === strategy.id &&
+            (selection !== 'enriched' || ('interval' in owner && owner.interval === strategy.interval));
+          window.deliver(event.signals.id, at, complete);
+        }),
+      );
+    }
+    // Probe until every subscription answers: then gateway -> subgraph -> pub/sub is live for each of them.
+    const deadline = performance.now() + LIVE_TIMEOUT_MS;
+    while (subscribers.some((s) => s.seen === 0 && s.error === undefined)) {
+      if (performance.now() > deadline) throw new Error(`subscriptions not live after ${LIVE_TIMEOUT_MS} ms`);
+      await bench.publish(bench.source.next());
+      await sleep(PROBE_EVERY_MS);
+    }
+    if (count > 0) await sleep(PROBE_SETTLE_MS);
+
+    const expected = signals.length * count;
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    const publishMs = await publishPaced(bench, signals, rate, window);
+    const upstreamSubscriptions = upstream();
+    // Bounded: a path that falls behind is reported with what is missing, not waited for indefinitely.
+    const complete = await window.until(expected, drainTimeoutMs);
+    const elapsedMs = performance.now() - start;
+    const cpuMs = cpuMsSince(cpuStart);
+    if (!complete) errors.push(`deliveries still missing ${drainTimeoutMs} ms after the last publication`);
+    for (const [index, subscriber] of subscribers.entries()) {
+      if (subscriber.error !== undefined) errors.push(`subscriber ${index}: ${describe(subscriber.error)}`);
+    }
+    return {
+      selection,
+      subscribers: count,
+      events: signals.length,
+      expected,
+      delivered: window.delivered,
+      missing: expected - window.delivered,
+      incomplete: window.incomplete,
+      errors,
+      upstreamSubscriptions,
+      publishMs,
+      elapsedMs,
+      deliveriesPerSecond: (window.delivered * 1_000) / elapsedMs,
+      latency: window.samples.summary(),
+      cpuMs,
+      cpuMsPerDelivery: window.delivered > 0 ? cpuMs / window.delivered : null,
+    };
+  } finally {
+    // Runs before the caller sees the result, so a problem found here still lands in its `errors`.
+    await Promise.all(subscribers.map((s) => s.close()));
+    // The next run starts with no subscription left from this one, so it pays for its own only.
+    const deadline = performance.now() + CLOSE_TIMEOUT_MS;
+    while ((upstream() ?? 0) > 0 && performance.now() < deadline) await sleep(10);
+    const left = upstream() ?? 0;
+    if (left > 0) errors.push(`${left} upstream subscriptions still open after closing`);
+  }
+}
+
+/** One mode's CPU for one operation, over all the rounds. */
+export interface AuthCostSide {
+  readonly operations: number;
+  /** Whole-process CPU over the timed operations, divided by them. */
+  readonly cpuMsPerOperation: number;
+  /**
+   * Less what the process spends without the operation: for a subscription, a run without subscriber on the same
+   * platform per published event; for a query, the idle process's CPU per ms times the loop's duration.
+   */
+  readonly netCpuMsPerOperation: number;
+  /** Each round's CPU ms per operation, to judge the noise by. */
+  readonly rounds: readonly number[];
+}
+
+/** One operation with authentication off and on. */
+export interface AuthCostCase {
+  readonly operation: string;
+  readonly off: AuthCostSide;
+  readonly on: AuthCostSide;
+  /** `on` / `off` CPU per operation. */
+  readonly ratio: number;
+  /** The same of the net figures. */
+  readonly netRatio: number;
+  /** `ratio` within the target. */
+  readonly pass: boolean;
+}
+
+/** What authentication costs per operation at the gateway. */
+export interface AuthCostResult {
+  readonly method: string;
+  /** Largest `on` / `off` ratio the target allows. */
+  readonly maxRatio: number;
+  /** The bench's `rateLimitMax`, the default raised so that the closed loop is never throttled. */
+  readonly rateLimitMax: number;
+  /** Rounds per mode, in the order off, on, on, off, ... (drift over time weighs on both alike). */
+  readonly rounds: number;
+  readonly cases: readonly AuthCostCase[];
+  /** Problems of the subscription runs (missing deliveries, subscription errors). */
+  readonly errors: readonly string[];
+}
+
+/** CPU and operations of one timed round. */
+interface Round {
+  readonly cpuMs: number;
+  readonly operations: number;
+  /** What the process spent without the operation over the same events or time (see `netCpuMsPerOperation`). */
+  readonly baselineCpuMs: number;
+}
+
+/** CPU per wall ms of the process while it waits: the platforms' timers, pollers and connections. */
+async function idleCpuRate(): Promise<number> {
+  const start = process.cpuUsage();
+  const startedAt = performance.now();
+  await sleep(IDLE_MS);
+  return cpuMsSince(start) / (performance.now() - startedAt);
+}
+
+function authCostSide(rounds: readonly Round[]): AuthCostSide {
+  const sum = (of: (round: Round) => number) => rounds.reduce((total, round) => total + of(round), 0);
+  const operations = sum((r) => r.operations);
+  const cpuMs = sum((r) => r.cpuMs);
+  return {
+    operations,
+    cpuMsPerOperation: cpuMs / operations,
+    netCpuMsPerOperation: (cpuMs - sum((r) => r.baselineCpuMs)) / operations,
+    rounds: rounds.map((r) => r.cpuMs / r.operations),
+  };
+}
+
+function authCostCase(operation: string, off: readonly Round[], on: readonly Round[]): AuthCostCase {
+  const a = authCostSide(off);
+  const b = authCostSide(on);
+  const ratio = b.cpuMsPerOperation / a.cpuMsPerOperation;
+  return {
+    operation,
+    off: a,
+    on: b,
+    ratio,
+    netRatio: b.netCpuMsPerOperation / a.netCpuMsPerOperation,
+    pass: ratio <= AUTH_COST_MAX_RATIO,
+  };
+}
+
+/** One subscriber on the plain selection while `events` signals go out, and a run without one for the net. */
+async function subscriptionRound(
+  bench: BenchPlatform,
+  events: number,
+  rate: number,
+): Promise<Round & { readonly errors: readonly string[] }> {
+  const drainTimeoutMs = Math.max(DRAIN_TIMEOUT_MS, (events * 1_000) / rate);
+  const baseline = await measureRun(bench, 'baseline', 0, bench.source.take(events), rate, drainTimeoutMs);
+  const run = await measureRun(bench, 'plain', 1, bench.source.take(events), rate, drainTimeoutMs);
+  return {
+    cpuMs: run.cpuMs,
+    operations: run.delivered,
+    baselineCpuMs: (baseline.cpuMs / baseline.events) * run.events,
+    errors: [...baseline.errors, ...run.errors],
+  };
+}
+
+/** `strategies(first: 20)` through the gateway in a closed loop, after watching the idle process for the net. */
+async function queryRound(bench: BenchPlatform): Promise<Round> {
+  const { StrategiesDocument } = await import('@alphintra/client');
+  const client = await benchClient(bench);
+  try {
+    const idleCpuMsPerMs = await idleCpuRate();
+    const loop = await closedLoop(async () => {
+      const { strategies } = await client.request(StrategiesDocument, { first: 20 });
+      if (strategies.edges.length === 0) throw new Error('strategies(first: 20) answered none');
+    });
+    return {
+      cpuMs: loop.cpuMsPerOperation * loop.operations,
+      operations: loop.operations,
+      baselineCpuMs: idleCpuMsPerMs * loop.elapsedMs,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * CPU per operation of the plain-selection `LiveSignals` subscription (one subscriber) and of `strategies(first:
+ * 20)` through the gateway, on `off` (development mode) and `on` (HS256 tokens of an admin), both with the
+ * default limits except the rate limit. Rounds alternate off, on, on, off, ... so that drift weighs on both alike.
+ */
+async function measureAuthCost(
+  off: BenchPlatform,
+  on: BenchPlatform,
+  options: GatewayOptions,
+): Promise<AuthCostResult> {
+  const errors: string[] = [];
+  const name = (bench: BenchPlatform) => (bench === off ? 'auth off' : 'auth on');
+  for (const bench of [off, on]) {
+    const source = bench.source.take(WARMUP_EVENTS);
+    const warmup = await measureRun(bench, 'plain', 1, source, Number.POSITIVE_INFINITY, WARMUP_TIMEOUT_MS);
+    errors.push(...warmup.errors.map((error) => `${name(bench)}, warm-up: ${error}`));
+  }
+  const events = Math.max(1, Math.ceil(options.events / AUTH_COST_ROUNDS));
+  const rounds = { subscription: new Map<BenchPlatform, Round[]>(), query: new Map<BenchPlatform, Round[]>() };
+  const order = Array.from({ length: AUTH_COST_ROUNDS * 2 }, (_, i) => ((i + 1) % 4 < 2 ? off : on));
+  for (const bench of order) {
+    const subscription = await subscriptionRound(bench, events, options.rate);
+    errors.push(...subscription.errors.map((error) => `${name(bench)}: ${error}`));
+    rounds.subscription.set(bench, [...(rounds.subscription.get(bench) ?? []), subscription]);
+    rounds.query.set(bench, [...(rounds.query.get(bench) ?? []), await queryRound(bench)]);
+  }
+  const both = (of: Map<BenchPlatform, Round[]>) => [of.get(off) ?? [], of.get(on) ?? []] as const;
+  return {
+    method: AUTH_COST_METHOD,
+    maxRatio: AUTH_COST_MAX_RATIO,
+    rateLimitMax: BENCH_RATE_LIMIT,
+    rounds: AUTH_COST_ROUNDS,
+    cases: [
+      authCostCase(
+        'LiveSignals subscription, plain selection, 1 subscriber: per delivery',
+        ...both(rounds.subscription),
+      ),
+      authCostCase('strategies(first: 20) query, closed loop: per request', ...both(rounds.query)),
+    ],
+    errors,
+  };
+}
+
+/**
+ * The gateway's subscription path on embedded defaults, in this process: signals published on the platform's
+ * in-memory pub/sub -> signal subgraph (graphql-ws) -> Hive Gateway (graphql-ws) -> `AlphintraClient`s on
+ * loopback. For each subscriber count, the `plain` selection (strategy id, name, version: carried by the signal)
+ * and the `enriched` one (strategy type, status, symbols: an entity fetch from the strategy subgraph), at a fixed
+ * publication rate, after an untimed warm-up and a baseline run without subscribers. Then a second platform with
+ * authentication beside it, for what authentication costs per operation (`measureAuthCost`). Both platforms have
+ * the default limits with the rate limit raised, so that no run is throttled.
+ */
+export async function runGateway(options: GatewayOptions): Promise<GatewayResult> {
+  // Imported here so that the other scenarios run without the gateway's modules (or their start-up) loaded.
+  const { getStrategies } = await import('@alphintra/db');
+  const fetches = strategyEntityFetches();
+  const setupStart = performance.now();
+  const bench = await startBenchPlatform(null, [fetches.plugin]);
+  const setupMs = performance.now() - setupStart;
+  const { platform, strategy, source } = bench;
+  let authenticated: BenchPlatform | null = null;
+
+  try {
+    /** `count` live subscribers on `selection` while `signals` are published, counting entity fetches. */
     const run = async (
       selection: Selection | 'baseline',
       count: number,
@@ -295,78 +636,9 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
       rate: number,
       drainTimeoutMs: number,
     ): Promise<Omit<GatewayRun, 'netCpuMsPerDelivery'>> => {
-      const errors: string[] = [];
-      const window = new Window();
-      const subscribers: Subscriber[] = [];
-      try {
-        for (let i = 0; i < count; i++) {
-          const client = new AlphintraClient({ url: platform.gateway.url });
-          const variables = { filter: { symbols: [SYMBOL] } };
-          const iterator: AsyncIterableIterator<SignalEvent> =
-            selection === 'enriched'
-              ? client.subscribe(LiveSignalsWithStrategyDetailsDocument, variables)
-              : client.subscribe(LiveSignalsDocument, variables);
-          subscribers.push(
-            new Subscriber(client, iterator, (event, at) => {
-              const owner = event.signals.strategy;
-              const complete =
-                owner.id === strategy.id &&
-                (selection !== 'enriched' || ('interval' in owner && owner.interval === strategy.interval));
-              window.deliver(event.signals.id, at, complete);
-            }),
-          );
-        }
-        // Probe until every subscription answers: then gateway -> subgraph -> pub/sub is live for each of them.
-        const deadline = performance.now() + LIVE_TIMEOUT_MS;
-        while (subscribers.some((s) => s.seen === 0 && s.error === undefined)) {
-          if (performance.now() > deadline) throw new Error(`subscriptions not live after ${LIVE_TIMEOUT_MS} ms`);
-          await publish(source.next());
-          await sleep(PROBE_EVERY_MS);
-        }
-        if (count > 0) await sleep(PROBE_SETTLE_MS);
-
-        const expected = signals.length * count;
-        const fetchesBefore = fetches.count;
-        const cpuStart = process.cpuUsage();
-        const start = performance.now();
-        const publishMs = await publishPaced(signals, rate, window);
-        const upstreamSubscriptions = upstream();
-        // Bounded: a path that falls behind is reported with what is missing, not waited for indefinitely.
-        const complete = await window.until(expected, drainTimeoutMs);
-        const elapsedMs = performance.now() - start;
-        const cpuMs = cpuMsSince(cpuStart);
-        const entityFetches = fetches.count - fetchesBefore;
-        if (!complete) errors.push(`deliveries still missing ${drainTimeoutMs} ms after the last publication`);
-        for (const [index, subscriber] of subscribers.entries()) {
-          if (subscriber.error !== undefined) errors.push(`subscriber ${index}: ${describe(subscriber.error)}`);
-        }
-        return {
-          selection,
-          subscribers: count,
-          events: signals.length,
-          expected,
-          delivered: window.delivered,
-          missing: expected - window.delivered,
-          incomplete: window.incomplete,
-          errors,
-          upstreamSubscriptions,
-          publishMs,
-          elapsedMs,
-          deliveriesPerSecond: (window.delivered * 1_000) / elapsedMs,
-          latency: window.samples.summary(),
-          cpuMs,
-          cpuMsPerDelivery: window.delivered > 0 ? cpuMs / window.delivered : null,
-          strategyEntityFetches: entityFetches,
-        };
-      } finally {
-        // Runs before the caller sees the result, so a problem found here still lands in its `errors`.
-        await Promise.all(subscribers.map((s) => s.close()));
-        // The next run starts with no subscription left from this one, so it pays for its own only.
-        const deadline = performance.now() + CLOSE_TIMEOUT_MS;
-        while ((upstream() ?? 0) > 0 && performance.now() < deadline) await sleep(10);
-        const left = upstream() ?? 0;
-        if (left > 0) errors.push(`${left} upstream subscriptions still open after closing`);
-      }
+      const fetchesBefore = fetches.count;
+      const measured = await measureRun(bench, selection, count, signals, rate, drainTimeoutMs);
+      return { ...measured, strategyEntityFetches: fetches.count - fetchesBefore };
     };
 
     const most = Math.max(...options.subscribers);
@@ -417,6 +689,11 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
       const [found] = await getStrategies(platform.database.db, [strategy.id]);
       if (found === undefined) throw new Error(`strategy ${strategy.id} not found`);
     });
+    const authCost = await attempt(async () => {
+      // The same plugins as the platform it is compared with, so that only authentication differs.
+      authenticated = await startBenchPlatform(hs256Auth(), [strategyEntityFetches().plugin]);
+      return measureAuthCost(bench, authenticated, options);
+    });
 
     return {
       method: METHOD,
@@ -429,8 +706,10 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
       baseline: withNet(baseline),
       runs,
       entityFetch: { subgraphRequest, lookup },
+      authCost,
     };
   } finally {
+    await (authenticated as BenchPlatform | null)?.platform.close();
     await platform.close();
   }
 }
@@ -442,6 +721,34 @@ function runName(run: GatewayRun): string {
 
 function perDelivery(value: number | null): string {
   return value === null ? 'n/a' : ms(value);
+}
+
+function ratio(value: number): string {
+  return `x${value.toFixed(3)}`;
+}
+
+/** The auth-cost table: CPU per operation off and on, the ratio against the target. */
+function authCostReport(result: AuthCostResult | { readonly error: string }): string {
+  const title = 'Auth and limits cost: authentication on vs off, the default limits on both';
+  if ('error' in result) return `${title}\nnot measured: ${result.error}`;
+  const side = (s: AuthCostSide) =>
+    `${ms(s.cpuMsPerOperation)} / ${ms(s.netCpuMsPerOperation)} ` +
+    `(rounds ${s.rounds.map(ms).join(', ')}; n=${count(s.operations)})`;
+  const rows = result.cases.map((c) => [
+    c.operation,
+    side(c.off),
+    side(c.on),
+    `${ratio(c.ratio)} / ${ratio(c.netRatio)}`,
+    `<= x${result.maxRatio.toFixed(2)}: ${c.pass ? 'PASS' : 'FAIL'}`,
+  ]);
+  return [
+    `${title} (rate limit raised to ${count(result.rateLimitMax)} per window; ${result.rounds} rounds per mode)`,
+    textTable(
+      ['operation', 'CPU ms/op off: gross / net', 'CPU ms/op on: gross / net', 'on/off: gross / net', 'target'],
+      rows,
+    ),
+    ...result.errors.map((error) => `- problem: ${error}`),
+  ].join('\n');
 }
 
 /** The scenario's tables, as `pnpm bench` prints them. */
@@ -516,6 +823,8 @@ export function gatewayReport(result: GatewayResult): string {
     runs,
     '',
     textTable(['metric', 'value'], summary),
+    '',
+    authCostReport(result.authCost),
     ...(problems.length > 0 ? ['', 'problems:', ...problems.map((p) => `- ${p}`)] : []),
   ].join('\n');
 }
