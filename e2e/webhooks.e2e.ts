@@ -79,12 +79,13 @@ describe.each(modes)('webhooks through the gateway on $mode', ({ real, enabled }
       );
     }
 
-    const { webhook } = await client.request(WebhookDocument, {
-      id: registerWebhook.webhook.id,
-      first: 100,
-      status: 'DELIVERED',
-    });
-    const deliveries = webhook?.deliveries.edges.map((e) => e.node) ?? [];
+    // The receiver answers before the dispatcher records the outcome: wait for the last records.
+    const delivered = async () =>
+      (
+        await client.request(WebhookDocument, { id: registerWebhook.webhook.id, first: 100, status: 'DELIVERED' })
+      ).webhook?.deliveries.edges.map((e) => e.node) ?? [];
+    await waitFor('every delivery recorded', async () => (await delivered()).length >= Math.min(100, stored.length));
+    const deliveries = await delivered();
     expect(deliveries.length).toBe(Math.min(100, stored.length));
     expect(deliveries.every((d) => d.attemptCount === 1 && d.attempts[0]?.httpStatus === 204)).toBe(true);
     expect(new Set(deliveries.map((d) => d.id)).size).toBe(deliveries.length);

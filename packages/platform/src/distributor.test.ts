@@ -1,5 +1,5 @@
 import type { Signal } from '@alphintra/core';
-import { createStrategy, type Database, openDatabase, readOutbox } from '@alphintra/db';
+import { createStrategy, type Database, getSignals, openDatabase, readOutbox } from '@alphintra/db';
 import { templateById } from '@alphintra/engine';
 import { syntheticSignal } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,5 +55,23 @@ describe('SignalDistributor', () => {
     const [stored] = await Promise.all([distributor.distribute(batch), distributor.distribute(next(3))]);
     expect(stored).toHaveLength(12);
     expect(distributor.stats.commits).toBe(2);
+  });
+
+  it('stores numbers JSON cannot hold (NaN, Infinity) as they were given', async () => {
+    const distributor = new SignalDistributor({ db: database.db, log: silentLog });
+    const [base] = next(1) as [Signal];
+    const odd: Signal = {
+      ...base,
+      confidence: Number.NaN,
+      riskScore: Number.POSITIVE_INFINITY,
+      metadata: { ...base.metadata, volatility: Number.NEGATIVE_INFINITY },
+    };
+    expect(await distributor.distribute([odd])).toHaveLength(1);
+    const [stored] = await getSignals(database.db, [odd.id]);
+    expect([stored?.confidence, stored?.riskScore, stored?.metadata.volatility]).toEqual([
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ]);
   });
 });

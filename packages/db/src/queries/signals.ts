@@ -48,6 +48,14 @@ export function signalFromRow(row: SignalRow): Signal {
 }
 
 /**
+ * A `double precision` value for JSON: NaN and ±Infinity, which JSON cannot hold, go as the text PostgreSQL reads
+ * them from (`'NaN'`, `'Infinity'`), so they are stored as they were given, not turned into a null the column refuses.
+ */
+function float(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
+}
+
+/**
  * A signal as one JSON object keyed by column name, for `json_populate_recordset`: a batch is then one query
  * parameter, which both PostgreSQL and the client handle far faster than a parameter per field.
  */
@@ -61,20 +69,20 @@ function toJsonRow(signal: Signal) {
     strategy_source: signal.strategySource,
     symbol: signal.symbol,
     action: signal.action,
-    confidence: signal.confidence,
+    confidence: float(signal.confidence),
     quantity: signal.quantity,
     price_target: signal.priceTarget,
     stop_loss: signal.stopLoss,
     take_profit: signal.takeProfit,
-    risk_score: signal.riskScore,
+    risk_score: float(signal.riskScore),
     market_conditions: signal.metadata.marketConditions,
-    volatility: signal.metadata.volatility,
+    volatility: float(signal.metadata.volatility),
     volume_profile: signal.metadata.volumeProfile,
     order_type: signal.executionParams.orderType,
     time_in_force: signal.executionParams.timeInForce,
-    max_slippage: signal.executionParams.maxSlippage,
+    max_slippage: float(signal.executionParams.maxSlippage),
     market_data_timestamp: new Date(signal.marketDataTimestamp).toISOString(),
-    latency_ms: signal.latencyMs,
+    latency_ms: signal.latencyMs === null ? null : float(signal.latencyMs),
     explanation: {
       rule: signal.explanation.rule,
       indicators: signal.explanation.indicators.map(({ name, value }) => ({ name, value })),
