@@ -128,7 +128,8 @@ const RETRY_MAX_MS = 10_000;
  * Delivers the signal outbox to one channel: reads the signals after the channel's cursor in delivery order,
  * hands them over, then moves the cursor. One relay per channel, each with its own cursor, so a channel that is
  * down holds up no other; on restart a relay resumes from its cursor, so a crash loses nothing and at most
- * redelivers the batch in flight (same `signal_id`s). Runs in any process that can reach the database.
+ * redelivers what it handed over since its last cursor write (same `signal_id`s). Runs in any process that can
+ * reach the database.
  */
 export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
@@ -142,6 +143,9 @@ export class OutboxRelay {
   #running: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #pending = false;
+  /** The cursor write in flight, and the newest cursor still to write after it (writes are coalesced). */
+  #saving: Promise<void> | null = null;
+  #unsaved: number | null = null;
 
   constructor(options: OutboxRelayOptions) {
     this.#options = options;
@@ -196,10 +200,11 @@ export class OutboxRelay {
     this.#stopped = true;
     this.wake();
     await this.#running;
+    await this.#saving;
   }
 
   async #loop(): Promise<void> {
-    const { db, channel, log } = this.#options;
+    const { channel, log } = this.#options;
     let delay = RETRY_MIN_MS;
     while (!this.#stopped) {
       this.#pending = false;
@@ -233,11 +238,29 @@ export class OutboxRelay {
       const last = (batch.at(-1) as StoredSignal).seq;
       this.#cursor = last;
       this.#delivered += batch.length;
-      // A lost cursor write only means a redelivery after a restart; the next write carries it forward.
-      await saveDeliveryCursor(db, channel.name, last).catch((error: unknown) =>
-        log.warn(`${channel.name}: saving the cursor failed`, error),
-      );
+      this.#saveCursor(last);
     }
+  }
+
+  /**
+   * Writes the cursor without holding up the next batch: one write at a time, the newest value written next. A
+   * lost or late cursor write only means a redelivery after a restart (same `signal_id`s) of what was delivered
+   * since the last write that landed; the next write carries the cursor forward.
+   */
+  #saveCursor(seq: number): void {
+    this.#unsaved = seq;
+    if (this.#saving !== null) return;
+    const { db, channel, log } = this.#options;
+    this.#saving = (async () => {
+      while (this.#unsaved !== null) {
+        const next = this.#unsaved;
+        this.#unsaved = null;
+        await saveDeliveryCursor(db, channel.name, next).catch((error: unknown) =>
+          log.warn(`${channel.name}: saving the cursor failed`, error),
+        );
+      }
+      this.#saving = null;
+    })();
   }
 
   #idle(ms: number): Promise<void> {
