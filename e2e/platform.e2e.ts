@@ -205,7 +205,7 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     // What a backtest over the same trades gives, with the strategies active now.
     const specs = await runningStrategySpecs(platform.database.db);
     const candles = await candlesOf(TRADES_SLICE);
-    const expected = backtest(specs, candles);
+    const expected = await backtest(specs, candles);
     expect(expected.length).toBeGreaterThan(10);
     const expectedIds = expected.map((s) => s.id).sort();
 

@@ -76,7 +76,7 @@ describe.skipIf(!enabled)('the platform while Redis is down', () => {
 
     const expected = await candlesOf(TRADES_SLICE);
     const expectedMinutes = expected.filter((c) => c.interval === '1m');
-    const expectedSignals = backtest(await runningStrategySpecs(platform.database.db), expected);
+    const expectedSignals = await backtest(await runningStrategySpecs(platform.database.db), expected);
 
     await proxy.cut();
     const replay = platform.startReplay();

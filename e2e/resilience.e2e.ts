@@ -58,7 +58,7 @@ describe.skipIf(!enabled)('the platform when PostgreSQL goes away', () => {
     const isProbe = await probeUntilLive(platform, () => live.items.length > 0);
     const received = () => live.items.map((e) => e.signals.id).filter((id) => !isProbe(id));
 
-    const expected = backtest(await runningStrategySpecs(platform.database.db), await candlesOf(TRADES_SLICE));
+    const expected = await backtest(await runningStrategySpecs(platform.database.db), await candlesOf(TRADES_SLICE));
     const expectedIds = expected.map((s) => s.id).sort();
     const replay = platform.startReplay();
 

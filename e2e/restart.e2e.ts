@@ -171,7 +171,7 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
     // Parity: the signals of the interrupted run are those of one uninterrupted backtest over the same candles.
     const specs = await runningStrategySpecs(opened.db);
     expect(specs.length).toBeGreaterThan(0);
-    const expected = backtest(specs, minutes);
+    const expected = await backtest(specs, minutes);
     expect(expected.length).toBeGreaterThan(10);
     const stored: Signal[] = [];
     let after: string | undefined;

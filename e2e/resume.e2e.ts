@@ -76,7 +76,7 @@ describe.each(modes)('resumable signal subscriptions on $mode', ({ real, enabled
   });
 
   it.runIf(enabled)('resumes across a lost connection: the stream equals the stored signals, in order', async () => {
-    const expected = backtest(await runningStrategySpecs(platform.database.db), await candlesOf(TRADES_SLICE));
+    const expected = await backtest(await runningStrategySpecs(platform.database.db), await candlesOf(TRADES_SLICE));
     expect(expected.length).toBeGreaterThan(10);
     // From a time before the recording: nothing can be missed however long the subscription takes to go live.
     const events = collect(

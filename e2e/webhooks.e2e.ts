@@ -61,7 +61,7 @@ describe.each(modes)('webhooks through the gateway on $mode', ({ real, enabled }
     receiver.secrets = [registerWebhook.secret];
 
     // What a backtest over the same trades gives: the signals the platform must store, and the receiver get.
-    const expected = backtest(await runningStrategySpecs(platform.database.db), await candlesOf(TRADES_SLICE));
+    const expected = await backtest(await runningStrategySpecs(platform.database.db), await candlesOf(TRADES_SLICE));
     expect(expected.length).toBeGreaterThan(10);
     await platform.startReplay();
     const storedSignals = () => readOutbox(platform.database.db, { afterSeq: 0, limit: 100_000 });
