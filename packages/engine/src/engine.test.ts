@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Candle, Signal, StrategyDocument, StrategySpec } from '@alphintra/core';
 import { bollingerbands, ema, truerange, wema } from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,9 @@ import { bollingerDocument, documentSpec, emaCrossDocument, emaSpec, rsiSpec } f
 import { documentLookback } from './document/compile.ts';
 import { STRATEGY_TEMPLATES } from './document/templates.ts';
 import { backtest, InferenceEngine } from './engine.ts';
+import { EXAMPLE_MODEL, EXAMPLE_MODEL_CHECKSUM } from './model/example.ts';
+import { modelKey } from './model/model.ts';
+import { loadOnnxModel } from './model/onnx-runtime.ts';
 
 const candles = loadRecordedKlines();
 const close = candles.map((c) => Number(c.close));
@@ -126,11 +130,14 @@ describe('templates on the recorded klines, against signals computed here', () =
     expect(signals[0]?.explanation.indicators.map((i) => i.name)).toEqual(['bb.lower']);
   });
 
-  it('every template compiles, runs and signals on the recorded klines', () => {
+  it('every template compiles, runs and signals on the recorded klines', async () => {
     const specs = STRATEGY_TEMPLATES.map((t) => documentSpec(t.document, { id: t.id, name: t.name }));
-    const engine = new InferenceEngine();
+    const bytes = readFileSync(new URL('../../../fixtures/models/example-logreg.onnx', import.meta.url));
+    const definition = { ...EXAMPLE_MODEL, version: 1, checksum: EXAMPLE_MODEL_CHECKSUM };
+    const models = new Map([[modelKey(definition), await loadOnnxModel(bytes, definition)]]);
+    const engine = new InferenceEngine({ models });
     expect(engine.setStrategies(specs)).toEqual([]);
-    for (const candle of candles) engine.onCandle(candle);
+    for (const candle of candles) await engine.process(candle);
     for (const stats of engine.versionStats()) {
       expect(stats.state).toBe('RUNNING');
       expect(stats.signals).toBeGreaterThan(0);
