@@ -51,7 +51,10 @@ export type CreateStrategyInput = {
   /** The mode it runs in when `activate` is true. */
   mode?: StrategyMode | null | undefined;
   name: string;
-  /** `AI_ML` is reserved for model strategies. */
+  /**
+   * Follows the document: `AI_ML` when it names a model (`"model": { name, version, checksum }`), else `NO_CODE`;
+   * `AI_ML` with a document that names no model is BAD_USER_INPUT.
+   */
   source?: StrategySource | null | undefined;
   /** Symbols of known instruments (see Query.instruments). */
   symbols: Array<string>;
