@@ -83,7 +83,7 @@ export type AuditRecord = {
   apiKeyId?: Maybe<Scalars['ID']['output']>;
   at: Scalars['DateTime']['output'];
   entityId?: Maybe<Scalars['ID']['output']>;
-  /** strategy, webhook, webhookDelivery or apiKey. */
+  /** strategy, webhook, webhookDelivery, apiKey or model. */
   entityType?: Maybe<Scalars['String']['output']>;
   /** The strategy version the mutation made or acted on. */
   entityVersion?: Maybe<Scalars['Int']['output']>;
