@@ -226,7 +226,7 @@ export class InferenceEngine {
     const series = this.#seriesOf(candle.symbol, candle.interval);
     const advanced = this.#advance(series, candle);
     if (advanced === null) return [];
-    return this.#evaluate(key, advanced.prepared, advanced.market, null);
+    return this.#evaluate(this.#bySeries.get(key) ?? [], advanced.prepared, advanced.market, null);
   }
 
   /**
@@ -267,6 +267,7 @@ export class InferenceEngine {
     }
     const advanced = this.#advance(series, candle);
     if (advanced === null) return [];
+    // The runners of this candle: one added by a reload while the models run was warmed up on this candle already.
     const runners = this.#bySeries.get(key) ?? [];
     // One batch per model: the rows of every runner reading it, in runner order.
     const batches = new Map<LoadedModel, { runners: StrategyRunner[]; known: boolean[] }>();
@@ -295,7 +296,7 @@ export class InferenceEngine {
         }
       }),
     );
-    return this.#evaluate(key, advanced.prepared, advanced.market, answers);
+    return this.#evaluate(runners, advanced.prepared, advanced.market, answers);
   }
 
   /** Feeds a new candle to its series; null when it is skipped (a redelivery, or prices that do not parse). */
@@ -318,7 +319,7 @@ export class InferenceEngine {
 
   /** Runs the series' strategies on its latest candle; model runners read their answers from `answers`. */
   #evaluate(
-    key: string,
+    runners: readonly StrategyRunner[],
     prepared: PreparedCandle,
     market: MarketSnapshot,
     answers: ReadonlyMap<StrategyRunner, { values: Float32Array | null; offset: number } | { error: unknown }> | null,
@@ -328,7 +329,7 @@ export class InferenceEngine {
     // twice per version per candle cost more than a thousand simple strategies' rules.
     const timed = this.#candles % TIMING_EVERY === 0;
     let clock = timed ? performance.now() : 0;
-    for (const runner of this.#bySeries.get(key) ?? []) {
+    for (const runner of runners) {
       const record = runner.record;
       if (record.state === 'ERROR') continue;
       try {
@@ -336,7 +337,7 @@ export class InferenceEngine {
         if (runner.model === null) signal = runner.step(prepared, market);
         else {
           const answer = answers?.get(runner);
-          // A runner added while the models ran (a reload) starts on the next candle.
+          // A runner that was in ERROR when the models ran.
           if (answer === undefined) continue;
           if ('error' in answer) throw answer.error;
           signal = runner.stepWithModel(prepared, market, answer.values, answer.offset);
