@@ -141,6 +141,18 @@ describe('the example model in the engine', () => {
     expect(live.filter((s) => s.strategyId === 'model')).toEqual(expected);
   });
 
+  it('runs in shadow beside a live version of the same strategy (A/B), each signal tagged with its version', async () => {
+    const slice = candles.slice(0, 3000);
+    const shadow = documentSpec(thresholds, { id: 'ab', version: 1, source: 'AI_ML', mode: 'SHADOW' });
+    const live = documentSpec(everyCandle, { id: 'ab', version: 2, source: 'AI_ML' });
+    const signals = await backtest([shadow, live], slice, { models });
+    const v1 = signals.filter((s) => s.strategyVersion === 1);
+    expect(v1.length).toBeGreaterThan(10);
+    expect(v1.every((s) => s.shadow)).toBe(true);
+    expect(signals.filter((s) => s.strategyVersion === 2).every((s) => !s.shadow)).toBe(true);
+    expect(v1).toEqual(await backtest([shadow], slice, { models }));
+  });
+
   it('is reproduced by `pnpm train:example`: the same klines give the committed file, byte for byte', () => {
     const trained = trainExampleModel(readFileSync(TRAINING_KLINES, 'utf8'));
     expect(Buffer.from(trained.bytes).equals(Buffer.from(exampleBytes))).toBe(true);
