@@ -280,16 +280,19 @@ export class InferenceEngine {
       }
       batch.runners.push(runner);
     }
-    const answers = new Map<StrategyRunner, { values: Float32Array | null; offset: number } | { error: unknown }>();
+    const answers = new Map<StrategyRunner, ModelAnswer>();
     await Promise.all(
       [...batches].map(async ([model, batch]) => {
         const width = model.features.inputs.length;
         const rows = new Float32Array(batch.runners.length * width);
         const known = batch.runners.map((runner, i) => runner.features(rows, i * width));
         try {
+          const start = performance.now();
           const { values, offsets } = await runKnownRows(model, rows, known);
+          // Each version's evaluation time includes its share of the model's run.
+          const ms = (performance.now() - start) / batch.runners.length;
           batch.runners.forEach((runner, i) => {
-            answers.set(runner, { values, offset: offsets[i] ?? -1 });
+            answers.set(runner, { values, offset: offsets[i] ?? -1, ms });
           });
         } catch (error) {
           for (const runner of batch.runners) answers.set(runner, { error });
@@ -322,7 +325,7 @@ export class InferenceEngine {
     runners: readonly StrategyRunner[],
     prepared: PreparedCandle,
     market: MarketSnapshot,
-    answers: ReadonlyMap<StrategyRunner, { values: Float32Array | null; offset: number } | { error: unknown }> | null,
+    answers: ReadonlyMap<StrategyRunner, ModelAnswer> | null,
   ): Signal[] {
     const signals: Signal[] = [];
     // Evaluation times are sampled on one candle in TIMING_EVERY, one clock read per version: reading the clock
@@ -332,6 +335,7 @@ export class InferenceEngine {
     for (const runner of runners) {
       const record = runner.record;
       if (record.state === 'ERROR') continue;
+      let modelMs = 0;
       try {
         let signal: Signal | null;
         if (runner.model === null) signal = runner.step(prepared, market);
@@ -340,6 +344,7 @@ export class InferenceEngine {
           // A runner that was in ERROR when the models ran.
           if (answer === undefined) continue;
           if ('error' in answer) throw answer.error;
+          modelMs = answer.ms;
           signal = runner.stepWithModel(prepared, market, answer.values, answer.offset);
         }
         record.evaluations++;
@@ -353,7 +358,7 @@ export class InferenceEngine {
       }
       if (timed) {
         const now = performance.now();
-        record.time(now - clock);
+        record.time(now - clock + modelMs);
         clock = now;
       }
     }
@@ -419,6 +424,9 @@ export async function backtest(
   for (const candle of candles) signals.push(...(await engine.process(candle)));
   return signals;
 }
+
+/** A model's answer for one runner on one candle (its row from `offset` of `values`), or why there is none. */
+type ModelAnswer = { values: Float32Array | null; offset: number; ms: number } | { error: unknown };
 
 function isSane({ values }: PreparedCandle): boolean {
   return (
