@@ -141,6 +141,31 @@ describe('the example model in the engine', () => {
     expect(live.filter((s) => s.strategyId === 'model')).toEqual(expected);
   });
 
+  it('reads a model output candles back (`ago`) and in crossings, like an indicator', async () => {
+    const slice = candles.slice(0, 3000);
+    const every = await backtest([documentSpec(everyCandle, { id: 'every', source: 'AI_ML' })], slice, { models });
+
+    const rising: StrategyDocument = {
+      ...everyCandle,
+      rules: [
+        { id: 'rising', side: 'BUY', when: { gt: [{ model: 'up' }, { model: 'up', ago: 1 }] } },
+        { id: 'crossing', side: 'SELL', when: { crossesBelow: [{ model: 'up' }, 0.4] } },
+      ],
+    };
+    const signals = await backtest([documentSpec(rising, { id: 'rising', source: 'AI_ML' })], slice, { models });
+    // `every` has a signal on each candle the model answered, so the one before a signal is the previous candle.
+    const expected = every.flatMap((s, i) => {
+      const now = explained(s, 'model.up');
+      const previous = every[i - 1];
+      if (previous === undefined) return [];
+      const before = explained(previous, 'model.up');
+      if (now > before) return [[s.timestamp, 'rising']];
+      return now < 0.4 && before >= 0.4 ? [[s.timestamp, 'crossing']] : [];
+    });
+    expect(expected.length).toBeGreaterThan(100);
+    expect(signals.map((s) => [s.timestamp, s.explanation.rule])).toEqual(expected);
+  });
+
   it('runs in shadow beside a live version of the same strategy (A/B), each signal tagged with its version', async () => {
     const slice = candles.slice(0, 3000);
     const shadow = documentSpec(thresholds, { id: 'ab', version: 1, source: 'AI_ML', mode: 'SHADOW' });
