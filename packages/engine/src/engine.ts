@@ -270,32 +270,29 @@ export class InferenceEngine {
     // The runners of this candle: one added by a reload while the models run was warmed up on this candle already.
     const runners = this.#bySeries.get(key) ?? [];
     // One batch per model: the rows of every runner reading it, in runner order.
-    const batches = new Map<LoadedModel, { runners: StrategyRunner[]; known: boolean[] }>();
+    const batches = new Map<LoadedModel, StrategyRunner[]>();
     for (const runner of runners) {
       if (runner.model === null || runner.record.state === 'ERROR') continue;
-      let batch = batches.get(runner.model);
-      if (batch === undefined) {
-        batch = { runners: [], known: [] };
-        batches.set(runner.model, batch);
-      }
-      batch.runners.push(runner);
+      const batch = batches.get(runner.model);
+      if (batch === undefined) batches.set(runner.model, [runner]);
+      else batch.push(runner);
     }
     const answers = new Map<StrategyRunner, ModelAnswer>();
     await Promise.all(
       [...batches].map(async ([model, batch]) => {
         const width = model.features.inputs.length;
-        const rows = new Float32Array(batch.runners.length * width);
-        const known = batch.runners.map((runner, i) => runner.features(rows, i * width));
+        const rows = new Float32Array(batch.length * width);
+        const known = batch.map((runner, i) => runner.features(rows, i * width));
         try {
           const start = performance.now();
           const { values, offsets } = await runKnownRows(model, rows, known);
           // Each version's evaluation time includes its share of the model's run.
-          const ms = (performance.now() - start) / batch.runners.length;
-          batch.runners.forEach((runner, i) => {
+          const ms = (performance.now() - start) / batch.length;
+          batch.forEach((runner, i) => {
             answers.set(runner, { values, offset: offsets[i] ?? -1, ms });
           });
         } catch (error) {
-          for (const runner of batch.runners) answers.set(runner, { error });
+          for (const runner of batch) answers.set(runner, { error });
         }
       }),
     );

@@ -96,6 +96,7 @@ export class StrategyRunner {
   /** A model runner's warm-up, done by `warmUp` before the next candle: its graph and the candles to run on. */
   #pending: { readonly graph: IndicatorGraph; readonly history: readonly PreparedCandle[] } | null = null;
   #evaluator: DocumentEvaluator | null = null;
+  #detached = false;
   /** Candles since the last signal, counted as if the runner had signalled during warm-up too. */
   #sinceSignal = Number.POSITIVE_INFINITY;
 
@@ -170,6 +171,8 @@ export class StrategyRunner {
       known.push(evaluator.features(rows, known.length * width));
     }
     const answers = await runKnownRows(model, rows, known);
+    // Stopped by a reload while the model ran: it must not take nodes of the series' graph any more.
+    if (this.#detached) return;
     const replay = new IndicatorGraph();
     const replayed = this.compiled.bind(replay, undefined, outputs);
     pending.history.forEach((prepared, i) => {
@@ -200,6 +203,8 @@ export class StrategyRunner {
   }
   /** Gives the runner's nodes back to the graph. */
   detach(): void {
+    this.#detached = true;
+    this.#pending = null;
     this.#evaluator?.release();
     this.#evaluator = null;
   }

@@ -178,6 +178,41 @@ describe('the example model in the engine', () => {
     expect(v1).toEqual(await backtest([shadow], slice, { models }));
   });
 
+  it('takes a reload while a model runs: the candle ends with the versions it began with, the next with the new set', async () => {
+    const slice = candles.slice(0, 3000);
+    const engine = new InferenceEngine({
+      models,
+      strategies: [documentSpec(thresholds, { id: 'model', source: 'AI_ML' })],
+    });
+    for (const candle of slice.slice(0, 100)) await engine.process(candle);
+    const pending = engine.process(slice[100] as (typeof slice)[number]);
+    // The model strategy stops and a rule strategy starts while the candle's model runs.
+    engine.setStrategies([emaSpec()]);
+    await pending;
+    const after: Signal[] = [];
+    for (const candle of slice.slice(101)) after.push(...(await engine.process(candle)));
+    const reloadedAt = (slice[100] as (typeof slice)[number]).closeTime;
+    expect(after).toEqual((await backtest([emaSpec()], slice)).filter((s) => s.timestamp > reloadedAt));
+    // The model strategy's indicators were given back: the graph holds what the rule strategy alone needs.
+    const alone = new InferenceEngine({ strategies: [emaSpec()] });
+    for (const candle of slice) alone.onCandle(candle);
+    expect(engine.stats.indicatorNodes).toBe(alone.stats.indicatorNodes);
+
+    // The same while a version added on the kept history warms up (its model answering the history).
+    engine.setStrategies([emaSpec(), documentSpec(thresholds, { id: 'late', source: 'AI_ML' })]);
+    const warming = engine.process({
+      ...(slice.at(-1) as (typeof slice)[number]),
+      openTime: 2e12,
+      closeTime: 2e12 + 60_000,
+    });
+    // Microtasks only: the warm-up has begun and waits for onnxruntime, which answers on a later turn of the loop.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    engine.setStrategies([emaSpec()]);
+    await warming;
+    expect(engine.versionStats().map((v) => v.id)).toEqual(['ema-cross']);
+    expect(engine.stats.indicatorNodes).toBe(alone.stats.indicatorNodes);
+  });
+
   it('is reproduced by `pnpm train:example`: the same klines give the committed file, byte for byte', () => {
     const trained = trainExampleModel(readFileSync(TRAINING_KLINES, 'utf8'));
     expect(Buffer.from(trained.bytes).equals(Buffer.from(exampleBytes))).toBe(true);
