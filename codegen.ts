@@ -27,6 +27,8 @@ const config: CodegenConfig = {
       StrategyVersionStats: '../context.ts#VersionStats',
       ApiKey: '@alphintra/db#ApiKeyRecord as ApiKeyModel',
       AuditRecord: '@alphintra/db#AuditRecord as AuditRecordModel',
+      Model: '@alphintra/db#ModelRecord as ModelModel',
+      ModelVersion: '@alphintra/db#ModelVersionRecord as ModelVersionModel',
     }),
     'subgraphs/market-data/src/__generated__/resolvers.ts': subgraph('market-data', '../context.ts#MarketDataContext', {
       Candle: '@alphintra/core#Candle as CandleModel',

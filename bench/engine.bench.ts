@@ -4,13 +4,14 @@
  * throughput and the latency from a trade's arrival to its signal on the pub/sub. Then the same path through
  * the platform's own services with persistence, on one symbol. Then signal subscriptions through the gateway,
  * with and without an entity fetch per event, and what authentication costs there: CPU per operation of a
- * subscription and a query with auth on over off, both with the default limits. Prints tables and writes
+ * subscription and a query with auth on over off, both with the default limits. Then the model path: the example
+ * ONNX model's cost per candle in the engine (`bench/model.ts`). Prints tables and writes
  * `bench/results/engine.json`; it reports against the targets and does not fail on them.
  *
  * Options: `--passes <n>` (timed, default 5), `--warmup <n>` (default 1), `--symbols <n>` (default 50),
  * `--platform-passes <n>` (default 3, 0 skips the platform scenario), `--gateway-events <n>` (signals per
  * gateway run, default 300, 0 skips the gateway scenario), `--gateway-rate <n>` (signals/s, default 50),
- * `--gateway-subscribers <n,...>` (default 1,20).
+ * `--gateway-subscribers <n,...>` (default 1,20), `--model-passes <n>` (default 3, 0 skips the model part).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release } from 'node:os';
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import type { Trade } from '@alphintra/core';
 import { BUNDLED_TRADES, parseBinanceTrade, readTradeFile } from '@alphintra/market-data';
 import { type GatewayResult, gatewayReport, runGateway } from './gateway.ts';
+import { type ModelBenchResult, modelReport, runModelBench } from './model.ts';
 import { type PipelineResult, runPipeline } from './pipeline.ts';
 import { type PlatformResult, runPlatform } from './platform.ts';
 import { count, latencyLine, ms, textTable } from './report.ts';
@@ -127,6 +129,7 @@ function printReport(
   pipeline: PipelineResult,
   platformResult: PlatformResult | { error: string } | null,
   gatewayResult: GatewayResult | { error: string } | null,
+  modelResult: ModelBenchResult | { error: string } | null,
   targetResults: readonly TargetResult[],
 ): void {
   const perPass = pipeline.passes.map((pass) => pass.tradesPerSecond).sort((a, b) => a - b);
@@ -186,6 +189,18 @@ function printReport(
     console.log('error' in gatewayResult ? `not measured: ${gatewayResult.error}` : gatewayReport(gatewayResult));
   }
 
+  if (modelResult !== null) {
+    if ('error' in modelResult) {
+      console.log(`\nModel strategies: not measured: ${modelResult.error}`);
+    } else {
+      console.log(
+        `\nModel strategies: ${modelResult.model}, onnxruntime-node on the CPU, ${modelResult.candles} recorded ` +
+          `1m klines x ${modelResult.passes} timed passes`,
+      );
+      console.log(modelReport(modelResult));
+    }
+  }
+
   console.log('\nTargets');
   console.log(
     textTable(
@@ -212,6 +227,7 @@ async function main(): Promise<void> {
       'gateway-events': { type: 'string' },
       'gateway-rate': { type: 'string' },
       'gateway-subscribers': { type: 'string' },
+      'model-passes': { type: 'string' },
     },
   });
   const passes = positiveInteger('passes', values.passes, 5);
@@ -221,6 +237,7 @@ async function main(): Promise<void> {
   const gatewayEvents = positiveInteger('gateway-events', values['gateway-events'], 300, true);
   const gatewayRate = positiveInteger('gateway-rate', values['gateway-rate'], 50);
   const gatewaySubscribers = subscriberCounts(values['gateway-subscribers']);
+  const modelPasses = positiveInteger('model-passes', values['model-passes'], 3, true);
   const cpu = cpus()[0]?.model ?? 'unknown';
   // Other work on a small machine moves the latency tail: the load at the start says how quiet it was.
   const load1m = loadavg()[0] ?? 0;
@@ -252,8 +269,17 @@ async function main(): Promise<void> {
     }
   }
 
+  let modelResult: ModelBenchResult | { error: string } | null = null;
+  if (modelPasses > 0) {
+    try {
+      modelResult = await runModelBench({ passes: modelPasses });
+    } catch (error) {
+      modelResult = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   const targetResults = targets(pipeline, gatewayResult);
-  printReport(parse, load, pipeline, platformResult, gatewayResult, targetResults);
+  printReport(parse, load, pipeline, platformResult, gatewayResult, modelResult, targetResults);
 
   const report = {
     date: new Date().toISOString(),
@@ -280,6 +306,7 @@ async function main(): Promise<void> {
     platform: platformResult,
     targets: targetResults,
     gateway: gatewayResult,
+    model: modelResult,
   };
   mkdirSync(new URL('.', RESULTS), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);

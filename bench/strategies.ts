@@ -60,11 +60,14 @@ export function loadBenchKlines(): Candle[] {
     });
 }
 
-/** Template `i mod T`, its periods stretched by variant `floor(i / T) mod VARIANTS`. */
+/** The rule templates (the model's cost per candle is the engine bench's model part). */
+const RULE_TEMPLATES = STRATEGY_TEMPLATES.filter((template) => template.document.model === undefined);
+
+/** Rule template `i mod T`, its periods stretched by variant `floor(i / T) mod VARIANTS`. */
 export function benchSpec(i: number): StrategySpec {
-  const template = STRATEGY_TEMPLATES[i % STRATEGY_TEMPLATES.length];
+  const template = RULE_TEMPLATES[i % RULE_TEMPLATES.length];
   if (template === undefined) throw new Error('no templates');
-  const variant = Math.floor(i / STRATEGY_TEMPLATES.length) % VARIANTS;
+  const variant = Math.floor(i / RULE_TEMPLATES.length) % VARIANTS;
   const indicators = Object.fromEntries(
     Object.entries(template.document.indicators).map(([name, spec]) => [name, vary(spec, variant)]),
   );

@@ -15,7 +15,7 @@ import {
 } from '@alphintra/client';
 import { SIGNAL_SCHEMA_VERSION, type Signal, toStandardSignal } from '@alphintra/core';
 import { listSignals, runningStrategySpecs } from '@alphintra/db';
-import { backtest, templateById } from '@alphintra/engine';
+import { templateById } from '@alphintra/engine';
 import { type Platform, silentLog, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, strategyEntityFetches, uniqueSuffix } from '@alphintra/testkit';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   asGraphQL,
   asGraphQLCandle,
+  backtestOf,
   candlesOf,
   collect,
   PROBE_CANDLE_OPEN,
@@ -202,11 +203,29 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     const enrichedBefore = enriched.items.length;
     expect(enriched.items.some((e) => isProbe(e.signals.id))).toBe(true);
 
+    // An AI_ML strategy from the example model's template (the platform registered the model at start).
+    const running = platform.engine.engine.stats.strategies;
+    await client.request(CreateStrategyDocument, {
+      input: { name: 'XRPETH example model', template: 'model-example', symbols: ['XRPETH'], activate: true },
+    });
+    await waitFor(
+      'the engine to run the model strategy',
+      () => platform.engine.engine.stats.strategies === running + 1,
+    );
+
     // What a backtest over the same trades gives, with the strategies active now.
     const specs = await runningStrategySpecs(platform.database.db);
     const candles = await candlesOf(TRADES_SLICE);
-    const expected = backtest(specs, candles);
+    const expected = await backtestOf(platform.database.db, specs, candles);
     expect(expected.length).toBeGreaterThan(10);
+    // The example model's AI_ML strategy is among them: its signals explain the features and the model's output.
+    const fromModel = expected.filter((s) => s.strategySource === 'AI_ML');
+    expect(fromModel.length).toBeGreaterThan(0);
+    for (const signal of fromModel) {
+      expect(signal.explanation.indicators.map((i) => i.name)).toEqual(
+        expect.arrayContaining(['rsi', 'ret1', 'ret5', 'emaGap', 'model.up', 'model.down']),
+      );
+    }
     const expectedIds = expected.map((s) => s.id).sort();
 
     await platform.startReplay();

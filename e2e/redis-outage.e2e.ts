@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { TOPICS } from '@alphintra/bus';
 import { type Candle, candleChannel } from '@alphintra/core';
 import { listSignals, runningStrategySpecs } from '@alphintra/db';
-import { backtest } from '@alphintra/engine';
 import { type Log, type Platform, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  backtestOf,
   candlesOf,
   collect,
   PROBE_CANDLE_OPEN,
@@ -76,7 +76,11 @@ describe.skipIf(!enabled)('the platform while Redis is down', () => {
 
     const expected = await candlesOf(TRADES_SLICE);
     const expectedMinutes = expected.filter((c) => c.interval === '1m');
-    const expectedSignals = backtest(await runningStrategySpecs(platform.database.db), expected);
+    const expectedSignals = await backtestOf(
+      platform.database.db,
+      await runningStrategySpecs(platform.database.db),
+      expected,
+    );
 
     await proxy.cut();
     const replay = platform.startReplay();

@@ -1,10 +1,10 @@
 import { AlphintraClient, LiveSignalsDocument } from '@alphintra/client';
 import { listSignals, runningStrategySpecs } from '@alphintra/db';
-import { backtest } from '@alphintra/engine';
 import { type Log, type Platform, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  backtestOf,
   candlesOf,
   collect,
   probeUntilLive,
@@ -58,7 +58,11 @@ describe.skipIf(!enabled)('the platform when PostgreSQL goes away', () => {
     const isProbe = await probeUntilLive(platform, () => live.items.length > 0);
     const received = () => live.items.map((e) => e.signals.id).filter((id) => !isProbe(id));
 
-    const expected = backtest(await runningStrategySpecs(platform.database.db), await candlesOf(TRADES_SLICE));
+    const expected = await backtestOf(
+      platform.database.db,
+      await runningStrategySpecs(platform.database.db),
+      await candlesOf(TRADES_SLICE),
+    );
     const expectedIds = expected.map((s) => s.id).sort();
     const replay = platform.startReplay();
 

@@ -3,12 +3,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Candle, Signal } from '@alphintra/core';
 import { DrizzleCandleStore, listSignals, openDatabase, runningStrategySpecs } from '@alphintra/db';
-import { backtest } from '@alphintra/engine';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from './support.ts';
+import { backtestOf, waitFor } from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
 const kafkaBrokers = serviceUrl('KAFKA_BROKERS');
@@ -171,7 +170,7 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
     // Parity: the signals of the interrupted run are those of one uninterrupted backtest over the same candles.
     const specs = await runningStrategySpecs(opened.db);
     expect(specs.length).toBeGreaterThan(0);
-    const expected = backtest(specs, minutes);
+    const expected = await backtestOf(opened.db, specs, minutes);
     expect(expected.length).toBeGreaterThan(10);
     const stored: Signal[] = [];
     let after: string | undefined;

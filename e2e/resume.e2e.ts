@@ -7,11 +7,10 @@ import {
   type SignalStatsQuery,
 } from '@alphintra/client';
 import { readOutbox, runningStrategySpecs, type StoredSignal } from '@alphintra/db';
-import { backtest } from '@alphintra/engine';
 import { type Platform, silentLog, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candlesOf, collect, TcpProxy, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
+import { backtestOf, candlesOf, collect, TcpProxy, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
 const redisUrl = serviceUrl('REDIS_URL');
@@ -76,7 +75,11 @@ describe.each(modes)('resumable signal subscriptions on $mode', ({ real, enabled
   });
 
   it.runIf(enabled)('resumes across a lost connection: the stream equals the stored signals, in order', async () => {
-    const expected = backtest(await runningStrategySpecs(platform.database.db), await candlesOf(TRADES_SLICE));
+    const expected = await backtestOf(
+      platform.database.db,
+      await runningStrategySpecs(platform.database.db),
+      await candlesOf(TRADES_SLICE),
+    );
     expect(expected.length).toBeGreaterThan(10);
     // From a time before the recording: nothing can be missed however long the subscription takes to go live.
     const events = collect(

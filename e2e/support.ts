@@ -2,10 +2,12 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
 import { fileURLToPath } from 'node:url';
 import { TOPICS } from '@alphintra/bus';
 import { GraphQLRequestError } from '@alphintra/client';
+import type { StrategySpec } from '@alphintra/core';
 import { type Candle, candleChannel, SIGNALS_CHANNEL, type Signal, type StandardSignal } from '@alphintra/core';
-import { runningStrategySpecs } from '@alphintra/db';
+import { type Db, runningStrategySpecs } from '@alphintra/db';
+import { backtest } from '@alphintra/engine';
 import { CandleAggregator, readTradeFile } from '@alphintra/market-data';
-import { loadConfig, type MarketDataConfig, type Platform, type PlatformConfig } from '@alphintra/platform';
+import { loadConfig, loadModels, type MarketDataConfig, type Platform, type PlatformConfig } from '@alphintra/platform';
 import { syntheticSignal } from '@alphintra/testkit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import Big from 'big.js';
@@ -18,6 +20,11 @@ export const TRADES_SLICE = fileURLToPath(new URL('./fixtures/binance-trade-XRPE
 /** The repository root, and `pnpm start`'s entry point (run as a child process as `node --import tsx <it>`). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PLATFORM_MAIN = fileURLToPath(new URL('../packages/platform/src/main.ts', import.meta.url));
+
+/** What a backtest of `specs` over `candles` gives, with the model versions their documents pin loaded from `db`. */
+export async function backtestOf(db: Db, specs: readonly StrategySpec[], candles: Iterable<Candle>): Promise<Signal[]> {
+  return backtest(specs, candles, { models: await loadModels(db, specs) });
+}
 
 /** Aggregates a trade file into candles of every interval the way a backtest would: every trade, then a final flush. */
 export async function candlesOf(file: string): Promise<Candle[]> {

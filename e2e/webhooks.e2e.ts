@@ -1,12 +1,11 @@
 import { AlphintraClient, RegisterWebhookDocument, WebhookDocument } from '@alphintra/client';
 import { toStandardSignal } from '@alphintra/core';
 import { readOutbox, runningStrategySpecs } from '@alphintra/db';
-import { backtest } from '@alphintra/engine';
 import { type Platform, silentLog, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, uniqueSuffix, WebhookReceiver } from '@alphintra/testkit';
 import { DEFAULT_WEBHOOK_SETTINGS } from '@alphintra/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candlesOf, expectUserError, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
+import { backtestOf, candlesOf, expectUserError, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
 
@@ -61,7 +60,11 @@ describe.each(modes)('webhooks through the gateway on $mode', ({ real, enabled }
     receiver.secrets = [registerWebhook.secret];
 
     // What a backtest over the same trades gives: the signals the platform must store, and the receiver get.
-    const expected = backtest(await runningStrategySpecs(platform.database.db), await candlesOf(TRADES_SLICE));
+    const expected = await backtestOf(
+      platform.database.db,
+      await runningStrategySpecs(platform.database.db),
+      await candlesOf(TRADES_SLICE),
+    );
     expect(expected.length).toBeGreaterThan(10);
     await platform.startReplay();
     const storedSignals = () => readOutbox(platform.database.db, { afterSeq: 0, limit: 100_000 });

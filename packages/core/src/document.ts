@@ -47,7 +47,56 @@ export interface StrategyDocument {
   readonly cooldownBars?: number;
   /** How many candles a signal stays valid: `expiresAt` = the signal's time + lifetimeBars x interval. Default 1. */
   readonly lifetimeBars?: number;
+  /**
+   * The model an `AI_ML` strategy's rules read (`{ "model": output }`), pinned to one immutable version by its
+   * number and checksum. Absent in a rule strategy.
+   */
+  readonly model?: ModelPin;
 }
+
+/** One immutable version of a registered model, as a document names it. */
+export interface ModelPin {
+  readonly name: string;
+  readonly version: number;
+  /** `sha256:` and the hex SHA-256 of the ONNX bytes. */
+  readonly checksum: string;
+}
+
+/**
+ * What a model reads, in the document language's terms: its own named indicators and one named expression per
+ * input column (indicator values, candle fields, their lags, arithmetic). The same definition computes the rows a
+ * model is trained on and the rows it is given live or in a backtest.
+ */
+export interface ModelFeatures {
+  readonly indicators: Readonly<Record<string, IndicatorSpec>>;
+  /** The model's input columns, in order. */
+  readonly inputs: readonly ModelInput[];
+}
+
+/** One input column of a model. Its value never reads a model. */
+export interface ModelInput {
+  /** `^[A-Za-z][A-Za-z0-9_]{0,31}$`, unique among the inputs. */
+  readonly name: string;
+  readonly value: Expr;
+}
+
+/** A model version as the engine needs it: what it reads and the names of its output columns. */
+export interface ModelDefinition extends ModelPin {
+  readonly features: ModelFeatures;
+  /** Names of the output columns, in order; a document reads one as `{ "model": name }`. */
+  readonly outputs: readonly string[];
+}
+
+/** Bounds of a registered model. */
+export const MODEL_LIMITS = {
+  /** Default size cap of the ONNX bytes (the platform's `MAX_MODEL_BYTES`). */
+  maxBytes: 512 * 1024,
+  maxInputs: 64,
+  maxOutputs: 16,
+} as const;
+
+/** The checksum a model version is pinned by: `sha256:<hex>`. */
+export const MODEL_CHECKSUM_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 /** A candle field. `hl2` = (high + low) / 2, `hlc3` = (high + low + close) / 3, `ohlc4` = their mean with open. */
 export type CandleField = 'open' | 'high' | 'low' | 'close' | 'volume' | 'hl2' | 'hlc3' | 'ohlc4';
@@ -97,6 +146,8 @@ export type Expr =
   | { readonly field: CandleField; readonly ago?: number }
   /** An indicator's value; `ago` candles back (0 = now, at most `MAX_AGO`). */
   | { readonly ind: string; readonly out?: string; readonly ago?: number }
+  /** An output of the document's model on this candle (`ago` candles back); unknown while a feature is. */
+  | { readonly model: string; readonly ago?: number }
   | { readonly add: readonly [Expr, Expr] }
   | { readonly sub: readonly [Expr, Expr] }
   | { readonly mul: readonly [Expr, Expr] }
@@ -130,6 +181,8 @@ export interface EntryRule {
   readonly id: string;
   readonly side: 'BUY' | 'SELL';
   readonly when: Condition;
+  /** This rule's confidence, instead of the document's (e.g. a model's probability of its side). */
+  readonly confidence?: Expr;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Candle, Signal, StrategyDocument, StrategySpec } from '@alphintra/core';
 import { bollingerbands, ema, truerange, wema } from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,9 @@ import { bollingerDocument, documentSpec, emaCrossDocument, emaSpec, rsiSpec } f
 import { documentLookback } from './document/compile.ts';
 import { STRATEGY_TEMPLATES } from './document/templates.ts';
 import { backtest, InferenceEngine } from './engine.ts';
+import { EXAMPLE_MODEL, EXAMPLE_MODEL_CHECKSUM } from './model/example.ts';
+import { modelKey } from './model/model.ts';
+import { loadOnnxModel } from './model/onnx-runtime.ts';
 
 const candles = loadRecordedKlines();
 const close = candles.map((c) => Number(c.close));
@@ -53,7 +57,7 @@ function expectClose(signals: readonly Signal[], expected: readonly Expected[]):
 }
 
 describe('templates on the recorded klines, against signals computed here', () => {
-  it('EMA crossover (9/21, ATR 14 stops, cooldown 3): indicators from technicalindicators', () => {
+  it('EMA crossover (9/21, ATR 14 stops, cooldown 3): indicators from technicalindicators', async () => {
     const doc = template('ema-crossover');
     const fast = aligned(ema({ period: 9, values: close }));
     const slow = aligned(ema({ period: 21, values: close }));
@@ -78,14 +82,14 @@ describe('templates on the recorded klines, against signals computed here', () =
         confidence: Math.round(confidence * 1e4) / 1e4,
       });
     }
-    const signals = backtest([documentSpec(doc)], candles);
+    const signals = await backtest([documentSpec(doc)], candles);
     expect(signals.length).toBeGreaterThan(300);
     expectClose(signals, expected);
     expect(signals[0]?.explanation.indicators.map((i) => i.name)).toEqual(['fast', 'slow']);
     expect(signals.every((s) => s.expiresAt === s.timestamp + 5 * 60_000)).toBe(true);
   });
 
-  it('Bollinger reversion (20, 2; target the middle band; ATR 1.5 stop; cooldown 5): bands from technicalindicators', () => {
+  it('Bollinger reversion (20, 2; target the middle band; ATR 1.5 stop; cooldown 5): bands from technicalindicators', async () => {
     const doc = template('bollinger-reversion');
     const bands = bollingerbands({ period: 20, stdDev: 2, values: close });
     const lower = aligned(bands.map((b) => b.lower));
@@ -120,17 +124,20 @@ describe('templates on the recorded klines, against signals computed here', () =
         confidence: Math.round(Math.min(1, confidence) * 1e4) / 1e4,
       });
     }
-    const signals = backtest([documentSpec(doc, { id: 'bb' })], candles);
+    const signals = await backtest([documentSpec(doc, { id: 'bb' })], candles);
     expect(signals.length).toBeGreaterThan(100);
     expectClose(signals, expected);
     expect(signals[0]?.explanation.indicators.map((i) => i.name)).toEqual(['bb.lower']);
   });
 
-  it('every template compiles, runs and signals on the recorded klines', () => {
+  it('every template compiles, runs and signals on the recorded klines', async () => {
     const specs = STRATEGY_TEMPLATES.map((t) => documentSpec(t.document, { id: t.id, name: t.name }));
-    const engine = new InferenceEngine();
+    const bytes = readFileSync(new URL('../../../fixtures/models/example-logreg.onnx', import.meta.url));
+    const definition = { ...EXAMPLE_MODEL, version: 1, checksum: EXAMPLE_MODEL_CHECKSUM };
+    const models = new Map([[modelKey(definition), await loadOnnxModel(bytes, definition)]]);
+    const engine = new InferenceEngine({ models });
     expect(engine.setStrategies(specs)).toEqual([]);
-    for (const candle of candles) engine.onCandle(candle);
+    for (const candle of candles) await engine.process(candle);
     for (const stats of engine.versionStats()) {
       expect(stats.state).toBe('RUNNING');
       expect(stats.signals).toBeGreaterThan(0);
@@ -164,7 +171,7 @@ describe('InferenceEngine', () => {
     expect(engine.stats.indicatorNodes).toBe(0);
   });
 
-  it('isolates a version whose evaluation throws: ERROR with the message, the others keep signalling', () => {
+  it('isolates a version whose evaluation throws: ERROR with the message, the others keep signalling', async () => {
     // A take profit that overflows to Infinity is on the right side of any entry, but is no price to print.
     const broken = documentSpec(
       { ...emaCrossDocument(), takeProfit: { price: { mul: [1e200, { mul: [1e200, { field: 'close' }] }] } } },
@@ -178,13 +185,13 @@ describe('InferenceEngine', () => {
     expect(healthy).toMatchObject({ id: 'ema-cross', state: 'RUNNING', errors: 0 });
     expect(signals.length).toBeGreaterThan(300);
     expect(signals.every((s) => s.strategyId === 'ema-cross')).toBe(true);
-    expect(signals).toEqual(backtest([emaSpec()], candles));
+    expect(signals).toEqual(await backtest([emaSpec()], candles));
   });
 
-  it('marks SHADOW versions signals as shadow, and runs two versions of one strategy side by side', () => {
+  it('marks SHADOW versions signals as shadow, and runs two versions of one strategy side by side', async () => {
     const v1 = emaSpec();
     const v2 = emaSpec({ version: 2, mode: 'SHADOW', document: emaCrossDocument(5, 13) });
-    const signals = backtest([v2, v1], candles.slice(0, 2000));
+    const signals = await backtest([v2, v1], candles.slice(0, 2000));
     const first = signals.filter((s) => s.strategyVersion === 1);
     const second = signals.filter((s) => s.strategyVersion === 2);
     expect(first.length).toBeGreaterThan(0);
@@ -198,14 +205,14 @@ describe('InferenceEngine', () => {
     }
   });
 
-  it('gives no signal for candles closed at or before activation, and then what a backtest gives', () => {
+  it('gives no signal for candles closed at or before activation, and then what a backtest gives', async () => {
     const activatedAt = (candles[3000] as Candle).closeTime;
-    const signals = backtest([emaSpec({ activatedAt })], candles);
+    const signals = await backtest([emaSpec({ activatedAt })], candles);
     expect(signals[0]?.timestamp).toBeGreaterThan(activatedAt);
-    expect(signals).toEqual(backtest([emaSpec()], candles).filter((s) => s.timestamp > activatedAt));
+    expect(signals).toEqual((await backtest([emaSpec()], candles)).filter((s) => s.timestamp > activatedAt));
   });
 
-  it('keeps a running version across reloads and warms a new one on the kept history without signalling', () => {
+  it('keeps a running version across reloads and warms a new one on the kept history without signalling', async () => {
     const engine = new InferenceEngine({ strategies: [emaSpec()] });
     const seen: Signal[] = [];
     candles.slice(0, 5000).forEach((candle, i) => {
@@ -213,12 +220,12 @@ describe('InferenceEngine', () => {
       seen.push(...engine.onCandle(candle));
     });
     const ema = seen.filter((s) => s.strategyId === 'ema-cross');
-    const reference = backtest([emaSpec()], candles.slice(0, 5000));
+    const reference = await backtest([emaSpec()], candles.slice(0, 5000));
     expect(ema.map((s) => s.id)).toEqual(reference.map((s) => s.id));
     // The RSI version joined at candle 2500, warmed on the 1,000 kept candles: from there it gives what a backtest
     // over those candles gives.
     const rsi = seen.filter((s) => s.strategyId === 'rsi-reversion');
-    const fromHistory = backtest([rsiSpec()], candles.slice(1500, 5000)).filter(
+    const fromHistory = (await backtest([rsiSpec()], candles.slice(1500, 5000))).filter(
       (s) => s.timestamp > (candles[2499] as Candle).closeTime,
     );
     expect(rsi).toEqual(fromHistory);
@@ -236,19 +243,19 @@ describe('InferenceEngine', () => {
     expect(engine.stats.strategies).toBe(1);
   });
 
-  it('skips redelivered candles and candles with unusable prices', () => {
+  it('skips redelivered candles and candles with unusable prices', async () => {
     const engine = new InferenceEngine({ strategies: [emaSpec()] });
     const first = candles.slice(0, 100).flatMap((c) => engine.onCandle(c));
     expect(engine.onCandle(candles[50] as Candle)).toEqual([]);
     expect(engine.onCandle({ ...(candles[100] as Candle), close: 'NaN' })).toEqual([]);
     expect(engine.stats).toMatchObject({ candles: 100, skippedCandles: 2 });
-    expect(first).toEqual(backtest([emaSpec()], candles.slice(0, 100)));
+    expect(first).toEqual(await backtest([emaSpec()], candles.slice(0, 100)));
   });
 
-  it('is deterministic and explains each signal with the rule and its indicator values', () => {
+  it('is deterministic and explains each signal with the rule and its indicator values', async () => {
     const specs = [emaSpec(), rsiSpec(), documentSpec(bollingerDocument(), { id: 'bb' })];
-    const a = backtest(specs, candles);
-    expect(backtest(specs, candles)).toEqual(a);
+    const a = await backtest(specs, candles);
+    expect(await backtest(specs, candles)).toEqual(a);
     const rsi = a.find((s) => s.strategyId === 'rsi-reversion') as Signal;
     expect(rsi.explanation.rule).toBe('oversold-exit');
     expect(rsi.explanation.indicators).toEqual([{ name: 'rsi', value: expect.any(Number) }]);

@@ -3,8 +3,9 @@ import type { Candle, DocumentProblem, Signal, StrategySpec } from '@alphintra/c
 import { type CompiledDocument, compileDocument } from './document/compile.ts';
 import { IndicatorGraph } from './document/indicators.ts';
 import { MarketContext } from './market-context.ts';
+import { type LoadedModel, modelKey } from './model/model.ts';
 import { RingBuffer } from './ring-buffer.ts';
-import { StrategyRunner, VersionRecord, type VersionStats } from './runner.ts';
+import { runKnownRows, StrategyRunner, VersionRecord, type VersionStats } from './runner.ts';
 import { type PreparedCandle, prepareCandle } from './signal.ts';
 import type { MarketSnapshot } from './types.ts';
 
@@ -22,6 +23,8 @@ export interface InferenceEngineOptions {
   readonly strategies?: readonly StrategySpec[];
   /** Candles kept per (symbol, interval) for warm-up; default 1000, 0 keeps none. */
   readonly historySize?: number;
+  /** The model versions `AI_ML` strategies may read, by `modelKey` (`name@version`). */
+  readonly models?: ReadonlyMap<string, LoadedModel>;
 }
 
 /** A spec `setStrategies` refused to run because its document does not compile. */
@@ -56,6 +59,8 @@ interface Series {
   readonly history: RingBuffer<PreparedCandle>;
   readonly market: MarketContext;
   lastOpenTime: number;
+  /** The candle being processed asynchronously (a model strategy runs on the series), if any. */
+  busy: Promise<unknown> | null;
 }
 
 /**
@@ -72,6 +77,9 @@ export class InferenceEngine {
   /** Runners by series key, in (strategy id, version) order so a candle's signals come out in a stable order. */
   #bySeries = new Map<string, readonly StrategyRunner[]>();
   #versions = new Map<string, VersionRecord>();
+  #models: ReadonlyMap<string, LoadedModel> = new Map();
+  /** Series with at least one model strategy. */
+  #modelSeries = new Set<string>();
   #candles = 0;
   #skippedCandles = 0;
   #signals = 0;
@@ -82,6 +90,7 @@ export class InferenceEngine {
       throw new RangeError(`historySize must be a non-negative integer, got ${historySize}`);
     }
     this.#historySize = historySize;
+    if (options.models) this.#models = options.models;
     if (options.strategies) this.setStrategies(options.strategies);
   }
 
@@ -90,8 +99,12 @@ export class InferenceEngine {
    * already running (same id, version and document) keeps its state; a new one is warmed up on the candles this
    * engine has kept for its symbols, without signalling on them; one missing or inactive stops and gives its
    * indicators back. Specs whose document does not compile do not run and are returned with the problems.
+   *
+   * `models` replaces the model versions `AI_ML` documents may read (by `modelKey`); a spec whose model is not
+   * among them is rejected. A model strategy added to a series with history is warmed up by the next `process`.
    */
-  setStrategies(specs: readonly StrategySpec[]): RejectedStrategy[] {
+  setStrategies(specs: readonly StrategySpec[], models?: ReadonlyMap<string, LoadedModel>): RejectedStrategy[] {
+    if (models !== undefined) this.#models = models;
     const rejected: RejectedStrategy[] = [];
     const runners = new Map<string, StrategyRunner>();
     const versions = new Map<string, VersionRecord>();
@@ -103,6 +116,16 @@ export class InferenceEngine {
       const version = versionKey(spec);
       if (versions.has(version)) continue;
       const fingerprint = JSON.stringify([spec.interval, spec.document]);
+      const pin = spec.document.model;
+      const model = pin === undefined ? null : (this.#models.get(modelKey(pin)) ?? null);
+      if (pin !== undefined && model === null) {
+        rejected.push({
+          id: spec.id,
+          version: spec.version,
+          problems: [{ path: '/model', message: `model "${pin.name}" v${pin.version} is not loaded` }],
+        });
+        continue;
+      }
       let compiled = compiledByFingerprint.get(fingerprint);
       if (compiled === undefined) {
         if (spec.document.interval !== spec.interval) {
@@ -115,7 +138,7 @@ export class InferenceEngine {
           });
           continue;
         }
-        const result = compileDocument(spec.document);
+        const result = compileDocument(spec.document, model ?? undefined);
         if (!result.ok) {
           rejected.push({ id: spec.id, version: spec.version, problems: result.problems });
           continue;
@@ -131,11 +154,16 @@ export class InferenceEngine {
       for (const symbol of new Set(spec.symbols)) {
         const key = `${version}\u0000${symbol}`;
         const existing = this.#runners.get(key);
-        if (existing !== undefined && existing.fingerprint === fingerprint && existing.record === record) {
+        if (
+          existing !== undefined &&
+          existing.fingerprint === fingerprint &&
+          existing.record === record &&
+          existing.model === model
+        ) {
           runners.set(key, existing);
           continue;
         }
-        const runner = new StrategyRunner(record, symbol, compiled, fingerprint);
+        const runner = new StrategyRunner(record, symbol, compiled, fingerprint, model);
         const series = this.#seriesOf(symbol, spec.interval);
         runner.attach(series.graph, [...series.history]);
         runners.set(key, runner);
@@ -144,15 +172,18 @@ export class InferenceEngine {
     for (const [key, runner] of this.#runners) if (runners.get(key) !== runner) runner.detach();
 
     const bySeries = new Map<string, StrategyRunner[]>();
+    const modelSeries = new Set<string>();
     const ordered = [...runners.values()].sort(compareRunners);
     for (const runner of ordered) {
       const key = seriesKey(runner.symbol, runner.spec.interval);
+      if (runner.model !== null) modelSeries.add(key);
       const list = bySeries.get(key);
       if (list === undefined) bySeries.set(key, [runner]);
       else list.push(runner);
     }
     this.#runners = runners;
     this.#bySeries = bySeries;
+    this.#modelSeries = modelSeries;
     this.#versions = versions;
     return rejected;
   }
@@ -173,6 +204,7 @@ export class InferenceEngine {
         history: new RingBuffer(this.#historySize),
         market: new MarketContext(MARKET_ATR_PERIOD),
         lastOpenTime: Number.NEGATIVE_INFINITY,
+        busy: null,
       };
       this.#series.set(key, series);
     }
@@ -187,32 +219,131 @@ export class InferenceEngine {
    * the others carry on.
    */
   onCandle(candle: Candle): Signal[] {
+    const key = seriesKey(candle.symbol, candle.interval);
+    if (this.#modelSeries.has(key)) {
+      throw new Error(`${candle.symbol} ${candle.interval} runs a model strategy: use process(candle)`);
+    }
     const series = this.#seriesOf(candle.symbol, candle.interval);
+    const advanced = this.#advance(series, candle);
+    if (advanced === null) return [];
+    return this.#evaluate(this.#bySeries.get(key) ?? [], advanced.prepared, advanced.market, null);
+  }
+
+  /**
+   * `onCandle` for any strategy set: resolves to the candle's signals once the models of the series' model
+   * strategies have answered. The features of every model strategy on the series are computed first, each model
+   * runs once on all of them (one row per strategy version), then the rules are evaluated in (strategy id, version)
+   * order, exactly as `onCandle` would with the answers known. A series without model strategies takes the
+   * synchronous path. Calls for one series are processed in call order; a model that fails puts the versions reading
+   * it in ERROR and no other.
+   */
+  process(candle: Candle): Promise<Signal[]> {
+    const key = seriesKey(candle.symbol, candle.interval);
+    const series = this.#seriesOf(candle.symbol, candle.interval);
+    if (series.busy === null && !this.#modelSeries.has(key)) {
+      try {
+        return Promise.resolve(this.onCandle(candle));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const run = (series.busy ?? Promise.resolve()).then(() => this.#processAsync(key, series, candle));
+    const busy = run.catch(() => undefined);
+    series.busy = busy;
+    void busy.then(() => {
+      if (series.busy === busy) series.busy = null;
+    });
+    return run;
+  }
+
+  async #processAsync(key: string, series: Series, candle: Candle): Promise<Signal[]> {
+    for (const runner of this.#bySeries.get(key) ?? []) {
+      if (!runner.warming) continue;
+      try {
+        await runner.warmUp();
+      } catch (error) {
+        runner.record.fail(error);
+      }
+    }
+    const advanced = this.#advance(series, candle);
+    if (advanced === null) return [];
+    // The runners of this candle: one added by a reload while the models run was warmed up on this candle already.
+    const runners = this.#bySeries.get(key) ?? [];
+    // One batch per model: the rows of every runner reading it, in runner order.
+    const batches = new Map<LoadedModel, StrategyRunner[]>();
+    for (const runner of runners) {
+      if (runner.model === null || runner.record.state === 'ERROR') continue;
+      const batch = batches.get(runner.model);
+      if (batch === undefined) batches.set(runner.model, [runner]);
+      else batch.push(runner);
+    }
+    const answers = new Map<StrategyRunner, ModelAnswer>();
+    await Promise.all(
+      [...batches].map(async ([model, batch]) => {
+        const width = model.features.inputs.length;
+        const rows = new Float32Array(batch.length * width);
+        const known = batch.map((runner, i) => runner.features(rows, i * width));
+        try {
+          const start = performance.now();
+          const { values, offsets } = await runKnownRows(model, rows, known);
+          // Each version's evaluation time includes its share of the model's run.
+          const ms = (performance.now() - start) / batch.length;
+          batch.forEach((runner, i) => {
+            answers.set(runner, { values, offset: offsets[i] ?? -1, ms });
+          });
+        } catch (error) {
+          for (const runner of batch) answers.set(runner, { error });
+        }
+      }),
+    );
+    return this.#evaluate(runners, advanced.prepared, advanced.market, answers);
+  }
+
+  /** Feeds a new candle to its series; null when it is skipped (a redelivery, or prices that do not parse). */
+  #advance(series: Series, candle: Candle): { prepared: PreparedCandle; market: MarketSnapshot } | null {
     if (candle.openTime <= series.lastOpenTime) {
       this.#skippedCandles++;
-      return [];
+      return null;
     }
     const prepared = prepareCandle(candle);
     if (!isSane(prepared)) {
       this.#skippedCandles++;
-      return [];
+      return null;
     }
     series.lastOpenTime = candle.openTime;
     this.#candles++;
     series.history.push(prepared);
     series.graph.update(prepared.values);
-    const market: MarketSnapshot = series.market.update(prepared.values);
+    return { prepared, market: series.market.update(prepared.values) };
+  }
 
+  /** Runs the series' strategies on its latest candle; model runners read their answers from `answers`. */
+  #evaluate(
+    runners: readonly StrategyRunner[],
+    prepared: PreparedCandle,
+    market: MarketSnapshot,
+    answers: ReadonlyMap<StrategyRunner, ModelAnswer> | null,
+  ): Signal[] {
     const signals: Signal[] = [];
     // Evaluation times are sampled on one candle in TIMING_EVERY, one clock read per version: reading the clock
     // twice per version per candle cost more than a thousand simple strategies' rules.
     const timed = this.#candles % TIMING_EVERY === 0;
     let clock = timed ? performance.now() : 0;
-    for (const runner of this.#bySeries.get(seriesKey(candle.symbol, candle.interval)) ?? []) {
+    for (const runner of runners) {
       const record = runner.record;
       if (record.state === 'ERROR') continue;
+      let modelMs = 0;
       try {
-        const signal = runner.step(prepared, market);
+        let signal: Signal | null;
+        if (runner.model === null) signal = runner.step(prepared, market);
+        else {
+          const answer = answers?.get(runner);
+          // A runner that was in ERROR when the models ran.
+          if (answer === undefined) continue;
+          if ('error' in answer) throw answer.error;
+          modelMs = answer.ms;
+          signal = runner.stepWithModel(prepared, market, answer.values, answer.offset);
+        }
         record.evaluations++;
         if (signal !== null) {
           record.signals++;
@@ -224,7 +355,7 @@ export class InferenceEngine {
       }
       if (timed) {
         const now = performance.now();
-        record.time(now - clock);
+        record.time(now - clock + modelMs);
         clock = now;
       }
     }
@@ -255,24 +386,44 @@ export class InferenceEngine {
   }
 
   /** Runs strategies over candles on a fresh engine; see the `backtest` function. */
-  static backtest(specs: readonly StrategySpec[], candles: Iterable<Candle>): Signal[] {
-    return backtest(specs, candles);
+  static backtest(
+    specs: readonly StrategySpec[],
+    candles: Iterable<Candle>,
+    options: BacktestOptions = {},
+  ): Promise<Signal[]> {
+    return backtest(specs, candles, options);
   }
 }
 
+/** Options of `backtest`. */
+export interface BacktestOptions {
+  /** The model versions the specs' `AI_ML` documents read, by `modelKey`. */
+  readonly models?: ReadonlyMap<string, LoadedModel>;
+}
+
 /**
- * Runs strategies over candles on a fresh engine and returns every signal, in order. Specs run whatever their
- * status (backtesting a draft is the point); the result equals what a live engine gives on the same candles.
+ * Runs strategies over candles on a fresh engine and resolves to every signal, in order. Specs run whatever their
+ * status (backtesting a draft is the point); the result equals what a live engine gives on the same candles. A
+ * spec that cannot run (its document does not compile, its model is not given) is an error.
  */
-export function backtest(specs: readonly StrategySpec[], candles: Iterable<Candle>): Signal[] {
-  const engine = new InferenceEngine({
-    strategies: specs.map((spec) => ({ ...spec, status: 'ACTIVE' })),
-    historySize: 0,
-  });
+export async function backtest(
+  specs: readonly StrategySpec[],
+  candles: Iterable<Candle>,
+  options: BacktestOptions = {},
+): Promise<Signal[]> {
+  const engine = new InferenceEngine({ historySize: 0, ...(options.models ? { models: options.models } : {}) });
+  const [rejected] = engine.setStrategies(specs.map((spec) => ({ ...spec, status: 'ACTIVE' })));
+  if (rejected !== undefined) {
+    const problems = rejected.problems.map((p) => `${p.path} ${p.message}`).join('; ');
+    throw new Error(`strategy ${rejected.id} v${rejected.version} cannot run: ${problems}`);
+  }
   const signals: Signal[] = [];
-  for (const candle of candles) signals.push(...engine.onCandle(candle));
+  for (const candle of candles) signals.push(...(await engine.process(candle)));
   return signals;
 }
+
+/** A model's answer for one runner on one candle (its row from `offset` of `values`), or why there is none. */
+type ModelAnswer = { values: Float32Array | null; offset: number; ms: number } | { error: unknown };
 
 function isSane({ values }: PreparedCandle): boolean {
   return (

@@ -22,6 +22,7 @@ export {
 export * from './document/templates.ts';
 export * from './document/validate.ts';
 export {
+  type BacktestOptions,
   backtest,
   DEFAULT_HISTORY_SIZE,
   type EngineStats,
@@ -30,6 +31,8 @@ export {
   MARKET_ATR_PERIOD,
   type RejectedStrategy,
 } from './engine.ts';
+export { EXAMPLE_MODEL, EXAMPLE_MODEL_CHECKSUM, EXAMPLE_MODEL_FEATURES, featureRows } from './model/example.ts';
+export { type LoadedModel, ModelOutputs, modelKey } from './model/model.ts';
 export type { VersionStats } from './runner.ts';
 export { buildSignal, decimalString, type PreparedCandle, prepareCandle, trimDecimal } from './signal.ts';
 export type { CandleValues, MarketSnapshot } from './types.ts';

@@ -1,6 +1,7 @@
 import type { Signal, StrategyMode, StrategySpec } from '@alphintra/core';
-import type { CompiledDocument, DocumentEvaluator } from './document/compile.ts';
+import type { CompiledDocument, Decision, DocumentEvaluator } from './document/compile.ts';
 import { IndicatorGraph } from './document/indicators.ts';
+import { type LoadedModel, ModelOutputs } from './model/model.ts';
 import { buildSignal, type PreparedCandle } from './signal.ts';
 import type { MarketSnapshot } from './types.ts';
 
@@ -88,15 +89,35 @@ export class StrategyRunner {
   readonly compiled: CompiledDocument;
   /** What the runner's state depends on; a reload with the same fingerprint keeps the runner. */
   readonly fingerprint: string;
+  /** The model its rules read; null for a rule strategy. */
+  readonly model: LoadedModel | null;
+  /** The model's answers on the series' recent candles. */
+  readonly #outputs: ModelOutputs | null;
+  /** A model runner's warm-up, done by `warmUp` before the next candle: its graph and the candles to run on. */
+  #pending: { readonly graph: IndicatorGraph; readonly history: readonly PreparedCandle[] } | null = null;
   #evaluator: DocumentEvaluator | null = null;
+  #detached = false;
   /** Candles since the last signal, counted as if the runner had signalled during warm-up too. */
   #sinceSignal = Number.POSITIVE_INFINITY;
 
-  constructor(record: VersionRecord, symbol: string, compiled: CompiledDocument, fingerprint: string) {
+  constructor(
+    record: VersionRecord,
+    symbol: string,
+    compiled: CompiledDocument,
+    fingerprint: string,
+    model: LoadedModel | null = null,
+  ) {
     this.record = record;
     this.symbol = symbol;
     this.compiled = compiled;
     this.fingerprint = fingerprint;
+    this.model = compiled.model === null ? null : model;
+    this.#outputs = compiled.model === null ? null : new ModelOutputs(compiled.model.outputs.length);
+  }
+
+  /** Whether the runner waits for `warmUp` (a model runner attached to a series with history). */
+  get warming(): boolean {
+    return this.#pending !== null;
   }
 
   get spec(): StrategySpec {
@@ -110,9 +131,14 @@ export class StrategyRunner {
    * run over those candles would have left it.
    */
   attach(graph: IndicatorGraph, history: readonly PreparedCandle[]): void {
+    if (this.#outputs !== null && history.length > 0) {
+      // The model's answers on the history need its (asynchronous) runs: `warmUp` does it before the next candle.
+      this.#pending = { graph, history };
+      return;
+    }
     const missing = this.compiled.nodes.some((spec) => graph.get(spec.key) === undefined);
     if (history.length === 0 || (!missing && this.compiled.cooldownBars === 0)) {
-      this.#evaluator = this.compiled.bind(graph);
+      this.#evaluator = this.compiled.bind(graph, undefined, this.#outputs ?? undefined);
       return;
     }
     const scratch = new IndicatorGraph();
@@ -124,8 +150,61 @@ export class StrategyRunner {
     this.#evaluator = this.compiled.bind(graph, scratch);
   }
 
+  /**
+   * A model runner's warm-up on the history it was attached with: the features of every candle are computed in a
+   * scratch graph, the model answers them in one batch, then the rules are evaluated on them (without signalling)
+   * so that both its cooldown and its model's past answers are where a run over those candles would have left them.
+   */
+  async warmUp(): Promise<void> {
+    const pending = this.#pending;
+    const outputs = this.#outputs;
+    const model = this.model;
+    if (pending === null || outputs === null || model === null) return;
+    this.#pending = null;
+    const width = model.features.inputs.length;
+    const scratch = new IndicatorGraph();
+    const evaluator = this.compiled.bind(scratch, undefined, new ModelOutputs(model.outputs.length));
+    const rows = new Float32Array(pending.history.length * width);
+    const known: boolean[] = [];
+    for (const prepared of pending.history) {
+      scratch.update(prepared.values);
+      known.push(evaluator.features(rows, known.length * width));
+    }
+    const answers = await runKnownRows(model, rows, known);
+    // Stopped by a reload while the model ran: it must not take nodes of the series' graph any more.
+    if (this.#detached) return;
+    const replay = new IndicatorGraph();
+    const replayed = this.compiled.bind(replay, undefined, outputs);
+    pending.history.forEach((prepared, i) => {
+      replay.update(prepared.values);
+      outputs.push(answers.values, answers.offsets[i] ?? -1);
+      this.#decide(replayed);
+    });
+    this.#evaluator = this.compiled.bind(pending.graph, replay, outputs);
+  }
+
+  /** Writes the model's features on the latest candle into `row` at `offset`; false when one is unknown. */
+  features(row: Float32Array, offset: number): boolean {
+    return this.#evaluator?.features(row, offset) ?? false;
+  }
+
+  /**
+   * `step` for a model runner: records the model's answer on the latest candle (`values` from `offset`, or null
+   * when a feature was unknown), then evaluates.
+   */
+  stepWithModel(
+    prepared: PreparedCandle,
+    market: MarketSnapshot,
+    values: Float32Array | null,
+    offset: number,
+  ): Signal | null {
+    this.#outputs?.push(values, offset);
+    return this.step(prepared, market);
+  }
   /** Gives the runner's nodes back to the graph. */
   detach(): void {
+    this.#detached = true;
+    this.#pending = null;
     this.#evaluator?.release();
     this.#evaluator = null;
   }
@@ -142,10 +221,38 @@ export class StrategyRunner {
     return buildSignal(spec, prepared, decision, market, this.compiled.lifetimeBars);
   }
 
-  #decide(evaluator: DocumentEvaluator) {
+  #decide(evaluator: DocumentEvaluator): Decision | null {
     if (++this.#sinceSignal <= this.compiled.cooldownBars) return null;
     const decision = evaluator.evaluate();
     if (decision !== null) this.#sinceSignal = 0;
     return decision;
   }
+}
+
+/**
+ * Runs a model on the rows whose features are known (`known[i]`), in one batch; `offsets[i]` is where row i's
+ * answer starts in `values`, or -1 (unknown) for a row not run.
+ */
+export async function runKnownRows(
+  model: LoadedModel,
+  rows: Float32Array,
+  known: readonly boolean[],
+): Promise<{ values: Float32Array | null; offsets: number[] }> {
+  const width = model.features.inputs.length;
+  const outputs = model.outputs.length;
+  const count = known.filter(Boolean).length;
+  const offsets: number[] = [];
+  if (count === 0) return { values: null, offsets: known.map(() => -1) };
+  const batch = count === known.length ? rows : new Float32Array(count * width);
+  let next = 0;
+  known.forEach((isKnown, i) => {
+    if (!isKnown) {
+      offsets.push(-1);
+      return;
+    }
+    if (batch !== rows) batch.set(rows.subarray(i * width, (i + 1) * width), next * width);
+    offsets.push(next * outputs);
+    next++;
+  });
+  return { values: await model.run(batch, count), offsets };
 }

@@ -12,7 +12,7 @@ const ajv = new Ajv2020({ strict: true, allErrors: true });
 addFormats(ajv);
 const validate = ajv.compile<StandardSignal>(schema);
 
-const signals = backtest(
+const signals = await backtest(
   [
     emaSpec(),
     rsiSpec(),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { MIN_INTERNAL_SECRET_LENGTH } from '@alphintra/auth';
-import { INTERVALS, type Interval, isInterval } from '@alphintra/core';
+import { INTERVALS, type Interval, isInterval, MODEL_LIMITS } from '@alphintra/core';
 import { DEFAULT_LIMITS, type LimitSettings } from '@alphintra/gateway';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '@alphintra/webhooks';
@@ -46,8 +46,12 @@ export interface PlatformConfig {
   readonly subgraphPorts: { readonly strategy: number; readonly marketData: number; readonly signal: number };
   /** Strategies (not archived) the platform accepts at most (`MAX_STRATEGIES`). */
   readonly maxStrategies: number;
+  /** The largest ONNX model `registerModel` accepts, in bytes (`MAX_MODEL_BYTES`, default 524288). */
+  readonly maxModelBytes?: number;
   /** Create the default strategies when no strategy exists yet. */
   readonly seedDefaultStrategies: boolean;
+  /** With `seedDefaultStrategies`, also run the example model's `AI_ML` strategy (`pnpm start` does). */
+  readonly seedModelStrategy?: boolean;
   /** Extra Hive Gateway plugins (auth, metrics, instrumentation). */
   readonly gatewayPlugins?: readonly GatewayPlugin[];
   /**
@@ -393,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: env['HOST'] || '0.0.0.0',
     subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
     maxStrategies: parseNumber(env, 'MAX_STRATEGIES', 10_000, 1),
+    maxModelBytes: parseNumber(env, 'MAX_MODEL_BYTES', MODEL_LIMITS.maxBytes, 1),
     seedDefaultStrategies: true,
     webhooks: parseWebhookSettings(env),
     auth: parseAuth(env),

@@ -7,21 +7,32 @@ export const DEFAULT_TEMPLATES = [
   { template: 'rsi-reversion', name: 'RSI 14 reversion' },
 ] as const;
 
-/** Creates and runs the default strategies when the database has no strategy at all (a first start). */
-export async function seedDefaultStrategies(db: Db, symbol: string): Promise<number> {
+/** The `AI_ML` template `pnpm start` also runs: the example model (registered by the platform at start). */
+export const MODEL_TEMPLATE = { template: 'model-example', name: 'example model' } as const;
+
+/**
+ * Creates and runs the default strategies when the database has no strategy at all (a first start); with
+ * `withModel`, the example model's strategy too.
+ */
+export async function seedDefaultStrategies(
+  db: Db,
+  symbol: string,
+  options: { readonly withModel?: boolean } = {},
+): Promise<number> {
   const existing = await listStrategies(db, { first: 1 });
   if (existing.items.length > 0) return 0;
-  for (const { template, name } of DEFAULT_TEMPLATES) {
+  const templates = options.withModel ? [...DEFAULT_TEMPLATES, MODEL_TEMPLATE] : DEFAULT_TEMPLATES;
+  for (const { template, name } of templates) {
     const found = templateById(template);
     if (found === undefined) throw new Error(`no strategy template "${template}"`);
     await createStrategy(db, {
       name: `${symbol} ${name}`,
-      source: 'NO_CODE',
+      source: found.document.model === undefined ? 'NO_CODE' : 'AI_ML',
       symbols: [symbol],
       document: found.document,
       changeNote: `from the ${template} template`,
       run: { mode: 'LIVE' },
     });
   }
-  return DEFAULT_TEMPLATES.length;
+  return templates.length;
 }

@@ -10,10 +10,11 @@ import {
   saveEngineProgress,
   saveStrategyVersionStats,
 } from '@alphintra/db';
-import { InferenceEngine } from '@alphintra/engine';
+import { InferenceEngine, type LoadedModel } from '@alphintra/engine';
 import type { SignalDistributor } from './distributor.ts';
 import type { Log } from './log.ts';
 import type { CandleMessage } from './market-data-service.ts';
+import { loadModels } from './models.ts';
 import { retryForever } from './retry.ts';
 
 const PROGRESS_EVERY_MS = 250;
@@ -49,6 +50,8 @@ export class EngineService {
   /** The last strategy change (`strategy_changes.seq`) the running set reflects. */
   #changeSeq = -1;
   #reloading: Promise<void> | null = null;
+  /** The model versions the running `AI_ML` strategies read, loaded once each. */
+  #models: ReadonlyMap<string, LoadedModel> = new Map();
   #reloadAgain = false;
   #stopped = false;
   /** Distinguishes this engine process's own consumer group on `strategy.events`. */
@@ -128,12 +131,24 @@ export class EngineService {
       (m, e) => this.#log.warn(m, e),
       () => this.#stopped,
     );
-    for (const rejected of this.engine.setStrategies(specs)) {
+    // The model versions the documents pin, from the database; one that cannot be had leaves its strategies out.
+    const models = await retryForever(
+      'loading models',
+      () => loadModels(this.#db, specs, this.#models, (message, error) => this.#log.warn(message, error)),
+      (m, e) => this.#log.warn(m, e),
+      () => this.#stopped,
+    );
+    const unused = [...this.#models].filter(([key, model]) => models.get(key) !== model).map(([, model]) => model);
+    this.#models = models;
+    for (const rejected of this.engine.setStrategies(specs, models)) {
       this.#log.warn(
         `strategy ${rejected.id} v${rejected.version} not run: ${rejected.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
       );
     }
     this.#changeSeq = Math.max(this.#changeSeq, seq);
+    for (const model of unused) {
+      model.release().catch((error: unknown) => this.#log.warn(`releasing model ${model.name} failed`, error));
+    }
   }
 
   /** Reloads when a change was committed that this engine has not applied (its event lost or late). */
@@ -189,7 +204,7 @@ export class EngineService {
       // history is warm-up only.
       const done = await this.#progressOf(key);
       const history = await this.#stored(candle.symbol, candle.interval, undefined, candle.openTime);
-      this.#warm(done === undefined ? history : history.filter((c) => c.openTime <= done));
+      await this.#warm(done === undefined ? history : history.filter((c) => c.openTime <= done));
       if (done !== undefined) {
         for (const missed of history) if (missed.openTime > done) await this.#evaluate(missed, null);
       }
@@ -218,7 +233,7 @@ export class EngineService {
     const key = progressKey(candle.symbol, candle.interval);
     const last = this.#last.get(key);
     if (last !== undefined && candle.openTime <= last) return;
-    const signals = this.engine.onCandle(candle);
+    const signals = await this.engine.process(candle);
     if (signals.length > 0) {
       const latencyMs =
         closedAtEpochMs === null ? null : Math.max(0, performance.timeOrigin + performance.now() - closedAtEpochMs);
@@ -230,9 +245,9 @@ export class EngineService {
   }
 
   /** Feeds candles to the engine without signalling (their signals, if any, were given before). */
-  #warm(candles: readonly Candle[]): void {
+  async #warm(candles: readonly Candle[]): Promise<void> {
     for (const candle of candles) {
-      this.engine.onCandle(candle);
+      await this.engine.process(candle);
       this.#last.set(progressKey(candle.symbol, candle.interval), candle.openTime);
     }
   }
@@ -250,7 +265,7 @@ export class EngineService {
       const [symbol = '', interval = ''] = key.split('\u0000');
       if (!(interval in INTERVALS)) continue;
       const candles = await this.#stored(symbol, interval as Interval, undefined, undefined);
-      this.#warm(candles.filter((c) => c.openTime <= lastOpenTime));
+      await this.#warm(candles.filter((c) => c.openTime <= lastOpenTime));
       this.#last.set(key, lastOpenTime);
       for (const candle of candles) {
         if (candle.openTime <= lastOpenTime) continue;

@@ -37,7 +37,8 @@ const config = (() => {
   }
 })();
 const started = performance.now();
-const platform = await startPlatform(config).catch(fail);
+// A first start also runs the example model's AI_ML strategy beside the two rule strategies.
+const platform = await startPlatform({ ...config, seedModelStrategy: true }).catch(fail);
 const { engines } = platform;
 log.info(
   `up in ${Math.round(performance.now() - started)} ms: database ${engines.database}, pub/sub ${engines.pubsub}, bus ${engines.bus}`,

@@ -23,6 +23,7 @@ import { EngineService } from './engine-service.ts';
 import { gatewayLogger, type Log, processLog } from './log.ts';
 import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './market-data-service.ts';
 import { PlatformMetrics } from './metrics.ts';
+import { registerExampleModel } from './models.ts';
 import { OutboxReader, OutboxRelay } from './relay.ts';
 
 /** A running platform. */
@@ -173,10 +174,13 @@ export async function startPlatform(
       onCandle: (candle) => metrics.candle(candle),
     });
     onClose('market data', () => marketData.stop());
+    if (await registerExampleModel(database.db)) log.info('registered the example model (example-logreg v1)');
     if (source.kind === 'replay' && config.seedDefaultStrategies) {
       const [symbol] = await marketData.replaySymbols();
       if (symbol !== undefined) {
-        const seeded = await seedDefaultStrategies(database.db, symbol);
+        const seeded = await seedDefaultStrategies(database.db, symbol, {
+          withModel: config.seedModelStrategy ?? false,
+        });
         if (seeded > 0) log.info(`created ${seeded} default strategies on ${symbol}`);
       }
     }
@@ -245,6 +249,7 @@ export async function startPlatform(
           bus,
           intervals: PLATFORM_INTERVALS,
           maxStrategies: config.maxStrategies,
+          maxModelBytes: config.maxModelBytes,
           onApiKeyRevoked: (id) =>
             pubsub
               .publish(API_KEY_REVOCATIONS_CHANNEL, { id })

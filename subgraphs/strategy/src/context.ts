@@ -4,9 +4,11 @@ import type { Interval, StrategyMode } from '@alphintra/core';
 import {
   type Db,
   getStrategies,
+  listModelVersions,
   listStrategyRuns,
   listStrategyVersionStats,
   listStrategyVersions,
+  type ModelVersionRecord,
   type SignalVersionCount,
   type StrategyRecord,
   type StrategyRunRecord,
@@ -29,6 +31,8 @@ export interface StrategyServiceDeps {
   readonly maxStrategies?: number | undefined;
   /** Longest indicator period a document may ask for (at most `DOCUMENT_LIMITS.maxPeriod`, the default). */
   readonly maxPeriod?: number | undefined;
+  /** Largest ONNX model `registerModel` accepts, in bytes; default `MODEL_LIMITS.maxBytes` (512 KiB). */
+  readonly maxModelBytes?: number | undefined;
   /** Told the id of each API key revoked, once committed (the platform announces it to every gateway). */
   readonly onApiKeyRevoked?: ((apiKeyId: string) => void) | undefined;
   /** Told when an event could not be produced (the mutation still succeeds); default: a console warning. */
@@ -58,6 +62,7 @@ export interface StrategyContext extends RequestContext {
   readonly engineStatsLoader: DataLoader<string, Required<StrategyVersionStats>[]>;
   /** Signal counts per version, from one grouped query over `signals` per batch. */
   readonly signalCountsLoader: DataLoader<string, SignalVersionCount[]>;
+  readonly modelVersionsLoader: DataLoader<string, ModelVersionRecord[]>;
 }
 
 export function createContext(deps: StrategyServiceDeps, identity: Identity): StrategyContext {
@@ -68,6 +73,7 @@ export function createContext(deps: StrategyServiceDeps, identity: Identity): St
     versionsLoader: new DataLoader((ids) => listStrategyVersions(deps.db, ids)),
     runsLoader: new DataLoader((ids) => listStrategyRuns(deps.db, ids)),
     engineStatsLoader: new DataLoader((ids) => listStrategyVersionStats(deps.db, ids)),
+    modelVersionsLoader: new DataLoader((ids) => listModelVersions(deps.db, ids)),
     signalCountsLoader: new DataLoader(async (ids) => {
       const counts = await signalCountsByVersion(deps.db, ids);
       return ids.map((id) => counts.filter((c) => c.strategyId === id));

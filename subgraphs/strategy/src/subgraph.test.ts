@@ -245,7 +245,7 @@ describe('the strategy subgraph', () => {
       'AI_ML as the source',
       { source: 'AI_ML', template: 'ema-crossover' },
       'input.source',
-      /reserved for model strategies/,
+      /needs a document that names a model/,
     ],
     [
       'both a document and a template',

@@ -14,6 +14,9 @@ import { AccessMutation } from './resolvers/AccessMutation.ts';
 import { AccessQuery } from './resolvers/AccessQuery.ts';
 import { ApiKey } from './resolvers/ApiKey.ts';
 import { AuditRecord } from './resolvers/AuditRecord.ts';
+import { Model, ModelVersion } from './resolvers/Model.ts';
+import { ModelMutation } from './resolvers/ModelMutation.ts';
+import { ModelQuery } from './resolvers/ModelQuery.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { Strategy } from './resolvers/Strategy.ts';
@@ -24,12 +27,14 @@ const typeDefs = parse(readFileSync(new URL('../../../schema/strategy.graphql', 
 const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
-  Query: { ...Query, ...AccessQuery },
-  Mutation: { ...Mutation, ...AccessMutation },
+  Query: { ...Query, ...AccessQuery, ...ModelQuery },
+  Mutation: { ...Mutation, ...AccessMutation, ...ModelMutation },
   Strategy,
   StrategyVersion,
   ApiKey,
   AuditRecord,
+  Model,
+  ModelVersion,
 };
 
 /** Starts the strategy subgraph: strategy CRUD and lifecycle, owner of the `Strategy` entity. */

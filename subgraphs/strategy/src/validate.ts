@@ -1,10 +1,12 @@
-import type { DocumentProblem, StrategyDocument } from '@alphintra/core';
+import type { Identity } from '@alphintra/auth';
+import type { DocumentProblem, StrategyDocument, StrategySource } from '@alphintra/core';
 import { getInstrument } from '@alphintra/db';
 import { templateById, validateStrategyDocument } from '@alphintra/engine';
 import { badInput } from '@alphintra/subgraph-kit';
 import { GraphQLError } from 'graphql';
 import type { CreateStrategyInput, UpdateStrategyInput } from './__generated__/resolvers.ts';
 import type { StrategyServiceDeps } from './context.ts';
+import { pinnedModel } from './models.ts';
 
 /** Longest change note kept. */
 const MAX_CHANGE_NOTE = 500;
@@ -12,6 +14,8 @@ const MAX_CHANGE_NOTE = 500;
 /** A create input, checked and normalized: symbols upper-cased, the document resolved from a template if named. */
 export interface ValidCreateInput {
   readonly name: string;
+  /** `AI_ML` when the document names a model. */
+  readonly source: StrategySource;
   readonly symbols: string[];
   readonly document: StrategyDocument;
   readonly changeNote: string | null;
@@ -25,14 +29,23 @@ export interface ValidUpdateInput {
 }
 
 /**
- * Every problem of a would-be document: the validator's (with the platform's `maxPeriod`), then whether the
+ * Every problem of a would-be document: whether the model it names is a registered version the caller may use with
+ * that checksum, the validator's (with the platform's `maxPeriod`, and the model's outputs), then whether the
  * platform builds candles of its interval.
  */
-export function documentProblems(deps: StrategyServiceDeps, document: unknown): DocumentProblem[] {
-  const problems = validateStrategyDocument(
-    document,
-    deps.maxPeriod === undefined ? {} : { maxPeriod: deps.maxPeriod },
-  );
+export async function documentProblems(
+  deps: StrategyServiceDeps,
+  identity: Identity,
+  document: unknown,
+): Promise<DocumentProblem[]> {
+  const { model, problem } = await pinnedModel(deps, identity, document);
+  const problems = [
+    ...(problem === undefined ? [] : [problem]),
+    ...validateStrategyDocument(document, {
+      ...(deps.maxPeriod === undefined ? {} : { maxPeriod: deps.maxPeriod }),
+      ...(model === undefined ? {} : { model }),
+    }),
+  ];
   if (problems.length > 0) return problems;
   const { interval } = document as StrategyDocument;
   if (!deps.intervals.includes(interval)) {
@@ -60,8 +73,12 @@ export function documentError(problems: readonly DocumentProblem[]): GraphQLErro
   });
 }
 
-function checkDocument(deps: StrategyServiceDeps, document: unknown): StrategyDocument {
-  const problems = documentProblems(deps, document);
+async function checkDocument(
+  deps: StrategyServiceDeps,
+  identity: Identity,
+  document: unknown,
+): Promise<StrategyDocument> {
+  const problems = await documentProblems(deps, identity, document);
   if (problems.length > 0) throw documentError(problems);
   return document as StrategyDocument;
 }
@@ -98,13 +115,11 @@ function checkChangeNote(note: string | null | undefined): string | null {
 /** Checks a `createStrategy` input; throws BAD_USER_INPUT naming the field at fault (every document problem at once). */
 export async function validateCreateInput(
   deps: StrategyServiceDeps,
+  identity: Identity,
   input: CreateStrategyInput,
 ): Promise<ValidCreateInput> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) throw badInput('input.name', 'must be 1 to 100 characters');
-  if (input.source === 'AI_ML') {
-    throw badInput('input.source', 'AI_ML is reserved for model strategies, which the platform does not run yet');
-  }
   const hasDocument = input.document !== undefined && input.document !== null;
   const hasTemplate = input.template !== undefined && input.template !== null;
   if (hasDocument === hasTemplate) {
@@ -115,24 +130,29 @@ export async function validateCreateInput(
     const template = templateById(String(input.template));
     if (!template)
       throw badInput('input.template', `unknown template "${input.template}" (see Query.strategyTemplates)`);
-    const [problem] = documentProblems(deps, template.document);
+    const [problem] = await documentProblems(deps, identity, template.document);
     if (problem) throw badInput('input.template', `${problem.path}: ${problem.message}`);
     document = template.document;
   } else {
-    document = checkDocument(deps, input.document);
+    document = await checkDocument(deps, identity, input.document);
+  }
+  if (input.source === 'AI_ML' && document.model === undefined) {
+    throw badInput('input.source', 'AI_ML needs a document that names a model ("model": { name, version, checksum })');
   }
   const symbols = await checkSymbols(deps, input.symbols, 'input.symbols');
-  return { name, symbols, document, changeNote: checkChangeNote(input.changeNote) };
+  const source: StrategySource = document.model === undefined ? 'NO_CODE' : 'AI_ML';
+  return { name, source, symbols, document, changeNote: checkChangeNote(input.changeNote) };
 }
 
 /** Checks an `updateStrategy` input: a document, symbols, or both. */
 export async function validateUpdateInput(
   deps: StrategyServiceDeps,
+  identity: Identity,
   input: UpdateStrategyInput,
 ): Promise<ValidUpdateInput> {
   const hasDocument = input.document !== undefined && input.document !== null;
   if (!hasDocument && !input.symbols) throw badInput('input.document', 'give a document, symbols, or both');
-  const document = hasDocument ? checkDocument(deps, input.document) : undefined;
+  const document = hasDocument ? await checkDocument(deps, identity, input.document) : undefined;
   const symbols = input.symbols ? await checkSymbols(deps, input.symbols, 'input.symbols') : undefined;
   return { document, symbols, changeNote: checkChangeNote(input.changeNote) };
 }

@@ -499,7 +499,9 @@ export async function updateStrategy(
       id,
       locked.currentVersion,
       {
-        source: current.source,
+        // A new document says what it is: one that names a model is an AI_ML strategy.
+        source:
+          changes.document === undefined ? current.source : changes.document.model !== undefined ? 'AI_ML' : 'NO_CODE',
         symbols: changes.symbols ?? current.symbols,
         document: changes.document ?? current.document,
         changeNote: changes.changeNote ?? null,

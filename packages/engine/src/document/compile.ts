@@ -6,9 +6,11 @@ import {
   type Expr,
   type IndicatorSpec,
   type LevelSpec,
+  type ModelDefinition,
   type SignalAction,
   type StrategyDocument,
 } from '@alphintra/core';
+import { ModelOutputs } from '../model/model.ts';
 import {
   type IndicatorGraph,
   type IndicatorNode,
@@ -44,6 +46,11 @@ export interface Decision {
 export interface DocumentEvaluator {
   /** Evaluates the rules on the graph's latest candle (whose close is the entry); null when none fires. */
   evaluate(): Decision | null;
+  /**
+   * Writes the model's features on the graph's latest candle into `row` from `offset`; false when one is not known
+   * yet (or not finite), and then the model is not run for this candle.
+   */
+  features(row: Float32Array, offset: number): boolean;
   /** Gives back every node this evaluator acquired. */
   release(): void;
 }
@@ -59,8 +66,13 @@ export interface CompiledDocument {
   readonly lookback: number;
   readonly cooldownBars: number;
   readonly lifetimeBars: number;
-  /** Acquires the document's nodes in `graph` (adopting `donor`'s when missing) and returns an evaluator on them. */
-  bind(graph: IndicatorGraph, donor?: IndicatorGraph): DocumentEvaluator;
+  /** The model the document's rules read (its features are among `nodes`); null for a rule strategy. */
+  readonly model: ModelDefinition | null;
+  /**
+   * Acquires the document's nodes in `graph` (adopting `donor`'s when missing) and returns an evaluator on them;
+   * a model document's evaluator reads the model's answers from `outputs`.
+   */
+  bind(graph: IndicatorGraph, donor?: IndicatorGraph, outputs?: ModelOutputs): DocumentEvaluator;
 }
 
 export type CompileResult =
@@ -81,15 +93,24 @@ class CompileError extends Error {
 type Value = (o: number) => number;
 type Test = (o: number) => boolean;
 /** A reference resolved against a graph at bind time. */
-type Binder<T> = (graph: IndicatorGraph, nodes: ReadonlyMap<string, IndicatorNode>) => T;
+type Binder<T> = (graph: IndicatorGraph, nodes: ReadonlyMap<string, ValueSource>) => T;
+
+/** What a bound reference reads: an indicator node, or the runner's model outputs. */
+interface ValueSource {
+  value(out: number, ago: number): number;
+}
+
+/** The key the model's outputs are bound under (no indicator key starts with a NUL). */
+const MODEL_SOURCE = '\u0000model';
 
 /**
  * Compiles a document into an evaluator factory. The document should have passed the validator; the compiler
- * checks again what it relies on (references, outputs, cycles, bounds) and reports the first problem it meets.
+ * checks again what it relies on (references, outputs, cycles, bounds) and reports the first problem it meets. A
+ * document that pins a model needs that model's definition.
  */
-export function compileDocument(document: StrategyDocument): CompileResult {
+export function compileDocument(document: StrategyDocument, model?: ModelDefinition): CompileResult {
   try {
-    return { ok: true, compiled: compile(document) };
+    return { ok: true, compiled: compile(document, model ?? null) };
   } catch (error) {
     if (error instanceof CompileError) return { ok: false, problems: [{ path: error.path, message: error.message }] };
     return { ok: false, problems: [{ path: '', message: error instanceof Error ? error.message : String(error) }] };
@@ -101,12 +122,23 @@ export function compileDocument(document: StrategyDocument): CompileResult {
  * the platform warms a new version on that many stored candles. Recursive indicators (EMA, RSI, ATR, MACD) keep
  * converging after it, so more history only makes a warmed-up version closer to one that ran all along.
  */
-export function documentLookback(document: StrategyDocument): number {
-  return compile(document).lookback;
+export function documentLookback(document: StrategyDocument, model?: ModelDefinition): number {
+  return compile(document, model ?? null).lookback;
 }
 
-function compile(document: StrategyDocument): CompiledDocument {
-  const specs = resolveIndicators(document);
+function compile(document: StrategyDocument, given: ModelDefinition | null): CompiledDocument {
+  const specs = resolveIndicators(document.indicators, '/indicators');
+  const model = modelOf(document, given);
+  const featureContext: Context = {
+    document,
+    specs: model === null ? new Map() : resolveIndicators(model.features.indicators, '/model/features/indicators'),
+    nodeCount: 0,
+    model: null,
+  };
+  const features = (model?.features.inputs ?? []).map((input, i) =>
+    compileExpr(input.value, `/model/features/inputs/${i}/value`, featureContext, 0),
+  );
+  const featureDepth = Math.max(0, ...features.map((f) => f.depth));
   const nodes: NodeSpec[] = [];
   const seen = new Set<string>();
   const collect = (spec: NodeSpec): void => {
@@ -116,8 +148,9 @@ function compile(document: StrategyDocument): CompiledDocument {
     nodes.push(spec);
   };
   for (const spec of specs.values()) collect(spec);
+  for (const spec of featureContext.specs.values()) collect(spec);
 
-  const context: Context = { document, specs, nodeCount: 0 };
+  const context: Context = { document, specs, nodeCount: 0, model };
   if (document.rules.length === 0) throw new CompileError('/rules', 'a document needs at least one rule');
   if (document.rules.length > DOCUMENT_LIMITS.maxRules) {
     throw new CompileError('/rules', `at most ${DOCUMENT_LIMITS.maxRules} rules`);
@@ -129,7 +162,13 @@ function compile(document: StrategyDocument): CompiledDocument {
   if (context.nodeCount > DOCUMENT_LIMITS.maxNodes) {
     throw new CompileError('', `${context.nodeCount} expression nodes; at most ${DOCUMENT_LIMITS.maxNodes}`);
   }
-  const depth = Math.max(...rules.map((rule) => rule.depth), stopLoss.depth, takeProfit.depth, confidence.depth);
+  const depth = Math.max(
+    ...rules.map((rule) => rule.depth),
+    stopLoss.depth,
+    takeProfit.depth,
+    confidence.depth,
+    featureDepth,
+  );
   if (depth >= NODE_HISTORY) {
     throw new CompileError('/rules', `the conditions look back ${depth} candles; at most ${NODE_HISTORY - 1}`);
   }
@@ -149,22 +188,40 @@ function compile(document: StrategyDocument): CompiledDocument {
     }
   }
   const warmUp = Math.max(1, ...nodes.map(nodeWarmUp));
+  // A model strategy's explanation lists every feature and every model output, then the rule's own references.
+  const modelExplain: CompiledExpr['refs'] =
+    model === null
+      ? []
+      : [
+          ...model.features.inputs.map((input, i) => ({
+            name: input.name,
+            value: (features[i] as CompiledExpr).value,
+          })),
+          ...model.outputs.map((name, out) => ({ name: `model.${name}`, value: modelValue(out, 0) })),
+        ];
 
   return {
     document,
     nodes,
     depth,
-    lookback: warmUp + depth,
+    lookback: warmUp + featureDepth + depth,
     cooldownBars,
     lifetimeBars,
-    bind(graph, donor) {
-      const bound = new Map<string, IndicatorNode>();
+    model,
+    bind(graph, donor, outputs) {
+      const bound = new Map<string, ValueSource>();
       for (const spec of nodes) bound.set(spec.key, graph.acquire(spec, donor));
+      if (model !== null) bound.set(MODEL_SOURCE, outputs ?? new ModelOutputs(model.outputs.length));
+      const boundFeatures = features.map((feature) => feature.value(graph, bound));
       const boundRules = rules.map((rule) => ({
         id: rule.id,
         action: rule.action,
         when: rule.when(graph, bound),
-        explain: rule.explain.map(({ name, value }) => ({ name, value: value(graph, bound) })),
+        confidence: rule.confidence === null ? null : rule.confidence.value(graph, bound),
+        explain: explanationOf(modelExplain, rule.explain).map(({ name, value }) => ({
+          name,
+          value: value(graph, bound),
+        })),
       }));
       const stop = stopLoss.bind(graph, bound);
       const target = takeProfit.bind(graph, bound);
@@ -181,7 +238,7 @@ function compile(document: StrategyDocument): CompiledDocument {
             const targetLevel = target(entry, direction);
             // A level on the wrong side of the entry (or unknown) leaves no trade to describe.
             if (!(direction * (entry - stopLevel) > 0) || !(direction * (targetLevel - entry) > 0)) return null;
-            const raw = confidenceOf(0);
+            const raw = (rule.confidence ?? confidenceOf)(0);
             return {
               rule: rule.id,
               action: rule.action,
@@ -197,6 +254,14 @@ function compile(document: StrategyDocument): CompiledDocument {
             };
           }
           return null;
+        },
+        features(row, offset) {
+          for (let i = 0; i < boundFeatures.length; i++) {
+            const value = (boundFeatures[i] as Value)(0);
+            if (!Number.isFinite(value)) return false;
+            row[offset + i] = value;
+          }
+          return true;
         },
         release() {
           if (released) return;
@@ -219,29 +284,62 @@ interface Context {
   readonly document: StrategyDocument;
   readonly specs: ReadonlyMap<string, NodeSpec>;
   nodeCount: number;
+  /** The model `{ "model": name }` reads; null where no model may be read (features, rule documents). */
+  readonly model: ModelDefinition | null;
+}
+
+/** The model a document pins, which must be the one given (same name, version and checksum). */
+function modelOf(document: StrategyDocument, given: ModelDefinition | null): ModelDefinition | null {
+  const pin = document.model;
+  if (pin === undefined) return null;
+  if (given === null) throw new CompileError('/model', `model "${pin.name}" v${pin.version} is not loaded`);
+  if (given.name !== pin.name || given.version !== pin.version) {
+    throw new CompileError(
+      '/model',
+      `the model given is "${given.name}" v${given.version}, not "${pin.name}" v${pin.version}`,
+    );
+  }
+  if (given.checksum !== pin.checksum) {
+    throw new CompileError('/model/checksum', `model "${pin.name}" v${pin.version} has checksum ${given.checksum}`);
+  }
+  return given;
+}
+
+/** Reads output `out` of the bound model outputs, `ago` candles back. */
+function modelValue(out: number, ago: number): Binder<Value> {
+  return (_, nodes) => {
+    const outputs = nodes.get(MODEL_SOURCE) as ValueSource;
+    return (o) => outputs.value(out, o + ago);
+  };
+}
+
+function explanationOf(first: CompiledExpr['refs'], then: CompiledExpr['refs']): CompiledExpr['refs'] {
+  const byName = new Map<string, CompiledExpr['refs'][number]>();
+  for (const ref of [...first, ...then]) if (!byName.has(ref.name)) byName.set(ref.name, ref);
+  return [...byName.values()];
 }
 
 /** Resolves the named indicators to node specs (their sources first), refusing cycles and unknown names. */
-function resolveIndicators(document: StrategyDocument): Map<string, NodeSpec> {
-  const names = Object.keys(document.indicators);
+function resolveIndicators(indicators: Readonly<Record<string, IndicatorSpec>>, base: string): Map<string, NodeSpec> {
+  const names = Object.keys(indicators);
   if (names.length > DOCUMENT_LIMITS.maxIndicators) {
-    throw new CompileError('/indicators', `at most ${DOCUMENT_LIMITS.maxIndicators} indicators`);
+    throw new CompileError(base, `at most ${DOCUMENT_LIMITS.maxIndicators} indicators`);
   }
   const resolved = new Map<string, NodeSpec>();
   const resolving = new Set<string>();
   const resolve = (name: string, path: string): NodeSpec => {
     const done = resolved.get(name);
     if (done !== undefined) return done;
-    const indicator = Object.hasOwn(document.indicators, name) ? document.indicators[name] : undefined;
+    const indicator = Object.hasOwn(indicators, name) ? indicators[name] : undefined;
     if (indicator === undefined) throw new CompileError(path, `no indicator named "${name}"`);
-    if (resolving.has(name)) throw new CompileError(`/indicators/${name}/source`, `"${name}" depends on itself`);
+    if (resolving.has(name)) throw new CompileError(`${base}/${name}/source`, `"${name}" depends on itself`);
     resolving.add(name);
-    const spec = toNodeSpec(indicator, `/indicators/${name}`, resolve);
+    const spec = toNodeSpec(indicator, `${base}/${name}`, resolve);
     resolving.delete(name);
     resolved.set(name, spec);
     return spec;
   };
-  for (const name of names) resolve(name, `/indicators/${name}`);
+  for (const name of names) resolve(name, `${base}/${name}`);
   return resolved;
 }
 
@@ -347,6 +445,20 @@ function compileExpr(expr: Expr, path: string, context: Context, level: number):
       };
     const name = expr.out === undefined ? expr.ind : `${expr.ind}.${expr.out}`;
     return { value: at(ago), depth: ago, refs: [{ name, value: at(0) }] };
+  }
+  if ('model' in expr) {
+    const ago = agoOf(expr.ago, `${path}/ago`);
+    const model = context.model;
+    if (model === null) throw new CompileError(`${path}/model`, 'only a document that names a model can read one');
+    const out = model.outputs.indexOf(expr.model);
+    if (out < 0) {
+      throw new CompileError(`${path}/model`, `model "${model.name}" has the outputs ${model.outputs.join(', ')}`);
+    }
+    return {
+      value: modelValue(out, ago),
+      depth: ago,
+      refs: [{ name: `model.${expr.model}`, value: modelValue(out, 0) }],
+    };
   }
   if ('abs' in expr) {
     const inner = compileExpr(expr.abs, `${path}/abs`, context, level + 1);
@@ -537,6 +649,8 @@ interface CompiledRule {
   readonly id: string;
   readonly action: SignalAction;
   readonly when: Binder<Test>;
+  /** The rule's own confidence; null = the document's. */
+  readonly confidence: CompiledExpr | null;
   readonly depth: number;
   readonly explain: readonly { readonly name: string; readonly value: Binder<Value> }[];
 }
@@ -546,11 +660,14 @@ function compileRule(rule: EntryRule, path: string, context: Context): CompiledR
   const when = compileCondition(rule.when, `${path}/when`, context, 0);
   const explain = new Map<string, Binder<Value>>();
   for (const ref of when.refs) if (!explain.has(ref.name)) explain.set(ref.name, ref.value);
+  const confidence =
+    rule.confidence === undefined ? null : compileExpr(rule.confidence, `${path}/confidence`, context, 0);
   return {
     id: rule.id,
     action: rule.side,
     when: when.test,
-    depth: when.depth,
+    confidence,
+    depth: Math.max(when.depth, confidence?.depth ?? 0),
     explain: [...explain].map(([name, value]) => ({ name, value })),
   };
 }

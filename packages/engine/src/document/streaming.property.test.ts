@@ -292,7 +292,8 @@ function batch(doc: StrategyDocument, candles: readonly CandleValues[]): Expecte
       return d === 0 ? Number.NaN : value(e.div[0], t) / d;
     }
     if ('min' in e) return Math.min(value(e.min[0], t), value(e.min[1], t));
-    return Math.max(value(e.max[0], t), value(e.max[1], t));
+    if ('max' in e) return Math.max(value(e.max[0], t), value(e.max[1], t));
+    throw new Error('the random documents read no model');
   };
   const holds = (c: Condition, t: number): boolean => {
     if ('crossesAbove' in c) {

@@ -1,4 +1,5 @@
 import type { Expr, StrategyDocument } from '@alphintra/core';
+import { EXAMPLE_MODEL, EXAMPLE_MODEL_CHECKSUM } from '../model/example.ts';
 
 /** A ready-made strategy document a user can start from. */
 export interface StrategyTemplate {
@@ -18,7 +19,8 @@ const atr = ind('atr');
 
 /**
  * The built-in templates. Confidence expressions are clamped to [0, 1] by the engine; none sizes a trade (the
- * user adds `sizing`).
+ * user adds `sizing`). `model-example` is an `AI_ML` document reading the example model, which the platform
+ * registers at start.
  */
 export const STRATEGY_TEMPLATES: readonly StrategyTemplate[] = deepFreeze([
   {
@@ -225,6 +227,30 @@ export const STRATEGY_TEMPLATES: readonly StrategyTemplate[] = deepFreeze([
       // 0.5 + |%K - 50| / 100: 0.8 at 20 or 80, 1 at 0 or 100
       confidence: { add: [0.5, { div: [{ abs: { sub: [ind('stoch', 'k'), 50] } }, 100] }] },
       cooldownBars: 3,
+      lifetimeBars: 5,
+    },
+  },
+  {
+    id: 'model-example',
+    name: 'Example model (logistic regression)',
+    description:
+      'AI_ML: reads the example model (example-logreg v1, a logistic regression on RSI(14), the 1- and 5-candle ' +
+      'returns and the gap to EMA(20)). BUY when its probability of a higher next close is above 0.6, SELL when ' +
+      'its probability of a lower one is; the confidence is that probability. Stop 2 ATR(14) away, target 3 ' +
+      'ATR(14); the explanation lists the features and both outputs.',
+    document: {
+      version: 1,
+      interval: '1m',
+      model: { name: EXAMPLE_MODEL.name, version: 1, checksum: EXAMPLE_MODEL_CHECKSUM },
+      indicators: { atr: { type: 'ATR', period: 14 } },
+      rules: [
+        { id: 'model-up', side: 'BUY', when: { gt: [{ model: 'up' }, 0.6] }, confidence: { model: 'up' } },
+        { id: 'model-down', side: 'SELL', when: { gt: [{ model: 'down' }, 0.6] }, confidence: { model: 'down' } },
+      ],
+      stopLoss: { atr: 'atr', multiple: 2 },
+      takeProfit: { atr: 'atr', multiple: 3 },
+      confidence: 0.5,
+      cooldownBars: 5,
       lifetimeBars: 5,
     },
   },

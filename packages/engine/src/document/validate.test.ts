@@ -2,8 +2,14 @@ import { readFileSync } from 'node:fs';
 import { DOCUMENT_LIMITS, type DocumentProblem } from '@alphintra/core';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_MODEL_FEATURES } from '../model/example.ts';
 import { STRATEGY_TEMPLATES, templateById } from './templates.ts';
-import { documentIndicatorNames, isValidStrategyDocument, validateStrategyDocument } from './validate.ts';
+import {
+  documentIndicatorNames,
+  isValidStrategyDocument,
+  validateModelFeatures,
+  validateStrategyDocument,
+} from './validate.ts';
 
 const schemaText = readFileSync(new URL('../../../../schema/strategy.schema.json', import.meta.url), 'utf8');
 const schema = JSON.parse(schemaText) as Record<string, unknown>;
@@ -87,7 +93,7 @@ describe('schema/strategy.schema.json', () => {
 });
 
 describe('STRATEGY_TEMPLATES', () => {
-  it('has the six templates, each with a unique id', () => {
+  it('has the seven templates, each with a unique id', () => {
     const ids = STRATEGY_TEMPLATES.map((template) => template.id);
     expect(ids).toEqual(
       expect.arrayContaining([
@@ -97,6 +103,7 @@ describe('STRATEGY_TEMPLATES', () => {
         'bollinger-reversion',
         'donchian-breakout',
         'stochastic-cross',
+        'model-example',
       ]),
     );
     expect(new Set(ids).size).toBe(ids.length);
@@ -281,7 +288,7 @@ describe('validateStrategyDocument', () => {
       'an unknown expression and an unknown condition',
       withRule({ and: [{ gt: [{ fieldd: 'close' }, 1] }, { above: [1, 2] }] }),
       ['/rules/0/when/and/0/gt/0', '/rules/0/when/and/1'],
-      [/must be an expression: .*"field", "ind", "add"/, /must be a condition: .*"crossesAbove"/],
+      [/must be an expression: .*"field", "ind", "model", "add"/, /must be a condition: .*"crossesAbove"/],
     ],
     [
       'an object with two operators',
@@ -549,5 +556,82 @@ describe('validateStrategyDocument on junk', () => {
         ).toBeInstanceOf(Array);
       }
     }
+  });
+});
+
+describe('model documents and features', () => {
+  const pin = { name: 'example-logreg', version: 1, checksum: `sha256:${'a'.repeat(64)}` };
+  const modelDocument = (extra: Record<string, unknown> = {}) => ({
+    version: 1,
+    interval: '1m',
+    indicators: {},
+    rules: [{ id: 'up', side: 'BUY', when: { gt: [{ model: 'up' }, 0.6] }, confidence: { model: 'up' } }],
+    stopLoss: { percent: 1 },
+    takeProfit: { percent: 2 },
+    model: pin,
+    ...extra,
+  });
+  const definition = {
+    ...pin,
+    features: { indicators: {}, inputs: [{ name: 'close', value: { field: 'close' as const } }] },
+    outputs: ['up', 'down'],
+  };
+
+  it('accepts a document reading its model, and checks the output names against the model when it is known', () => {
+    expect(validateStrategyDocument(modelDocument())).toEqual([]);
+    expect(validateStrategyDocument(modelDocument(), { model: definition })).toEqual([]);
+    const wrong = modelDocument({
+      rules: [{ id: 'up', side: 'BUY', when: { gt: [{ model: 'higher' }, 0.6] }, confidence: { model: 'p' } }],
+    });
+    expect(validateStrategyDocument(wrong, { model: definition })).toEqual([
+      {
+        path: '/rules/0/when/gt/0/model',
+        message: 'model "example-logreg" v1 has the outputs "up", "down" (got "higher")',
+      },
+      {
+        path: '/rules/0/confidence/model',
+        message: 'model "example-logreg" v1 has the outputs "up", "down" (got "p")',
+      },
+    ]);
+  });
+
+  it('refuses a model output in a document that names no model, and a malformed pin', () => {
+    const { model: _, ...noModel } = modelDocument();
+    expect(validateStrategyDocument(noModel)).toEqual([
+      {
+        path: '/rules/0/when/gt/0/model',
+        message: 'the document names no model: add "model" (a registered version, see Query.models)',
+      },
+      {
+        path: '/rules/0/confidence/model',
+        message: 'the document names no model: add "model" (a registered version, see Query.models)',
+      },
+    ]);
+    expect(validateStrategyDocument(modelDocument({ model: { ...pin, checksum: 'md5:1', version: 0 } }))).toEqual([
+      { path: '/model/version', message: 'must be at least 1 (got 0)' },
+      { path: '/model/checksum', message: 'must match ^sha256:[0-9a-f]{64}$' },
+    ]);
+  });
+
+  it('checks model features: schema, indicator references, unique names, and no model inside', () => {
+    expect(validateModelFeatures(EXAMPLE_MODEL_FEATURES)).toEqual([]);
+    expect(
+      validateModelFeatures({
+        indicators: { rsi: { type: 'RSI', period: 14 } },
+        inputs: [
+          { name: 'a', value: { ind: 'ema' } },
+          { name: 'a', value: { model: 'up' } },
+          { name: 'b', value: { field: 'price' } },
+        ],
+      }),
+    ).toEqual([
+      { path: '/inputs/2/value/field', message: expect.stringMatching(/^must be one of "open"/) },
+      { path: '/inputs/0/value/ind', message: 'no indicator is named "ema" (defined: "rsi")' },
+      { path: '/inputs/1/name', message: 'duplicates the name of input 0: input names must be unique' },
+      { path: '/inputs/1/value/model', message: "a model's input cannot read a model's output" },
+    ]);
+    expect(validateModelFeatures({ indicators: {}, inputs: [] })).toEqual([
+      { path: '/inputs', message: 'must have at least 1 modelInput' },
+    ]);
   });
 });

@@ -1,4 +1,10 @@
-import { DOCUMENT_LIMITS, type DocumentProblem, type StrategyDocument } from '@alphintra/core';
+import {
+  DOCUMENT_LIMITS,
+  type DocumentProblem,
+  type ModelDefinition,
+  type ModelFeatures,
+  type StrategyDocument,
+} from '@alphintra/core';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
 import strategySchemaJson from '../../../../schema/strategy.schema.json' with { type: 'json' };
@@ -7,6 +13,11 @@ import strategySchemaJson from '../../../../schema/strategy.schema.json' with { 
 export interface ValidateDocumentOptions {
   /** Longest period the platform can warm up from its stored history; default (and at most) `DOCUMENT_LIMITS.maxPeriod`. */
   readonly maxPeriod?: number;
+  /**
+   * The model version the document pins, as the platform found it: its outputs are the names `{ "model": name }`
+   * may read. Undefined = not looked up (only the document's own consistency is checked).
+   */
+  readonly model?: ModelDefinition;
 }
 
 /** The published JSON Schema of a strategy document (`schema/strategy.schema.json`). */
@@ -30,12 +41,55 @@ export function validateStrategyDocument(input: unknown, options: ValidateDocume
   try {
     if (!scan(input, problems)) return problems.list();
     if (!validateRoot(input)) translate(validateRoot.errors ?? [], '', maxPeriod, problems);
-    checkSemantics(input, maxPeriod, problems);
+    checkSemantics(input, maxPeriod, problems, options.model);
   } catch {
     // Only a hostile object (a throwing getter, a proxy) gets here: JSON input cannot.
     problems.add('', 'the document could not be read as JSON data');
   }
   return problems.list();
+}
+
+/**
+ * Every problem of a would-be model `features` definition (`registerModel`), with JSON pointers from it: the
+ * schema's `$defs/modelFeatures`, then its indicator references, source cycles, unique input names, and that no
+ * input reads a model.
+ */
+export function validateModelFeatures(input: unknown, options: ValidateDocumentOptions = {}): DocumentProblem[] {
+  const maxPeriod = effectiveMaxPeriod(options.maxPeriod);
+  const problems = new Problems();
+  try {
+    if (!scan(input, problems)) return problems.list();
+    if (!validateFeatures(input)) translate(validateFeatures.errors ?? [], '', maxPeriod, problems);
+    if (!isRecord(input)) return problems.list();
+    const context = indicatorContext(member(input, 'indicators'), '/indicators', maxPeriod, problems, undefined);
+    context.inFeatures = true;
+    const inputs = member(input, 'inputs');
+    if (Array.isArray(inputs)) {
+      const names = new Map<string, number>();
+      inputs.forEach((item, index) => {
+        const path = pointer('/inputs', index);
+        const name = member(item, 'name');
+        if (typeof name === 'string') {
+          const first = names.get(name);
+          if (first === undefined) names.set(name, index);
+          else problems.add(pointer(path, 'name'), `duplicates the name of input ${first}: input names must be unique`);
+        }
+        const value = member(item, 'value');
+        if (value !== undefined) walkTree(() => walkExpr(value, pointer(path, 'value'), 1, context), context);
+      });
+    }
+    if (context.nodes > DOCUMENT_LIMITS.maxNodes) {
+      problems.add('', `has ${context.nodes} expression nodes: at most ${DOCUMENT_LIMITS.maxNodes} are allowed`);
+    }
+  } catch {
+    problems.add('', 'the features could not be read as JSON data');
+  }
+  return problems.list();
+}
+
+/** Whether `input` is a valid model features definition. */
+export function isValidModelFeatures(input: unknown): input is ModelFeatures {
+  return validateModelFeatures(input).length === 0;
 }
 
 /** Whether `input` is a valid strategy document under the default limits. */
@@ -68,6 +122,7 @@ const SCHEMA_ID = 'urn:alphintra:schema:strategy:1';
 const DEFS = (strategySchemaJson as { $defs: Record<string, SchemaNode> }).$defs;
 const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
 const validateRoot = ajv.compile(strategySchemaJson);
+const validateFeatures = ajv.getSchema(`${SCHEMA_ID}#/$defs/modelFeatures`) as ValidateFunction;
 
 /** A union of the schema (a `$defs` entry with `oneOf`) and how to tell which branch a value meant. */
 interface Union {
@@ -451,19 +506,37 @@ interface Context {
   nodes: number;
   /** Whether the tree being walked already reported its depth. */
   deepReported: boolean;
+  /** Whether the document names a model (`{ "model": name }` may be read). */
+  hasModel: boolean;
+  /** The model's definition, when the caller looked it up. */
+  readonly model: ModelDefinition | undefined;
+  /** Walking a model's inputs, which read no model. */
+  inFeatures: boolean;
 }
 
-function checkSemantics(input: unknown, maxPeriod: number, problems: Problems): void {
-  if (!isRecord(input)) return;
+/** Checks indicator definitions (periods, MACD order, references, cycles) and returns the context to walk with. */
+function indicatorContext(
+  definitions: unknown,
+  base: string,
+  maxPeriod: number,
+  problems: Problems,
+  model: ModelDefinition | undefined,
+): Context {
   const indicators = new Map<string, Record<string, unknown>>();
-  const definitions = member(input, 'indicators');
   if (isRecord(definitions)) {
     for (const [name, spec] of Object.entries(definitions)) if (isRecord(spec)) indicators.set(name, spec);
   }
-  const context: Context = { indicators, problems, nodes: 0, deepReported: false };
-
+  const context: Context = {
+    indicators,
+    problems,
+    nodes: 0,
+    deepReported: false,
+    hasModel: false,
+    model,
+    inFeatures: false,
+  };
   for (const [name, spec] of indicators) {
-    const path = pointer('/indicators', name);
+    const path = pointer(base, name);
     for (const key of PERIOD_KEYS) {
       const value = member(spec, key);
       if (typeof value === 'number' && value > maxPeriod && value <= DOCUMENT_LIMITS.maxPeriod) {
@@ -478,7 +551,19 @@ function checkSemantics(input: unknown, maxPeriod: number, problems: Problems): 
     const source = member(spec, 'source');
     if (isRecord(source)) checkReference(source, pointer(path, 'source'), context);
   }
-  checkSourceCycles(indicators, problems);
+  checkSourceCycles(indicators, base, problems);
+  return context;
+}
+
+function checkSemantics(
+  input: unknown,
+  maxPeriod: number,
+  problems: Problems,
+  model: ModelDefinition | undefined,
+): void {
+  if (!isRecord(input)) return;
+  const context = indicatorContext(member(input, 'indicators'), '/indicators', maxPeriod, problems, model);
+  context.hasModel = isRecord(member(input, 'model'));
 
   const rules = member(input, 'rules');
   if (Array.isArray(rules)) {
@@ -493,6 +578,10 @@ function checkSemantics(input: unknown, maxPeriod: number, problems: Problems): 
       }
       const when = member(rule, 'when');
       if (when !== undefined) walkTree(() => walkCondition(when, pointer(path, 'when'), 1, context), context);
+      const confidence = member(rule, 'confidence');
+      if (confidence !== undefined) {
+        walkTree(() => walkExpr(confidence, pointer(path, 'confidence'), 1, context), context);
+      }
     });
   }
 
@@ -500,9 +589,9 @@ function checkSemantics(input: unknown, maxPeriod: number, problems: Problems): 
     const level = member(input, key);
     const atr = member(level, 'atr');
     if (typeof atr === 'string') {
-      const spec = indicators.get(atr);
+      const spec = context.indicators.get(atr);
       const path = pointer(pointer('', key), 'atr');
-      if (spec === undefined) problems.add(path, unknownIndicator(atr, indicators));
+      if (spec === undefined) problems.add(path, unknownIndicator(atr, context.indicators));
       else if (member(spec, 'type') !== 'ATR') {
         problems.add(path, `must name an ATR indicator: "${atr}" is ${String(member(spec, 'type'))}`);
       }
@@ -567,6 +656,7 @@ function walkExpr(expr: unknown, path: string, depth: number, context: Context):
   enter(path, depth, context);
   if (!isRecord(expr)) return;
   if (Object.hasOwn(expr, 'ind')) checkReference(expr, path, context);
+  if (Object.hasOwn(expr, 'model')) checkModelReference(expr, path, context);
   for (const op of PAIR_OPS) {
     const operands = member(expr, op);
     if (!Array.isArray(operands)) continue;
@@ -603,6 +693,23 @@ function checkReference(ref: Record<string, unknown>, path: string, context: Con
   }
 }
 
+/** `{ model }` at `path`: the document names a model, which has that output; never in a model's own inputs. */
+function checkModelReference(ref: Record<string, unknown>, path: string, context: Context): void {
+  const name = member(ref, 'model');
+  if (typeof name !== 'string') return;
+  const at = pointer(path, 'model');
+  if (context.inFeatures) {
+    context.problems.add(at, "a model's input cannot read a model's output");
+  } else if (!context.hasModel) {
+    context.problems.add(at, 'the document names no model: add "model" (a registered version, see Query.models)');
+  } else if (context.model !== undefined && !context.model.outputs.includes(name)) {
+    context.problems.add(
+      at,
+      `model "${context.model.name}" v${context.model.version} has the outputs ${quoteList(context.model.outputs)} (got ${shown(name)})`,
+    );
+  }
+}
+
 function unknownIndicator(name: string, indicators: ReadonlyMap<string, unknown>): string {
   const defined = [...indicators.keys()];
   const known = defined.length === 0 ? 'the document defines none' : `defined: ${quoteList(defined.slice(0, 32))}`;
@@ -613,7 +720,11 @@ function unknownIndicator(name: string, indicators: ReadonlyMap<string, unknown>
  * Each indicator reads at most one other, so the sources form a functional graph: following each chain, a cycle
  * is met when the walk comes back to a node of its own chain. Each cycle is reported once, at its first member.
  */
-function checkSourceCycles(indicators: ReadonlyMap<string, Record<string, unknown>>, problems: Problems): void {
+function checkSourceCycles(
+  indicators: ReadonlyMap<string, Record<string, unknown>>,
+  base: string,
+  problems: Problems,
+): void {
   const next = (name: string): string | undefined => {
     const target = member(member(indicators.get(name), 'source'), 'ind');
     return typeof target === 'string' && indicators.has(target) ? target : undefined;
@@ -633,7 +744,7 @@ function checkSourceCycles(indicators: ReadonlyMap<string, Record<string, unknow
     if (current === undefined || walkOf.get(current) !== walk) continue;
     const cycle = chain.slice(chain.indexOf(current));
     problems.add(
-      pointer(pointer(pointer('/indicators', current), 'source'), 'ind'),
+      pointer(pointer(pointer(base, current), 'source'), 'ind'),
       `makes a cycle of indicator sources: ${[...cycle, current].map((name) => `"${name}"`).join(' -> ')}`,
     );
   }

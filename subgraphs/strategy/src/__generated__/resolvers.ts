@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { StrategyRecord as StrategyModel, StrategyVersionRecord as StrategyVersionModel, StrategyRunRecord as StrategyRunModel, ApiKeyRecord as ApiKeyModel, AuditRecord as AuditRecordModel } from '@alphintra/db';
+import type { StrategyRecord as StrategyModel, StrategyVersionRecord as StrategyVersionModel, StrategyRunRecord as StrategyRunModel, ApiKeyRecord as ApiKeyModel, AuditRecord as AuditRecordModel, ModelRecord as ModelModel, ModelVersionRecord as ModelVersionModel } from '@alphintra/db';
 import type { VersionStats, StrategyContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -83,7 +83,7 @@ export type AuditRecord = {
   apiKeyId?: Maybe<Scalars['ID']['output']>;
   at: Scalars['DateTime']['output'];
   entityId?: Maybe<Scalars['ID']['output']>;
-  /** strategy, webhook, webhookDelivery or apiKey. */
+  /** strategy, webhook, webhookDelivery, apiKey or model. */
   entityType?: Maybe<Scalars['String']['output']>;
   /** The strategy version the mutation made or acted on. */
   entityVersion?: Maybe<Scalars['Int']['output']>;
@@ -133,7 +133,10 @@ export type CreateStrategyInput = {
   /** The mode it runs in when `activate` is true. */
   mode?: InputMaybe<StrategyMode>;
   name: Scalars['String']['input'];
-  /** `AI_ML` is reserved for model strategies. */
+  /**
+   * Follows the document: `AI_ML` when it names a model (`"model": { name, version, checksum }`), else `NO_CODE`;
+   * `AI_ML` with a document that names no model is BAD_USER_INPUT.
+   */
   source?: InputMaybe<StrategySource>;
   /** Symbols of known instruments (see Query.instruments). */
   symbols: Array<Scalars['String']['input']>;
@@ -165,6 +168,58 @@ export type DocumentProblem = {
   path: Scalars['String']['output'];
 };
 
+/**
+ * A registered ONNX model. Registering under a name already yours makes a new immutable version; an AI_ML strategy
+ * document pins one version by number and checksum (`"model": { name, version, checksum }`).
+ */
+export type Model = {
+  __typename?: 'Model';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Unique name. */
+  name: Scalars['String']['output'];
+  /** The `sub` of who registered it. */
+  owner: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** The newest version, from 1. */
+  version: Scalars['Int']['output'];
+  /** Every version, oldest first. */
+  versions: Array<ModelVersion>;
+  /** PRIVATE: its owner and admins read and use it; PUBLIC: anyone authenticated does. */
+  visibility: StrategyVisibility;
+};
+
+export type ModelConnection = {
+  __typename?: 'ModelConnection';
+  edges: Array<ModelEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ModelEdge = {
+  __typename?: 'ModelEdge';
+  cursor: Scalars['String']['output'];
+  node: Model;
+};
+
+/** One immutable version of a model (its ONNX bytes are kept, never shown). */
+export type ModelVersion = {
+  __typename?: 'ModelVersion';
+  /** `sha256:` and the hex SHA-256 of the ONNX bytes: what a document pins. */
+  checksum: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /**
+   * What the model reads, in the document language: `{ indicators: { name: indicator }, inputs: [{ name, value }] }`,
+   * one input per column of its input tensor (JSON Schema: `$defs/modelFeatures` of schema/strategy.schema.json).
+   */
+  features: Scalars['JSON']['output'];
+  /** The names of its output tensor's columns; a document reads one as `{ "model": name }`. */
+  outputs: Array<Scalars['String']['output']>;
+  /** Size of the ONNX bytes. */
+  sizeBytes: Scalars['Int']['output'];
+  version: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Runs a version (the engine picks it up at the next candle); beside any other running version. */
@@ -178,6 +233,11 @@ export type Mutation = {
   deactivateStrategy: DeactivateStrategyPayload;
   /** Runs the version LIVE, stops every other version, and makes it the current one. */
   promoteStrategy: PromoteStrategyPayload;
+  /**
+   * Stores an ONNX model as a new immutable, checksummed version, after checking that it loads, that its input and
+   * output shapes match `features` and `outputs`, and that a dry run on zeros answers.
+   */
+  registerModel: RegisterModelPayload;
   /**
    * Ends a key at once, in every gateway process: no request is accepted with it, and its open subscriptions end (the
    * caller's own; an admin's: anyone's).
@@ -225,6 +285,11 @@ export type MutationPromoteStrategyArgs = {
 };
 
 
+export type MutationRegisterModelArgs = {
+  input: RegisterModelInput;
+};
+
+
 export type MutationRevokeApiKeyArgs = {
   input: RevokeApiKeyInput;
 };
@@ -266,6 +331,10 @@ export type Query = {
   apiKeys: Array<ApiKey>;
   /** Audit records, newest first; admins only. `first` is 1 to 100. */
   auditLog: AuditRecordConnection;
+  /** The model with that name; null when there is none. */
+  model?: Maybe<Model>;
+  /** Models the caller may read (their own and public ones; an admin's: all), oldest first. `first` is 1 to 100. */
+  models: ModelConnection;
   /** Strategies, oldest first (a stable order). `first` is 1 to 100. */
   strategies: StrategyConnection;
   strategy?: Maybe<Strategy>;
@@ -279,6 +348,17 @@ export type Query = {
 export type QueryAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryModelArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type QueryModelsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -297,6 +377,32 @@ export type QueryStrategyArgs = {
 
 export type QueryValidateStrategyArgs = {
   document: Scalars['JSON']['input'];
+};
+
+export type RegisterModelInput = {
+  /** At most 500 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** What the model reads: `{ indicators, inputs: [{ name, value }] }` (see ModelVersion.features). */
+  features: Scalars['JSON']['input'];
+  /** 1 to 64 letters, digits, `_`, `.` or `-`, starting with a letter or digit. A name of yours adds a version. */
+  name: Scalars['String']['input'];
+  /**
+   * The ONNX model, base64. At most `MAX_MODEL_BYTES` once decoded (512 KiB by default). It must have one float32
+   * input of shape [batch, number of features] and one float32 output of shape [batch, number of outputs], the batch
+   * a named dimension, and answer a row of zeros.
+   */
+  onnx: Scalars['String']['input'];
+  /** Names of the output columns, in order: 1 to 16 names like indicator names (e.g. `up`, `down`). */
+  outputs: Array<Scalars['String']['input']>;
+  /** Set when the name is new; a new version keeps the model's visibility. */
+  visibility?: InputMaybe<StrategyVisibility>;
+};
+
+export type RegisterModelPayload = {
+  __typename?: 'RegisterModelPayload';
+  model: Model;
+  /** The version just registered. */
+  version: ModelVersion;
 };
 
 export type RevokeApiKeyInput = {
@@ -610,11 +716,17 @@ export type ResolversTypes = ResolversObject<{
   DeactivateStrategyPayload: ResolverTypeWrapper<Omit<DeactivateStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
   DocumentProblem: ResolverTypeWrapper<DocumentProblem>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  Model: ResolverTypeWrapper<ModelModel>;
+  ModelConnection: ResolverTypeWrapper<Omit<ModelConnection, 'edges'> & { edges: Array<ResolversTypes['ModelEdge']> }>;
+  ModelEdge: ResolverTypeWrapper<Omit<ModelEdge, 'node'> & { node: ResolversTypes['Model'] }>;
+  ModelVersion: ResolverTypeWrapper<ModelVersionModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PromoteStrategyInput: PromoteStrategyInput;
   PromoteStrategyPayload: ResolverTypeWrapper<Omit<PromoteStrategyPayload, 'strategy'> & { strategy: ResolversTypes['Strategy'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RegisterModelInput: RegisterModelInput;
+  RegisterModelPayload: ResolverTypeWrapper<Omit<RegisterModelPayload, 'model' | 'version'> & { model: ResolversTypes['Model'], version: ResolversTypes['ModelVersion'] }>;
   RevokeApiKeyInput: RevokeApiKeyInput;
   RevokeApiKeyPayload: ResolverTypeWrapper<Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
   Role: Role;
@@ -665,11 +777,17 @@ export type ResolversParentTypes = ResolversObject<{
   DeactivateStrategyPayload: Omit<DeactivateStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
   DocumentProblem: DocumentProblem;
   JSON: Scalars['JSON']['output'];
+  Model: ModelModel;
+  ModelConnection: Omit<ModelConnection, 'edges'> & { edges: Array<ResolversParentTypes['ModelEdge']> };
+  ModelEdge: Omit<ModelEdge, 'node'> & { node: ResolversParentTypes['Model'] };
+  ModelVersion: ModelVersionModel;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PromoteStrategyInput: PromoteStrategyInput;
   PromoteStrategyPayload: Omit<PromoteStrategyPayload, 'strategy'> & { strategy: ResolversParentTypes['Strategy'] };
   Query: Record<PropertyKey, never>;
+  RegisterModelInput: RegisterModelInput;
+  RegisterModelPayload: Omit<RegisterModelPayload, 'model' | 'version'> & { model: ResolversParentTypes['Model'], version: ResolversParentTypes['ModelVersion'] };
   RevokeApiKeyInput: RevokeApiKeyInput;
   RevokeApiKeyPayload: Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
   RollbackStrategyInput: RollbackStrategyInput;
@@ -758,6 +876,37 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type ModelResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  versions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
+  visibility?: Resolver<ResolversTypes['StrategyVisibility'], ParentType, ContextType>;
+}>;
+
+export type ModelConnectionResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['ModelConnection'] = ResolversParentTypes['ModelConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ModelEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ModelEdgeResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['ModelEdge'] = ResolversParentTypes['ModelEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+}>;
+
+export type ModelVersionResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = ResolversObject<{
+  checksum?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  features?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  outputs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   activateStrategy?: Resolver<ResolversTypes['ActivateStrategyPayload'], ParentType, ContextType, RequireFields<MutationActivateStrategyArgs, 'input'>>;
   archiveStrategy?: Resolver<ResolversTypes['ArchiveStrategyPayload'], ParentType, ContextType, RequireFields<MutationArchiveStrategyArgs, 'input'>>;
@@ -765,6 +914,7 @@ export type MutationResolvers<ContextType = StrategyContext, ParentType extends 
   createStrategy?: Resolver<ResolversTypes['CreateStrategyPayload'], ParentType, ContextType, RequireFields<MutationCreateStrategyArgs, 'input'>>;
   deactivateStrategy?: Resolver<ResolversTypes['DeactivateStrategyPayload'], ParentType, ContextType, RequireFields<MutationDeactivateStrategyArgs, 'input'>>;
   promoteStrategy?: Resolver<ResolversTypes['PromoteStrategyPayload'], ParentType, ContextType, RequireFields<MutationPromoteStrategyArgs, 'input'>>;
+  registerModel?: Resolver<ResolversTypes['RegisterModelPayload'], ParentType, ContextType, RequireFields<MutationRegisterModelArgs, 'input'>>;
   revokeApiKey?: Resolver<ResolversTypes['RevokeApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   rollbackStrategy?: Resolver<ResolversTypes['RollbackStrategyPayload'], ParentType, ContextType, RequireFields<MutationRollbackStrategyArgs, 'input'>>;
   setStrategyVisibility?: Resolver<ResolversTypes['SetStrategyVisibilityPayload'], ParentType, ContextType, RequireFields<MutationSetStrategyVisibilityArgs, 'input'>>;
@@ -783,10 +933,17 @@ export type PromoteStrategyPayloadResolvers<ContextType = StrategyContext, Paren
 export type QueryResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   auditLog?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
+  models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
   strategies?: Resolver<ResolversTypes['StrategyConnection'], ParentType, ContextType, RequireFields<QueryStrategiesArgs, 'first'>>;
   strategy?: Resolver<Maybe<ResolversTypes['Strategy']>, ParentType, ContextType, RequireFields<QueryStrategyArgs, 'id'>>;
   strategyTemplates?: Resolver<Array<ResolversTypes['StrategyTemplate']>, ParentType, ContextType>;
   validateStrategy?: Resolver<ResolversTypes['StrategyValidation'], ParentType, ContextType, RequireFields<QueryValidateStrategyArgs, 'document'>>;
+}>;
+
+export type RegisterModelPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['RegisterModelPayload'] = ResolversParentTypes['RegisterModelPayload']> = ResolversObject<{
+  model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
 }>;
 
 export type RevokeApiKeyPayloadResolvers<ContextType = StrategyContext, ParentType extends ResolversParentTypes['RevokeApiKeyPayload'] = ResolversParentTypes['RevokeApiKeyPayload']> = ResolversObject<{
@@ -887,10 +1044,15 @@ export type Resolvers<ContextType = StrategyContext> = ResolversObject<{
   DeactivateStrategyPayload?: DeactivateStrategyPayloadResolvers<ContextType>;
   DocumentProblem?: DocumentProblemResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  Model?: ModelResolvers<ContextType>;
+  ModelConnection?: ModelConnectionResolvers<ContextType>;
+  ModelEdge?: ModelEdgeResolvers<ContextType>;
+  ModelVersion?: ModelVersionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PromoteStrategyPayload?: PromoteStrategyPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RegisterModelPayload?: RegisterModelPayloadResolvers<ContextType>;
   RevokeApiKeyPayload?: RevokeApiKeyPayloadResolvers<ContextType>;
   RollbackStrategyPayload?: RollbackStrategyPayloadResolvers<ContextType>;
   SetStrategyVisibilityPayload?: SetStrategyVisibilityPayloadResolvers<ContextType>;

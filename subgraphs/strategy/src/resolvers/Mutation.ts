@@ -53,7 +53,7 @@ function version(value: number | null | undefined): number | undefined {
 
 export const Mutation: MutationResolvers = {
   createStrategy: async (_parent, { input }, ctx) => {
-    const valid = await validateCreateInput(ctx.deps, input);
+    const valid = await validateCreateInput(ctx.deps, ctx.identity, input);
     return commit(ctx, null, (tx) =>
       createStrategy(
         tx,
@@ -61,7 +61,6 @@ export const Mutation: MutationResolvers = {
           ...valid,
           owner: ctx.identity.sub,
           visibility: input.visibility ?? 'PRIVATE',
-          source: input.source ?? 'NO_CODE',
           run: input.activate ? { mode: input.mode ?? 'LIVE' } : undefined,
         },
         { maxStrategies: ctx.deps.maxStrategies },
@@ -71,7 +70,7 @@ export const Mutation: MutationResolvers = {
   updateStrategy: async (_parent, { input }, ctx) => {
     // Whose it is comes before what is wrong with the input: a stranger learns nothing about the strategy.
     await requireOwner(ctx, ctx.deps.db, input.id);
-    const valid = await validateUpdateInput(ctx.deps, input);
+    const valid = await validateUpdateInput(ctx.deps, ctx.identity, input);
     return commit(ctx, input.id, (tx) => updateStrategy(tx, input.id, valid));
   },
   rollbackStrategy: (_parent, { input }, ctx) =>

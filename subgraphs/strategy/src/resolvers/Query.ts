@@ -38,8 +38,8 @@ export const Query: QueryResolvers = {
   strategy: async (_parent, { id }, ctx) => readable(ctx, (await ctx.strategyLoader.load(id)) ?? null),
   strategyTemplates: () =>
     STRATEGY_TEMPLATES.map(({ id, name, description, document }) => ({ id, name, description, document })),
-  validateStrategy: (_parent, { document }, ctx) => {
-    const problems = documentProblems(ctx.deps, document);
+  validateStrategy: async (_parent, { document }, ctx) => {
+    const problems = await documentProblems(ctx.deps, ctx.identity, document);
     return { valid: problems.length === 0, problems };
   },
 };
