@@ -160,6 +160,21 @@ describe('OutcomeTracker', () => {
     expect(tracker.size).toBe(1);
     expect(tracker.open().map((o) => o.signalId)).toEqual(['g']);
   });
+  it('gives the same outcome when tracked late, with the candles passed as history, wherever the split', () => {
+    for (const s of Object.values(SIGNALS)) {
+      const expected = followSignal(s, CANDLES);
+      for (let split = 0; split <= CANDLES.length; split++) {
+        const tracker = new OutcomeTracker();
+        const outcomes: SignalOutcome[] = [];
+        const early = tracker.track(s, '1m', CANDLES.slice(0, split));
+        if (early !== null) outcomes.push(early);
+        // The candle store and the bus overlap: the last history candle comes again, and changes nothing.
+        for (const c of CANDLES.slice(Math.max(0, split - 1))) outcomes.push(...tracker.onCandle(c));
+        outcomes.push(...tracker.open());
+        expect(outcomes).toEqual([expected]);
+      }
+    }
+  });
 });
 
 describe('summarize', () => {

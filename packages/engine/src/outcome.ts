@@ -1,8 +1,6 @@
-import type { Candle, Interval, Signal } from '@alphintra/core';
+import type { Candle, Interval, OutcomeStatus, Signal, SignalOutcome } from '@alphintra/core';
 
-/** Where a followed signal stands: still open, or closed by its target, its stop or its expiry. */
-export const OUTCOME_STATUSES = ['OPEN', 'TAKE_PROFIT', 'STOP_LOSS', 'EXPIRED'] as const;
-export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+export { OUTCOME_STATUSES, type OutcomeStatus, type SignalOutcome } from '@alphintra/core';
 
 /** The fields of a signal its outcome depends on (a stored row has them as well as a `Signal`). */
 export type FollowedSignal = Pick<
@@ -18,28 +16,6 @@ export type FollowedSignal = Pick<
   | 'strategyId'
   | 'strategyVersion'
 >;
-
-/**
- * What became of a signal on the candles after it. Prices are the raw levels and candle prices (no fee, no
- * slippage: `summarize` applies those); `returnPct` is signed for the side (a SELL gains when the price falls).
- */
-export interface SignalOutcome {
-  readonly signalId: string;
-  readonly strategyId: string;
-  readonly strategyVersion: number;
-  readonly symbol: string;
-  readonly action: Signal['action'];
-  readonly status: OutcomeStatus;
-  /** The signal's timestamp (the close of its candle): when the position is taken. */
-  readonly openedAt: number;
-  /** The signal's price target: the close of its candle. */
-  readonly entryPrice: number;
-  /** Market time the outcome closed: the close time of the candle that reached a level, or the expiry. */
-  readonly closedAt: number | null;
-  readonly exitPrice: number | null;
-  /** (exit - entry) / entry x 100 for a BUY, (entry - exit) / entry x 100 for a SELL. */
-  readonly returnPct: number | null;
-}
 
 /**
  * One signal being followed. The rules (docs/architecture.md, "Signal outcomes"), candle by candle on the
@@ -141,15 +117,27 @@ export class OutcomeTracker {
   /** Open signals by series (symbol + interval), in the order they were tracked. */
   readonly #open = new Map<string, Map<string, FollowState>>();
 
-  /** Starts following a signal on its symbol's candles of `interval` (its strategy's interval). */
-  track(signal: FollowedSignal, interval: Interval = '1m'): void {
+  /**
+   * Starts following a signal on its symbol's candles of `interval` (its strategy's interval). `history`, the
+   * series' candles already passed (a catch-up from the candle store), is applied first: returns the outcome when
+   * they close it (it is then not followed), else null.
+   */
+  track(signal: FollowedSignal, interval: Interval = '1m', history: Iterable<Candle> = []): SignalOutcome | null {
     const key = seriesKey(signal.symbol, interval);
+    if (this.#open.get(key)?.has(signal.id)) return null;
+    const state = new FollowState(signal);
+    for (const candle of history) {
+      if (candle.symbol !== signal.symbol || candle.interval !== interval) continue;
+      const outcome = state.step(candle);
+      if (outcome !== null) return outcome;
+    }
     let series = this.#open.get(key);
     if (series === undefined) {
       series = new Map();
       this.#open.set(key, series);
     }
-    if (!series.has(signal.id)) series.set(signal.id, new FollowState(signal));
+    series.set(signal.id, state);
+    return null;
   }
 
   /** Moves the signals of the candle's series on; returns the outcomes it closed, in the order they were tracked. */
