@@ -1,5 +1,6 @@
 export * from './access.ts';
 export * from './market.ts';
+export * from './outcomes.ts';
 export * from './signals.ts';
 export * from './strategies.ts';
 export * from './webhooks.ts';
