@@ -103,7 +103,7 @@ describe.each(DATABASE_ADAPTERS)('signal outcomes on $name', ({ url, enabled }) 
     expect((await openOutcomeSignals(db)).map((o) => o.signal.id)).toEqual([c.id]);
   });
 
-  it.runIf(enabled)("lists a version's live signals over [from, to) with their outcomes, OPEN when unknown", async () => {
+  it.runIf(enabled)('lists the live signals of a version over a period with their outcomes', async () => {
     const db = test.database.db;
     const owner = await test.strategyRow('performance');
     await db.insert(strategyVersions).values([
