@@ -174,6 +174,11 @@ export class OutcomeTracker {
     return outcomes;
   }
 
+  /** Whether any signal is followed on the candles of this series. */
+  isFollowing(symbol: string, interval: Interval): boolean {
+    return this.#open.has(seriesKey(symbol, interval));
+  }
+
   /** How many signals are being followed. */
   get size(): number {
     let count = 0;
