@@ -87,9 +87,9 @@ describe.each(DATABASE_ADAPTERS)('signal outcomes on $name', ({ url, enabled }) 
     ).toEqual([b.id]);
 
     expect(await getOutcomes(db, [b.id, c.id, a.id, signalId(owner, 1, 'BTCUSDT', 0)])).toEqual([
-      bClosed,
-      openOutcomeOf(c),
-      aClosed,
+      { ...bClosed, exitPriceDecimal: '41000.25' },
+      { ...openOutcomeOf(c), exitPriceDecimal: null },
+      { ...aClosed, exitPriceDecimal: '44000.75' },
       undefined,
     ]);
     const outbox = await readOutcomeOutbox(db, { afterSeq: before, limit: 10 });

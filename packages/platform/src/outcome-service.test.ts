@@ -104,10 +104,17 @@ describe('OutcomeService', () => {
   }
 
   async function stored(signals: readonly Signal[]): Promise<(SignalOutcome | undefined)[]> {
-    return getOutcomes(
+    const outcomes = await getOutcomes(
       database.db,
       signals.map((s) => s.id),
     );
+    return outcomes.map((o) => {
+      if (o === undefined) return undefined;
+      const { exitPriceDecimal, ...outcome } = o;
+      // The exact text stored is the exit price's.
+      expect(exitPriceDecimal === null ? null : Number(exitPriceDecimal)).toBe(outcome.exitPrice);
+      return outcome;
+    });
   }
 
   beforeAll(async () => {

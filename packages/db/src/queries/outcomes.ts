@@ -164,14 +164,19 @@ export async function latestOutcomeSeq(db: Db): Promise<number> {
   return row?.seq ?? 0;
 }
 
+/** A stored outcome with its exit price as stored: the exact decimal text (a level, an open or a close). */
+export interface OutcomeRecord extends SignalOutcome {
+  readonly exitPriceDecimal: string | null;
+}
+
 /** Stored outcomes by signal id, in the order of `ids` (`undefined` where the signal has no outcome row). */
-export async function getOutcomes(db: Db, ids: readonly string[]): Promise<(SignalOutcome | undefined)[]> {
+export async function getOutcomes(db: Db, ids: readonly string[]): Promise<(OutcomeRecord | undefined)[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .select()
     .from(signalOutcomes)
     .where(inArray(signalOutcomes.signalId, [...ids]));
-  const byId = new Map(rows.map((row) => [row.signalId, outcomeFromRow(row)]));
+  const byId = new Map(rows.map((row) => [row.signalId, { ...outcomeFromRow(row), exitPriceDecimal: row.exitPrice }]));
   return ids.map((id) => byId.get(id));
 }
 
