@@ -104,7 +104,7 @@ export class OutcomeService {
       () => this.#stopped,
     );
     await this.#run(async () => {
-      for (const { signal, interval } of open) await this.#follow(signal, interval);
+      await this.#follow(open);
       await this.#flush();
     });
     if (open.length > 0) log.info(`caught ${open.length} open outcomes up with the candle store`);
@@ -156,6 +156,7 @@ export class OutcomeService {
       signals.map((s) => ({ strategyId: s.strategyId, version: s.strategyVersion })),
     );
     await this.#run(async () => {
+      const followed: { signal: Signal; interval: Interval }[] = [];
       for (const signal of signals) {
         const interval = intervals.get(`${signal.strategyId}|${signal.strategyVersion}`);
         if (interval === undefined || !isInterval(interval)) {
@@ -164,28 +165,41 @@ export class OutcomeService {
           });
           continue;
         }
-        await this.#follow(signal, interval);
+        followed.push({ signal, interval });
       }
+      await this.#follow(followed);
       // A rejection makes the relay deliver the batch again; the signals followed already are kept, so nothing is
       // computed twice and the unsaved outcomes go with the next attempt.
       await this.#flush(true);
     });
   }
 
-  /** Starts following one signal: its series' stored candles after it (up to where the series stands) first. */
-  async #follow(signal: Signal, interval: Interval): Promise<void> {
-    const key = seriesKey(signal.symbol, interval);
-    const series = this.#until.get(key);
-    const history = await this.#stored(signal.symbol, interval, signal.timestamp, series?.until);
-    const closed = this.#tracker.track(signal, interval, history);
-    if (closed !== null) {
-      this.#keep(closed, interval);
-      return;
+  /**
+   * Starts following signals: each first on its series' stored candles after it, up to where the series stands (one
+   * read per series: a candle before a signal is no candle of its).
+   */
+  async #follow(signals: readonly { readonly signal: Signal; readonly interval: Interval }[]): Promise<void> {
+    const bySeries = new Map<string, { signal: Signal; interval: Interval }[]>();
+    for (const item of signals) {
+      const key = seriesKey(item.signal.symbol, item.interval);
+      const list = bySeries.get(key);
+      if (list === undefined) bySeries.set(key, [item]);
+      else list.push(item);
     }
-    if (!this.#unsaved.has(signal.id)) this.#keep(openOutcomeOf(signal), interval);
-    if (series === undefined) {
-      const newest = history.at(-1)?.openTime ?? signal.timestamp - 1;
-      this.#until.set(key, { symbol: signal.symbol, interval, until: newest });
+    for (const [key, items] of bySeries) {
+      const { symbol } = items[0]?.signal ?? { symbol: '' };
+      const interval = items[0]?.interval ?? '1m';
+      const series = this.#until.get(key);
+      const from = Math.min(...items.map((item) => item.signal.timestamp));
+      const history = await this.#stored(symbol, interval, from, series?.until);
+      for (const { signal } of items) {
+        const closed = this.#tracker.track(signal, interval, history);
+        if (closed !== null) this.#keep(closed, interval);
+        else if (!this.#unsaved.has(signal.id)) this.#keep(openOutcomeOf(signal), interval);
+      }
+      if (series === undefined && this.#tracker.isFollowing(symbol, interval)) {
+        this.#until.set(key, { symbol, interval, until: history.at(-1)?.openTime ?? from - 1 });
+      }
     }
   }
 
