@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Candle, Signal } from '@alphintra/core';
-import { DrizzleCandleStore, listSignals, openDatabase, runningStrategySpecs } from '@alphintra/db';
-import { backtest } from '@alphintra/engine';
+import { DrizzleCandleStore, getOutcomes, listSignals, openDatabase, runningStrategySpecs } from '@alphintra/db';
+import { backtest, followSignal } from '@alphintra/engine';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import postgres from 'postgres';
@@ -109,13 +109,15 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
       });
       return child;
     };
-    const count = async (table: 'candles' | 'signals') => {
+    const count = async (table: 'candles' | 'signals' | 'outcomes' | 'closed') => {
+      const queries = {
+        candles: `select count(*)::int as n from candles where interval = '1m'`,
+        signals: 'select count(*)::int as n from signals',
+        outcomes: 'select count(*)::int as n from signal_outcomes',
+        closed: `select count(*)::int as n from signal_outcomes where status <> 'OPEN'`,
+      };
       try {
-        const [row] = await sql.unsafe(
-          table === 'candles'
-            ? `select count(*)::int as n from candles where interval = '1m'`
-            : 'select count(*)::int as n from signals',
-        );
+        const [row] = await sql.unsafe(queries[table]);
         return (row?.['n'] as number | undefined) ?? 0;
       } catch {
         return 0; // the tables do not exist before the first start has migrated
@@ -144,6 +146,17 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
     let settled = -1;
     await waitFor('the signals to settle', async () => {
       const now = await count('signals');
+      const done = now === settled;
+      settled = now;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return done;
+    });
+    // Every signal followed, and the outcomes the last candles close stored.
+    const signalCount = await count('signals');
+    await waitFor('every signal to have an outcome', async () => (await count('outcomes')) >= signalCount);
+    settled = -1;
+    await waitFor('the outcomes to settle', async () => {
+      const now = await count('closed');
       const done = now === settled;
       settled = now;
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -185,5 +198,19 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
     expect(stored.sort(byTime).map(withoutLatency), output.join('').slice(-2_000)).toEqual(
       expected.sort(byTime).map(withoutLatency),
     );
+
+    // Outcomes too, across the kill: each is what followSignal gives on the stored candles.
+    const outcomes = await getOutcomes(
+      opened.db,
+      stored.map((s) => s.id),
+    );
+    const statuses = new Set<string>();
+    for (const [i, signal] of stored.entries()) {
+      const { exitPriceDecimal: _text, ...outcome } = outcomes[i] ?? { exitPriceDecimal: null };
+      const want = followSignal(signal, minutes);
+      statuses.add(want.status);
+      expect(outcome).toEqual(want);
+    }
+    expect(statuses.size).toBeGreaterThan(1);
   });
 });

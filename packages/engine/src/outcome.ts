@@ -81,8 +81,9 @@ class FollowState {
   }
 
   #closed(status: OutcomeStatus, closedAt: number, exitPrice: number): SignalOutcome {
-    const move = (exitPrice - this.#entry) / this.#entry;
-    return this.#outcome(status, closedAt, exitPrice, (this.#buy ? move : -move) * 100);
+    // Never -0 (which storage and JSON would turn into 0): the difference is taken the side's way round.
+    const gain = this.#buy ? exitPrice - this.#entry : this.#entry - exitPrice;
+    return this.#outcome(status, closedAt, exitPrice, (gain / this.#entry) * 100);
   }
 
   #outcome(
