@@ -44,14 +44,14 @@ export interface ConsumedSignal {
 
 /**
  * A user's kafkajs consumer of `trading.signals` (or `topic`: `trading.signal-outcomes` records have `signal_id` and
- * `strategy_id` too, read them from `raw`) in its own group, keeping the records of `strategyIds` only: the topic is
- * shared with other runs. Each record (partition, offset) is kept once, so a signal seen twice is a
+ * `strategy_id` too, read them from `raw`) in its own group, keeping the records of `strategyIds` only (every record
+ * with null, for a caller that learns its strategies later): the topic is shared with other runs. Each record (partition, offset) is kept once, so a signal seen twice is a
  * signal written twice. Resolves once the group is joined.
  */
 export async function consumeSignals(
   brokers: string,
   groupId: string,
-  strategyIds: ReadonlySet<string>,
+  strategyIds: ReadonlySet<string> | null,
   topic: string = TOPICS.signals,
 ) {
   // Retries through a broker outage (the fault tests stop the broker), rejoining rather than giving up.
@@ -87,7 +87,7 @@ export async function consumeSignals(
       positions.add(position);
       const raw = message.value?.toString() ?? '';
       const value = JSON.parse(raw) as StandardSignal;
-      if (!strategyIds.has(value.strategy_id)) return;
+      if (strategyIds !== null && !strategyIds.has(value.strategy_id)) return;
       const headers: Record<string, string> = {};
       for (const [name, header] of Object.entries(message.headers ?? {})) {
         if (header !== undefined) headers[name] = header.toString();

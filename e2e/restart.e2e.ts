@@ -1,13 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Candle, Signal } from '@alphintra/core';
-import { DrizzleCandleStore, getOutcomes, listSignals, openDatabase, runningStrategySpecs } from '@alphintra/db';
+import { type Candle, type Signal, TOPICS, toStandardOutcome } from '@alphintra/core';
+import {
+  DrizzleCandleStore,
+  getOutcomes,
+  listSignals,
+  openDatabase,
+  readOutcomeOutbox,
+  runningStrategySpecs,
+} from '@alphintra/db';
 import { backtest, followSignal } from '@alphintra/engine';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { consumeSignals } from './distribution.ts';
 import { waitFor } from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
@@ -124,6 +132,12 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
       }
     };
     const expectedMinutes = independentMinutes();
+    // A consumer of the closed outcomes across the kill (the topic is shared: filtered by signal id at the end).
+    const outcomeReader =
+      kafkaBrokers === undefined
+        ? null
+        : await consumeSignals(kafkaBrokers, `e2e-restart-${suffix}-outcomes`, null, TOPICS.signalOutcomes);
+    if (outcomeReader !== null) cleanup.push(outcomeReader.stop);
 
     const first = launch();
     await waitFor(
@@ -212,5 +226,19 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
       expect(outcome).toEqual(want);
     }
     expect(statuses.size).toBeGreaterThan(1);
+
+    // Every closed outcome reached Kafka at least once (a crash may repeat one, never lose one), as stored.
+    if (outcomeReader !== null) {
+      const closed = await readOutcomeOutbox(opened.db, { afterSeq: 0, limit: 1_000_000 });
+      const ours = () => outcomeReader.records.filter((r) => closed.some((o) => o.signalId === r.id));
+      await waitFor('every closed outcome on Kafka', () => new Set(ours().map((r) => r.id)).size >= closed.length);
+      const byId = new Map(closed.map((o) => [o.signalId, o]));
+      for (const record of ours()) {
+        const stored = byId.get(record.id);
+        expect(stored).toBeDefined();
+        if (stored !== undefined) expect(JSON.parse(record.raw)).toEqual(toStandardOutcome(stored));
+      }
+      expect(new Set(ours().map((r) => r.id))).toEqual(new Set(byId.keys()));
+    }
   });
 });
