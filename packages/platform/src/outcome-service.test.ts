@@ -97,6 +97,20 @@ describe('OutcomeService', () => {
     };
   }
 
+  /** A BUY signal of `owner` at `timestamp` (levels set by the caller). */
+  function signalOf(owner: { id: string; name: string; version: number }, timestamp: number): Signal {
+    return {
+      ...signal(0, 'BUY', { entry: 1, stop: 1, target: 1 }, 1),
+      id: signalId(owner.id, owner.version, 'ETHBTC', timestamp),
+      timestamp,
+      strategyId: owner.id,
+      strategyName: owner.name,
+      strategyVersion: owner.version,
+      symbol: 'ETHBTC',
+      marketDataTimestamp: timestamp - 1,
+    };
+  }
+
   /** What `followSignal` gives on every stored candle of the series: the reference the service must equal. */
   async function expected(signals: readonly Signal[]): Promise<SignalOutcome[]> {
     const candles = await store.query({ symbol: SYMBOL, interval: '1m' });
@@ -143,6 +157,51 @@ describe('OutcomeService', () => {
   afterAll(async () => {
     await bus.close();
     await database?.close();
+  });
+
+  it("follows a signal on its strategy's interval, not on the 1m candles", async () => {
+    const document = templateById('ema-crossover')?.document;
+    if (document === undefined) throw new Error('no template');
+    const { strategy: fiveMinute } = await createStrategy(database.db, {
+      name: 'outcome test 5m',
+      source: 'NO_CODE',
+      symbols: ['ETHBTC'],
+      document: { ...document, interval: '5m' },
+    });
+    const at = BASE + 100 * M;
+    const series = (interval: '1m' | '5m', length: number, prices: readonly (readonly number[])[]): Candle[] =>
+      prices.map(([open = 0, high = 0, low = 0, close = 0], i) => ({
+        ...candle(0),
+        symbol: 'ETHBTC',
+        interval,
+        openTime: at + i * length,
+        closeTime: at + (i + 1) * length,
+        open: String(open),
+        high: String(high),
+        low: String(low),
+        close: String(close),
+      }));
+    // On 1m the stop (95) is reached first; the first 5m candle reaches the target (110) without going under 96.
+    await store.put(series('1m', M, [[100, 101, 94, 95]]));
+    await store.put(series('5m', 5 * M, [[100, 111, 96, 109]]));
+    const timestamp = at;
+    const signal: Signal = {
+      ...signalOf(fiveMinute, timestamp),
+      priceTarget: '100',
+      stopLoss: '95',
+      takeProfit: '110',
+      expiresAt: timestamp + 5 * 5 * M,
+    };
+    await insertSignals(database.db, [signal]);
+    const service = new OutcomeService({ db: database.db, store, bus, log: silentLog, sweepMs: 3_600_000 });
+    await service.start('test-5m');
+    await service.drain();
+    await service.stop();
+    const [outcome] = await getOutcomes(database.db, [signal.id]);
+    expect(outcome).toMatchObject({ status: 'TAKE_PROFIT', closedAt: at + 5 * M, exitPrice: 110 });
+    const fiveMinuteCandles = await store.query({ symbol: 'ETHBTC', interval: '5m' });
+    const { exitPriceDecimal: _text, ...stored } = outcome ?? { exitPriceDecimal: null };
+    expect(stored).toEqual(followSignal(signal, fiveMinuteCandles));
   });
 
   it('follows signals on stored and bus candles, survives a restart, and relays closed outcomes to Kafka', async () => {
