@@ -36,6 +36,7 @@ const config: CodegenConfig = {
     }),
     'subgraphs/signal/src/__generated__/resolvers.ts': subgraph('signal', '../context.ts#SignalContext', {
       Signal: '@alphintra/core#Signal as SignalModel',
+      SignalOutcome: '@alphintra/db#OutcomeRecord as SignalOutcomeModel',
       Strategy: '../context.ts#StrategyRef',
       Webhook: '@alphintra/db#WebhookRecord as WebhookModel',
       WebhookDelivery: '@alphintra/db#WebhookDeliveryRecord as WebhookDeliveryModel',

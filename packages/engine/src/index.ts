@@ -33,6 +33,15 @@ export {
 } from './engine.ts';
 export { EXAMPLE_MODEL, EXAMPLE_MODEL_CHECKSUM, EXAMPLE_MODEL_FEATURES, featureRows } from './model/example.ts';
 export { type LoadedModel, ModelOutputs, modelKey } from './model/model.ts';
+export {
+  type FollowedSignal,
+  followSignal,
+  OUTCOME_STATUSES,
+  type OutcomeStatus,
+  OutcomeTracker,
+  type SignalOutcome,
+} from './outcome.ts';
+export { type CostModel, NO_COSTS, type PerformanceSummary, summarize } from './performance.ts';
 export type { VersionStats } from './runner.ts';
 export { buildSignal, decimalString, type PreparedCandle, prepareCandle, trimDecimal } from './signal.ts';
 export type { CandleValues, MarketSnapshot } from './types.ts';

@@ -8,5 +8,6 @@ export * from './log.ts';
 export * from './market-data-service.ts';
 export * from './metrics.ts';
 export * from './models.ts';
+export * from './outcome-service.ts';
 export * from './platform.ts';
 export * from './relay.ts';

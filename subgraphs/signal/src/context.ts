@@ -2,8 +2,10 @@ import type { Identity } from '@alphintra/auth';
 import type { Signal } from '@alphintra/core';
 import {
   type Db,
+  getOutcomes,
   getSignals,
   listStrategySignals,
+  type OutcomeRecord,
   type Page,
   type StrategyAccess,
   signalSeqs,
@@ -47,6 +49,8 @@ export interface SignalContext extends RequestContext {
   readonly signalLoader: DataLoader<string, Signal | undefined>;
   /** Delivery sequences by signal id, for `Signal.sequence` of signals read without one. */
   readonly seqLoader: DataLoader<string, number | undefined>;
+  /** Stored outcomes by signal id, for `Signal.outcome` (every signal of a request in one query). */
+  readonly outcomeLoader: DataLoader<string, OutcomeRecord | undefined>;
   /** A page of a strategy's signals, by strategy id; one loader (and one query per tick) per distinct arguments. */
   strategySignalsLoader(args: StrategySignalsArgs): DataLoader<string, Page<Signal>>;
 }
@@ -60,6 +64,7 @@ export function createContext(deps: SignalServiceDeps, identity: Identity): Sign
     accessLoader: new DataLoader((ids) => strategyAccess(deps.db, ids)),
     signalLoader: new DataLoader((ids) => getSignals(deps.db, ids)),
     seqLoader: new DataLoader((ids) => signalSeqs(deps.db, ids)),
+    outcomeLoader: new DataLoader((ids) => getOutcomes(deps.db, ids)),
     strategySignalsLoader(args) {
       const key = JSON.stringify([args.first, args.after, args.shadow]);
       let loader = strategySignalLoaders.get(key);

@@ -13,6 +13,7 @@ import { createContext, type SignalContext, type SignalServiceDeps } from './con
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { Signal } from './resolvers/Signal.ts';
+import { SignalOutcome } from './resolvers/SignalOutcome.ts';
 import { Strategy } from './resolvers/Strategy.ts';
 import { Subscription } from './resolvers/Subscription.ts';
 import { Webhook } from './resolvers/Webhook.ts';
@@ -30,6 +31,7 @@ const resolvers: Resolvers = {
   WebhookDelivery,
   Subscription,
   Signal,
+  SignalOutcome,
   Strategy,
 };
 

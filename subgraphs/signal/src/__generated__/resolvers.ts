@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Signal as SignalModel } from '@alphintra/core';
+import type { OutcomeRecord as SignalOutcomeModel, WebhookRecord as WebhookModel, WebhookDeliveryRecord as WebhookDeliveryModel, WebhookAttemptRecord as WebhookAttemptModel } from '@alphintra/db';
 import type { StrategyRef, SignalContext } from '../context.ts';
-import type { WebhookRecord as WebhookModel, WebhookDeliveryRecord as WebhookDeliveryModel, WebhookAttemptRecord as WebhookAttemptModel } from '@alphintra/db';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -93,6 +93,13 @@ export type OrderType =
   | 'LIMIT'
   | 'MARKET';
 
+/** Where a followed signal stands. */
+export type OutcomeStatus =
+  | 'EXPIRED'
+  | 'OPEN'
+  | 'STOP_LOSS'
+  | 'TAKE_PROFIT';
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -171,6 +178,11 @@ export type Signal = {
   /** Exchange time of the market event that caused the signal. */
   marketDataTimestamp: Scalars['DateTime']['output'];
   metadata: SignalMetadata;
+  /**
+   * What became of the signal on the candles after it: OPEN until its take profit, its stop loss or its expiry is
+   * reached. Null for a shadow signal, which is not followed.
+   */
+  outcome?: Maybe<SignalOutcome>;
   priceTarget: Scalars['Decimal']['output'];
   /** Order size in base units; null when the strategy does not size orders. */
   quantity?: Maybe<Scalars['Decimal']['output']>;
@@ -246,6 +258,21 @@ export type SignalMetadata = {
   /** ATR over price: the typical one-candle move as a fraction of price. */
   volatility: Scalars['Float']['output'];
   volumeProfile: VolumeProfile;
+};
+
+/**
+ * What became of a live signal, followed from the next candle of its symbol on its strategy's interval. A candle that
+ * reaches both the stop and the target closes it STOP_LOSS.
+ */
+export type SignalOutcome = {
+  __typename?: 'SignalOutcome';
+  /** Market time it closed: the close of the candle that reached a level, or the expiry; null while OPEN. */
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The price it closed at: the level reached (the candle's open when it opened beyond the stop), or the last close by the expiry; null while OPEN. */
+  exitPrice?: Maybe<Scalars['Decimal']['output']>;
+  /** Return in percent, signed for the side (a SELL gains when the price falls), before fees and slippage; null while OPEN. */
+  returnPct?: Maybe<Scalars['Float']['output']>;
+  status: OutcomeStatus;
 };
 
 /** What `signalStats` can group signals by. */
@@ -555,6 +582,7 @@ export type ResolversTypes = ResolversObject<{
   MarketConditions: MarketConditions;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderType: OrderType;
+  OutcomeStatus: OutcomeStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -570,6 +598,7 @@ export type ResolversTypes = ResolversObject<{
   SignalFilter: SignalFilter;
   SignalIndicator: ResolverTypeWrapper<SignalIndicator>;
   SignalMetadata: ResolverTypeWrapper<SignalMetadata>;
+  SignalOutcome: ResolverTypeWrapper<SignalOutcomeModel>;
   SignalStatsDimension: SignalStatsDimension;
   SignalStatsGroup: ResolverTypeWrapper<Omit<SignalStatsGroup, 'strategy'> & { strategy?: Maybe<ResolversTypes['Strategy']> }>;
   Strategy: ResolverTypeWrapper<StrategyRef>;
@@ -615,6 +644,7 @@ export type ResolversParentTypes = ResolversObject<{
   SignalFilter: SignalFilter;
   SignalIndicator: SignalIndicator;
   SignalMetadata: SignalMetadata;
+  SignalOutcome: SignalOutcomeModel;
   SignalStatsGroup: Omit<SignalStatsGroup, 'strategy'> & { strategy?: Maybe<ResolversParentTypes['Strategy']> };
   Strategy: StrategyRef;
   Subscription: Record<PropertyKey, never>;
@@ -684,6 +714,7 @@ export type SignalResolvers<ContextType = SignalContext, ParentType extends Reso
   latencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   marketDataTimestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   metadata?: Resolver<ResolversTypes['SignalMetadata'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['SignalOutcome']>, ParentType, ContextType>;
   priceTarget?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   riskScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -722,6 +753,13 @@ export type SignalMetadataResolvers<ContextType = SignalContext, ParentType exte
   marketConditions?: Resolver<ResolversTypes['MarketConditions'], ParentType, ContextType>;
   volatility?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   volumeProfile?: Resolver<ResolversTypes['VolumeProfile'], ParentType, ContextType>;
+}>;
+
+export type SignalOutcomeResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['SignalOutcome'] = ResolversParentTypes['SignalOutcome']> = ResolversObject<{
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  exitPrice?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  returnPct?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OutcomeStatus'], ParentType, ContextType>;
 }>;
 
 export type SignalStatsGroupResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['SignalStatsGroup'] = ResolversParentTypes['SignalStatsGroup']> = ResolversObject<{
@@ -829,6 +867,7 @@ export type Resolvers<ContextType = SignalContext> = ResolversObject<{
   SignalExplanation?: SignalExplanationResolvers<ContextType>;
   SignalIndicator?: SignalIndicatorResolvers<ContextType>;
   SignalMetadata?: SignalMetadataResolvers<ContextType>;
+  SignalOutcome?: SignalOutcomeResolvers<ContextType>;
   SignalStatsGroup?: SignalStatsGroupResolvers<ContextType>;
   Strategy?: StrategyResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
