@@ -36,9 +36,9 @@ function dashboardMetrics(): string[] {
 
 /**
  * The platform as an operator runs it (`pnpm start`'s entry point as a child process) on real servers with
- * credentials everywhere: a password in DATABASE_URL and REDIS_URL, Kafka over SASL/SCRAM on a broker of the
- * test's own, a webhook with its signing secret, a bearer token on every request. Its metrics, health and whole
- * output are checked from outside.
+ * credentials everywhere: a password in DATABASE_URL and REDIS_URL, Kafka over TLS (a private CA, from its file)
+ * with SASL/SCRAM on a broker of the test's own, a webhook with its signing secret, a bearer token on every
+ * request. Its metrics, health and whole output are checked from outside.
  */
 describe.skipIf(!enabled)('an operated platform: metrics, health, logs without secrets', () => {
   const secrets = {
@@ -48,7 +48,7 @@ describe.skipIf(!enabled)('an operated platform: metrics, health, logs without s
     token: `eyJhbGciOiJIUzI1NiJ9.${uniqueSuffix()}.${uniqueSuffix()}`,
     webhook: '',
   };
-  const broker = ownKafkaBroker({ port: 19_292, sasl: { username: 'alphintra', password: secrets.kafka } });
+  const broker = ownKafkaBroker({ port: 19_292, sasl: { username: 'alphintra', password: secrets.kafka }, tls: true });
   const output: string[] = [];
   const cleanup: (() => Promise<void>)[] = [];
   let child: ChildProcess;
@@ -75,6 +75,7 @@ describe.skipIf(!enabled)('an operated platform: metrics, health, logs without s
         REDIS_URL: (redisUrl as string).replace('redis://', `redis://default:${secrets.redis}@`),
         REDIS_CHANNEL_PREFIX: `e2e-${suffix}:`,
         KAFKA_BROKERS: broker.brokers,
+        KAFKA_SSL_CA: broker.caFile,
         KAFKA_SASL_MECHANISM: 'scram-sha-256',
         KAFKA_SASL_USERNAME: 'alphintra',
         KAFKA_SASL_PASSWORD: secrets.kafka,
