@@ -113,15 +113,18 @@ const BENCH_RATE_LIMIT = 1_000_000;
 /** The issue's target: authentication and limits cost at most 10 % more CPU per operation. */
 const AUTH_COST_MAX_RATIO = 1.1;
 const AUTH_COST_ROUNDS = 3;
+// Requests of one platform before the next takes its turn, in the auth-cost query loop.
+const AUTH_COST_QUERY_BLOCK = 20;
 // How long the idle process is watched before each timed query loop.
 const IDLE_MS = 1_000;
 const AUTH_COST_METHOD =
   'three platforms in this process: two on the default limits with the rate limit raised to ' +
   `${BENCH_RATE_LIMIT} per window, one in development mode (auth off), one with HS256 tokens (auth on, an ` +
   'admin token on HTTP and graphql-ws), and a third in development mode without any limit (limits off); CPU is ' +
-  'process.cpuUsage() of the whole process over the timed operations; rounds go off, on, bare, bare, on, off, ' +
-  'off, ... so that drift weighs on all alike; net = less a run without subscriber on the same platform ' +
-  '(subscription) or less the idle process over the loop (query, idle CPU watched for 1 s before it)';
+  'process.cpuUsage() of the whole process over the timed operations; subscription rounds go off, on, bare, bare, ' +
+  `on, off, ... and the query loop takes turns in blocks of ${AUTH_COST_QUERY_BLOCK} requests in the same order, ` +
+  'so that drift and the machine’s other work weigh on all alike; net = less a run without subscriber on the ' +
+  'same platform (subscription) or less the idle process over the loop (query, idle CPU watched for 1 s before)';
 const METHOD =
   'one process, loopback: signals published on the in-memory pub/sub at a fixed rate; latency from just before ' +
   'publish to the event leaving the AlphintraClient iterator, every subscriber; CPU is process.cpuUsage() (user + ' +
@@ -562,31 +565,57 @@ async function subscriptionRound(
   };
 }
 
-/** `strategies(first: 20)` through the gateway in a closed loop, after watching the idle process for the net. */
-async function queryRound(bench: BenchPlatform): Promise<Round> {
+/**
+ * `strategies(first: 20)` through each platform's gateway in a closed loop, in blocks of `AUTH_COST_QUERY_BLOCK`
+ * requests that take turns between the platforms (off, on, bare, bare, on, off, ...), so that the machine's other
+ * work weighs on all alike; the blocks are summed into `AUTH_COST_ROUNDS` rounds per platform. The idle process is
+ * watched once before, for the net.
+ */
+async function queryRounds(benches: readonly BenchPlatform[]): Promise<Map<BenchPlatform, Round[]>> {
   const { StrategiesDocument } = await import('@alphintra/client');
-  const client = await benchClient(bench);
+  const clients = await Promise.all(benches.map(async (bench) => [bench, await benchClient(bench)] as const));
   try {
-    const idleCpuMsPerMs = await idleCpuRate();
-    const loop = await closedLoop(async () => {
+    const request = async (client: (typeof clients)[number][1]) => {
       const { strategies } = await client.request(StrategiesDocument, { first: 20 });
       if (strategies.edges.length === 0) throw new Error('strategies(first: 20) answered none');
-    });
-    return {
-      cpuMs: loop.cpuMsPerOperation * loop.operations,
-      operations: loop.operations,
-      baselineCpuMs: idleCpuMsPerMs * loop.elapsedMs,
     };
+    for (const [, client] of clients) for (let i = 0; i < CLOSED_LOOP_WARMUP; i++) await request(client);
+    const idleCpuMsPerMs = await idleCpuRate();
+    const rounds = new Map(benches.map((bench) => [bench, [] as Round[]]));
+    const blocksPerRound = Math.ceil(CLOSED_LOOP_OPERATIONS / AUTH_COST_QUERY_BLOCK);
+    for (let round = 0; round < AUTH_COST_ROUNDS; round++) {
+      const totals = new Map(benches.map((bench) => [bench, { cpuMs: 0, operations: 0, elapsedMs: 0 }]));
+      for (let block = 0; block < blocksPerRound; block++) {
+        const turn = (round * blocksPerRound + block) % 2 === 0 ? clients : [...clients].reverse();
+        for (const [bench, client] of turn) {
+          const cpuStart = process.cpuUsage();
+          const start = performance.now();
+          for (let i = 0; i < AUTH_COST_QUERY_BLOCK; i++) await request(client);
+          const total = totals.get(bench) as { cpuMs: number; operations: number; elapsedMs: number };
+          total.cpuMs += cpuMsSince(cpuStart);
+          total.elapsedMs += performance.now() - start;
+          total.operations += AUTH_COST_QUERY_BLOCK;
+        }
+      }
+      for (const [bench, total] of totals) {
+        rounds.get(bench)?.push({
+          cpuMs: total.cpuMs,
+          operations: total.operations,
+          baselineCpuMs: idleCpuMsPerMs * total.elapsedMs,
+        });
+      }
+    }
+    return rounds;
   } finally {
-    await client.close();
+    for (const [, client] of clients) await client.close();
   }
 }
 
 /**
  * CPU per operation of the plain-selection `LiveSignals` subscription (one subscriber) and of `strategies(first:
  * 20)` through the gateway, on `off` (development mode), `on` (HS256 tokens of an admin), both with the default
- * limits except the rate limit, and `bare` (development mode, no limits). Rounds go off, on, bare, bare, on, off,
- * ... so that drift weighs on all alike.
+ * limits except the rate limit, and `bare` (development mode, no limits). Subscription rounds go off, on, bare,
+ * bare, on, off, ...; the query loop takes turns in short blocks (`queryRounds`), so that drift weighs on all alike.
  */
 async function measureAuthCost(
   off: BenchPlatform,
@@ -608,8 +637,8 @@ async function measureAuthCost(
     const subscription = await subscriptionRound(bench, events, options.rate);
     errors.push(...subscription.errors.map((error) => `${name(bench)}: ${error}`));
     rounds.subscription.set(bench, [...(rounds.subscription.get(bench) ?? []), subscription]);
-    rounds.query.set(bench, [...(rounds.query.get(bench) ?? []), await queryRound(bench)]);
   }
+  rounds.query = await queryRounds([off, on, bare]);
   const SUBSCRIPTION = 'LiveSignals subscription, plain selection, 1 subscriber: per delivery';
   const QUERY = 'strategies(first: 20) query, closed loop: per request';
   const pairs: [AuthCostComparison, BenchPlatform, BenchPlatform][] = [
