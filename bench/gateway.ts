@@ -118,11 +118,13 @@ const AUTH_COST_QUERY_BLOCK = 20;
 // How long the idle process is watched before each timed query loop.
 const IDLE_MS = 1_000;
 const AUTH_COST_METHOD =
-  'three platforms in this process: two on the default limits with the rate limit raised to ' +
+  'four platforms in this process: three on the default limits with the rate limit raised to ' +
   `${BENCH_RATE_LIMIT} per window, one in development mode (auth off), one with HS256 tokens (auth on, an ` +
-  'admin token on HTTP and graphql-ws), and a third in development mode without any limit (limits off); CPU is ' +
-  'process.cpuUsage() of the whole process over the timed operations; subscription rounds go off, on, bare, bare, ' +
-  `on, off, ... and the query loop takes turns in blocks of ${AUTH_COST_QUERY_BLOCK} requests in the same order, ` +
+  'admin token on HTTP and graphql-ws), a second in development mode (the control: the same as off, so its ' +
+  'ratio to off is the noise floor), and a fourth in development mode without any limit (limits off); CPU is ' +
+  'process.cpuUsage() of the whole process over the timed operations; subscription rounds go off, on, control, ' +
+  'bare, bare, control, on, off, ... and the query loop takes turns in blocks of ' +
+  `${AUTH_COST_QUERY_BLOCK} requests in the same order, ` +
   'so that drift and the machine’s other work weigh on all alike; net = less a run without subscriber on the ' +
   'same platform (subscription) or less the idle process over the loop (query, idle CPU watched for 1 s before)';
 const METHOD =
@@ -468,8 +470,11 @@ export interface AuthCostSide {
   readonly rounds: readonly number[];
 }
 
-/** What a case turns on: authentication (limits on both sides), the limits (no auth), or both at once. */
-export type AuthCostComparison = 'auth' | 'limits' | 'auth and limits';
+/**
+ * What a case turns on: authentication (limits on both sides), the limits (no auth), both at once, or nothing (the
+ * control: two identical platforms, whose ratio shows the measurement's noise).
+ */
+export type AuthCostComparison = 'auth' | 'limits' | 'auth and limits' | 'control';
 
 /** One operation with something off and on. */
 export interface AuthCostCase {
@@ -492,9 +497,9 @@ export interface AuthCostResult {
   readonly maxRatio: number;
   /** The bench's `rateLimitMax`, the default raised so that the closed loop is never throttled. */
   readonly rateLimitMax: number;
-  /** Rounds per platform, in the order off, on, bare, bare, on, off, ... (drift over time weighs on all alike). */
+  /** Rounds per platform, in the order off, on, control, bare, bare, control, on, off, ... (drift weighs on all alike). */
   readonly rounds: number;
-  /** Each operation, per comparison: auth on vs off (the target), limits on vs off, both on vs both off. */
+  /** Each operation, per comparison: auth on vs off (the target), limits on vs off, both, and the control. */
   readonly cases: readonly AuthCostCase[];
   /** Problems of the subscription runs (missing deliveries, subscription errors). */
   readonly errors: readonly string[];
@@ -567,7 +572,7 @@ async function subscriptionRound(
 
 /**
  * `strategies(first: 20)` through each platform's gateway in a closed loop, in blocks of `AUTH_COST_QUERY_BLOCK`
- * requests that take turns between the platforms (off, on, bare, bare, on, off, ...), so that the machine's other
+ * requests that take turns between the platforms (in the order given, then backwards, ...), so that the machine's other
  * work weighs on all alike; the blocks are summed into `AUTH_COST_ROUNDS` rounds per platform. The idle process is
  * watched once before, for the net.
  */
@@ -614,37 +619,40 @@ async function queryRounds(benches: readonly BenchPlatform[]): Promise<Map<Bench
 /**
  * CPU per operation of the plain-selection `LiveSignals` subscription (one subscriber) and of `strategies(first:
  * 20)` through the gateway, on `off` (development mode), `on` (HS256 tokens of an admin), both with the default
- * limits except the rate limit, and `bare` (development mode, no limits). Subscription rounds go off, on, bare,
- * bare, on, off, ...; the query loop takes turns in short blocks (`queryRounds`), so that drift weighs on all alike.
+ * limits except the rate limit, `control` (the same as `off`) and `bare` (development mode, no limits).
+ * Subscription rounds go off, on, control, bare, bare, control, on, off, ...; the query loop takes turns in short
+ * blocks (`queryRounds`), so that drift weighs on all alike.
  */
 async function measureAuthCost(
-  off: BenchPlatform,
-  on: BenchPlatform,
-  bare: BenchPlatform,
+  platforms: { off: BenchPlatform; on: BenchPlatform; control: BenchPlatform; bare: BenchPlatform },
   options: Pick<GatewayOptions, 'events' | 'rate'>,
 ): Promise<AuthCostResult> {
+  const { off, on, control, bare } = platforms;
   const errors: string[] = [];
-  const name = (bench: BenchPlatform) => (bench === off ? 'auth off' : bench === on ? 'auth on' : 'limits off');
-  for (const bench of [off, on, bare]) {
+  const all = [off, on, control, bare];
+  const names = ['auth off', 'auth on', 'control', 'limits off'];
+  const name = (bench: BenchPlatform) => names[all.indexOf(bench)] as string;
+  for (const bench of all) {
     const source = bench.source.take(WARMUP_EVENTS);
     const warmup = await measureRun(bench, 'plain', 1, source, Number.POSITIVE_INFINITY, WARMUP_TIMEOUT_MS);
     errors.push(...warmup.errors.map((error) => `${name(bench)}, warm-up: ${error}`));
   }
   const events = Math.max(1, Math.ceil(options.events / AUTH_COST_ROUNDS));
   const rounds = { subscription: new Map<BenchPlatform, Round[]>(), query: new Map<BenchPlatform, Round[]>() };
-  const order = Array.from({ length: AUTH_COST_ROUNDS }, (_, i) => (i % 2 === 0 ? [off, on, bare] : [bare, on, off]));
+  const order = Array.from({ length: AUTH_COST_ROUNDS }, (_, i) => (i % 2 === 0 ? all : [...all].reverse()));
   for (const bench of order.flat()) {
     const subscription = await subscriptionRound(bench, events, options.rate);
     errors.push(...subscription.errors.map((error) => `${name(bench)}: ${error}`));
     rounds.subscription.set(bench, [...(rounds.subscription.get(bench) ?? []), subscription]);
   }
-  rounds.query = await queryRounds([off, on, bare]);
+  rounds.query = await queryRounds(all);
   const SUBSCRIPTION = 'LiveSignals subscription, plain selection, 1 subscriber: per delivery';
   const QUERY = 'strategies(first: 20) query, closed loop: per request';
   const pairs: [AuthCostComparison, BenchPlatform, BenchPlatform][] = [
     ['auth', off, on],
     ['limits', bare, off],
     ['auth and limits', bare, on],
+    ['control', off, control],
   ];
   return {
     method: AUTH_COST_METHOD,
@@ -661,7 +669,7 @@ async function measureAuthCost(
 
 /**
  * What authentication and the limits cost through the gateway (`measureAuthCost`), on platforms of its own
- * beside `off` (development mode with the bench's limits) when given, else on three new ones.
+ * beside `off` (development mode with the bench's limits) when given, else on four new ones.
  */
 export async function runAuthCost(
   options: Pick<GatewayOptions, 'events' | 'rate'>,
@@ -677,8 +685,9 @@ export async function runAuthCost(
   try {
     const development = off ?? (await start(null, 'default'));
     const authenticated = await start(hs256Auth(), 'default');
+    const control = await start(null, 'default');
     const bare = await start(null, 'off');
-    return await measureAuthCost(development, authenticated, bare, options);
+    return await measureAuthCost({ off: development, on: authenticated, control, bare }, options);
   } finally {
     for (const bench of started) await bench.platform.close();
   }
@@ -801,7 +810,7 @@ function ratio(value: number): string {
 export function authCostReport(result: AuthCostResult | { readonly error: string }): string {
   const title =
     'Auth and limits cost: authentication on vs off (the default limits on both), the limits on vs off (no auth ' +
-    'on either), both on vs both off';
+    'on either), both on vs both off, and a control (two identical platforms: the noise floor)';
   if ('error' in result) return `${title}\nnot measured: ${result.error}`;
   const side = (s: AuthCostSide) =>
     `${ms(s.cpuMsPerOperation)} / ${ms(s.netCpuMsPerOperation)} ` +
