@@ -4,7 +4,8 @@
  * throughput and the latency from a trade's arrival to its signal on the pub/sub. Then the same path through
  * the platform's own services with persistence, on one symbol. Then signal subscriptions through the gateway,
  * with and without an entity fetch per event, and what authentication costs there: CPU per operation of a
- * subscription and a query with auth on over off, both with the default limits. Prints tables and writes
+ * subscription and a query with auth on over off, both with the default limits (and, reported beside it, limits on
+ * over off and a control of two identical platforms; `pnpm bench:auth` runs that part alone). Prints tables and writes
  * `bench/results/engine.json`; it reports against the targets and does not fail on them.
  *
  * Options: `--passes <n>` (timed, default 5), `--warmup <n>` (default 1), `--symbols <n>` (default 50),
