@@ -497,7 +497,7 @@ export interface AuthCostResult {
   readonly maxRatio: number;
   /** The bench's `rateLimitMax`, the default raised so that the closed loop is never throttled. */
   readonly rateLimitMax: number;
-  /** Rounds per platform, in the order off, on, control, bare, bare, control, on, off, ... (drift weighs on all alike). */
+  /** Rounds per platform, in the order off, on, control, bare, bare, control, on, off, ... (drift weighs alike). */
   readonly rounds: number;
   /** Each operation, per comparison: auth on vs off (the target), limits on vs off, both, and the control. */
   readonly cases: readonly AuthCostCase[];

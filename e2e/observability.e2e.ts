@@ -21,7 +21,7 @@ const enabled = Object.values(servers).every((url) => url !== undefined);
 const DASHBOARD = fileURLToPath(new URL('../deploy/grafana/dashboards/alphintra.json', import.meta.url));
 const PROMETHEUS_CONFIG = fileURLToPath(new URL('../deploy/prometheus/prometheus.yml', import.meta.url));
 
-/** Debian's `prometheus` package (`prometheus` and `promtool`); CI installs it (`.ci/run`), elsewhere it may be absent. */
+/** Debian's `prometheus` package (`prometheus`, `promtool`); CI installs it (`.ci/run`), elsewhere it may be absent. */
 const havePrometheus = ['prometheus', 'promtool'].every((tool) => !spawnSync(tool, ['--version']).error);
 if (!havePrometheus && process.env['CI'] === 'true') {
   throw new Error(
