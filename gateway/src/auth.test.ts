@@ -6,6 +6,7 @@ import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { keepVerifiedUntil, VERIFIED_TOKEN_MAX_AGE_MS } from './auth.ts';
 import { type RunningGateway, startGateway } from './server.ts';
 
 const JWT_SECRET = randomBytes(32).toString('base64url');
@@ -170,5 +171,18 @@ describe('gateway authentication: verified tokens kept until they expire, API ke
     keyOwner.current = null;
     expect(code(await overHttp(gateway.url, API_KEY))).toBe('UNAUTHENTICATED');
     expect(code(await overWs(gateway.wsUrl, API_KEY))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('keepVerifiedUntil', () => {
+  const now = Date.UTC(2030, 0, 1);
+
+  it('keeps a token until its exp, and never longer than the JWKS key cache trusts a key', () => {
+    expect(VERIFIED_TOKEN_MAX_AGE_MS).toBe(10 * 60_000);
+    expect(keepVerifiedUntil({ exp: now / 1000 + 60 }, now)).toBe(now + 60_000);
+    expect(keepVerifiedUntil({ exp: now / 1000 + 7_200 }, now)).toBe(now + 10 * 60_000);
+    // A token without exp (jsonwebtoken accepts one) is kept for the max age only.
+    expect(keepVerifiedUntil({}, now)).toBe(now + 10 * 60_000);
+    expect(keepVerifiedUntil({ exp: 'tomorrow' }, now)).toBe(now + 10 * 60_000);
   });
 });

@@ -52,6 +52,13 @@ const JWKS_CACHE_MS = 10 * 60_000;
  */
 export const VERIFIED_TOKEN_MAX_AGE_MS = JWKS_CACHE_MS;
 
+/** Until when (ms) a token verified at `now` with these claims is kept: its `exp`, and at most the max age. */
+export function keepVerifiedUntil(claims: Readonly<Record<string, unknown>>, now: number): number {
+  const exp = claims['exp'];
+  const latest = now + VERIFIED_TOKEN_MAX_AGE_MS;
+  return typeof exp === 'number' ? Math.min(exp * 1000, latest) : latest;
+}
+
 function unauthenticated(message: string): GraphQLError {
   return createGraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
@@ -212,9 +219,7 @@ export function useAuthentication(options: GatewayAuthOptions): GatewayPlugin[] 
       );
     }
     const identity: Identity = { sub: claims['sub'], role };
-    const maxAge = Date.now() + VERIFIED_TOKEN_MAX_AGE_MS;
-    const exp = claims['exp'];
-    verified.set(token, identity, typeof exp === 'number' ? Math.min(exp * 1000, maxAge) : maxAge);
+    verified.set(token, identity, keepVerifiedUntil(claims, Date.now()));
     return identity;
   };
 
