@@ -88,7 +88,7 @@ export interface GatewayResult {
     /** The strategy subgraph's DataLoader batch function alone: `getStrategies` on PGlite. */
     readonly lookup: ClosedLoopResult;
   };
-  /** Authentication on vs off (both with the limits) for a subscription and a query. */
+  /** Authentication on vs off (both with the limits), and the limits on vs off, for a subscription and a query. */
   readonly authCost: AuthCostResult | { readonly error: string };
 }
 
@@ -113,14 +113,20 @@ const BENCH_RATE_LIMIT = 1_000_000;
 /** The issue's target: authentication and limits cost at most 10 % more CPU per operation. */
 const AUTH_COST_MAX_RATIO = 1.1;
 const AUTH_COST_ROUNDS = 3;
+// Requests of one platform before the next takes its turn, in the auth-cost query loop.
+const AUTH_COST_QUERY_BLOCK = 20;
 // How long the idle process is watched before each timed query loop.
 const IDLE_MS = 1_000;
 const AUTH_COST_METHOD =
-  'two platforms in this process, both on the default limits with the rate limit raised to ' +
-  `${BENCH_RATE_LIMIT} per window: one in development mode (auth off), one with HS256 tokens (auth on, an ` +
-  'admin token on HTTP and graphql-ws); CPU is process.cpuUsage() of the whole process over the timed ' +
-  'operations; rounds alternate off, on, on, off, off, on; net = less a run without subscriber on the same ' +
-  'platform (subscription) or less the idle process over the loop (query, idle CPU watched for 1 s before it)';
+  'four platforms in this process: three on the default limits with the rate limit raised to ' +
+  `${BENCH_RATE_LIMIT} per window, one in development mode (auth off), one with HS256 tokens (auth on, an ` +
+  'admin token on HTTP and graphql-ws), a second in development mode (the control: the same as off, so its ' +
+  'ratio to off is the noise floor), and a fourth in development mode without any limit (limits off); CPU is ' +
+  'process.cpuUsage() of the whole process over the timed operations; subscription rounds go off, on, control, ' +
+  'bare, bare, control, on, off, ... and the query loop takes turns in blocks of ' +
+  `${AUTH_COST_QUERY_BLOCK} requests in the same order, ` +
+  'so that drift and the machine’s other work weigh on all alike; net = less a run without subscriber on the ' +
+  'same platform (subscription) or less the idle process over the loop (query, idle CPU watched for 1 s before)';
 const METHOD =
   'one process, loopback: signals published on the in-memory pub/sub at a fixed rate; latency from just before ' +
   'publish to the event leaving the AlphintraClient iterator, every subscriber; CPU is process.cpuUsage() (user + ' +
@@ -247,7 +253,7 @@ async function closedLoop(operation: () => Promise<void>): Promise<ClosedLoopRes
 }
 
 /** A platform started for the bench, and what a run needs of it. */
-interface BenchPlatform {
+export interface BenchPlatform {
   readonly platform: Platform;
   /** The active strategy on `SYMBOL` whose signals are published. */
   readonly strategy: StrategySpec;
@@ -259,11 +265,12 @@ interface BenchPlatform {
   publish(signal: Signal): Promise<void>;
 }
 
-/** The bench's limits: the defaults, with a rate limit a closed loop of requests never reaches. */
-function benchLimits(defaults: PlatformConfig): NonNullable<PlatformConfig['limits']> {
-  const limits = defaults.limits;
-  if (limits === undefined) throw new Error('loadConfig gave no limits');
-  return { ...limits, rateLimitMax: BENCH_RATE_LIMIT };
+/** The bench's limits: the defaults, with a rate limit a closed loop of requests never reaches; or none. */
+function benchLimits(defaults: PlatformConfig, limits: 'default' | 'off'): NonNullable<PlatformConfig['limits']> {
+  if (limits === 'off') return false;
+  const settings = defaults.limits;
+  if (settings === undefined || settings === false) throw new Error('loadConfig gave no limits');
+  return { ...settings, rateLimitMax: BENCH_RATE_LIMIT };
 }
 
 /** Authentication with HS256 tokens: a fresh secret each run, the default role claim. */
@@ -288,9 +295,13 @@ async function adminToken(auth: AuthConfig): Promise<string> {
 
 /**
  * The platform on embedded defaults in this process (PGlite in memory, in-memory pub/sub and bus, free ports),
- * with the bench's limits; in development mode when `auth` is null.
+ * with the bench's limits (or none); in development mode when `auth` is null.
  */
-async function startBenchPlatform(auth: AuthConfig | null, plugins: PlatformConfig['gatewayPlugins'] = []) {
+async function startBenchPlatform(
+  auth: AuthConfig | null,
+  plugins: PlatformConfig['gatewayPlugins'] = [],
+  limits: 'default' | 'off' = 'default',
+) {
   const { runningStrategySpecs } = await import('@alphintra/db');
   const { loadConfig, silentLog, startPlatform } = await import('@alphintra/platform');
   const { SIGNALS_CHANNEL } = await import('@alphintra/core');
@@ -308,7 +319,7 @@ async function startBenchPlatform(auth: AuthConfig | null, plugins: PlatformConf
       subgraphPorts: { strategy: 0, marketData: 0, signal: 0 },
       gatewayPlugins: plugins,
       gatewayLogging: false,
-      limits: benchLimits(defaults),
+      limits: benchLimits(defaults, limits),
       auth,
     },
     () => silentLog,
@@ -459,8 +470,15 @@ export interface AuthCostSide {
   readonly rounds: readonly number[];
 }
 
-/** One operation with authentication off and on. */
+/**
+ * What a case turns on: authentication (limits on both sides), the limits (no auth), both at once, or nothing (the
+ * control: two identical platforms, whose ratio shows the measurement's noise).
+ */
+export type AuthCostComparison = 'auth' | 'limits' | 'auth and limits' | 'control';
+
+/** One operation with something off and on. */
 export interface AuthCostCase {
+  readonly comparison: AuthCostComparison;
   readonly operation: string;
   readonly off: AuthCostSide;
   readonly on: AuthCostSide;
@@ -468,7 +486,7 @@ export interface AuthCostCase {
   readonly ratio: number;
   /** The same of the net figures. */
   readonly netRatio: number;
-  /** `ratio` within the target. */
+  /** `ratio` within the target (which is set on the `auth` comparison; the others are reported against it). */
   readonly pass: boolean;
 }
 
@@ -479,8 +497,9 @@ export interface AuthCostResult {
   readonly maxRatio: number;
   /** The bench's `rateLimitMax`, the default raised so that the closed loop is never throttled. */
   readonly rateLimitMax: number;
-  /** Rounds per mode, in the order off, on, on, off, ... (drift over time weighs on both alike). */
+  /** Rounds per platform, in the order off, on, control, bare, bare, control, on, off, ... (drift weighs alike). */
   readonly rounds: number;
+  /** Each operation, per comparison: auth on vs off (the target), limits on vs off, both, and the control. */
   readonly cases: readonly AuthCostCase[];
   /** Problems of the subscription runs (missing deliveries, subscription errors). */
   readonly errors: readonly string[];
@@ -514,11 +533,17 @@ function authCostSide(rounds: readonly Round[]): AuthCostSide {
   };
 }
 
-function authCostCase(operation: string, off: readonly Round[], on: readonly Round[]): AuthCostCase {
+function authCostCase(
+  comparison: AuthCostComparison,
+  operation: string,
+  off: readonly Round[],
+  on: readonly Round[],
+): AuthCostCase {
   const a = authCostSide(off);
   const b = authCostSide(on);
   const ratio = b.cpuMsPerOperation / a.cpuMsPerOperation;
   return {
+    comparison,
     operation,
     off: a,
     on: b,
@@ -545,67 +570,127 @@ async function subscriptionRound(
   };
 }
 
-/** `strategies(first: 20)` through the gateway in a closed loop, after watching the idle process for the net. */
-async function queryRound(bench: BenchPlatform): Promise<Round> {
+/**
+ * `strategies(first: 20)` through each platform's gateway in a closed loop, in blocks of `AUTH_COST_QUERY_BLOCK`
+ * requests that take turns between the platforms (in the order given, then backwards, ...), so that the machine's other
+ * work weighs on all alike; the blocks are summed into `AUTH_COST_ROUNDS` rounds per platform. The idle process is
+ * watched once before, for the net.
+ */
+async function queryRounds(benches: readonly BenchPlatform[]): Promise<Map<BenchPlatform, Round[]>> {
   const { StrategiesDocument } = await import('@alphintra/client');
-  const client = await benchClient(bench);
+  const clients = await Promise.all(benches.map(async (bench) => [bench, await benchClient(bench)] as const));
   try {
-    const idleCpuMsPerMs = await idleCpuRate();
-    const loop = await closedLoop(async () => {
+    const request = async (client: (typeof clients)[number][1]) => {
       const { strategies } = await client.request(StrategiesDocument, { first: 20 });
       if (strategies.edges.length === 0) throw new Error('strategies(first: 20) answered none');
-    });
-    return {
-      cpuMs: loop.cpuMsPerOperation * loop.operations,
-      operations: loop.operations,
-      baselineCpuMs: idleCpuMsPerMs * loop.elapsedMs,
     };
+    for (const [, client] of clients) for (let i = 0; i < CLOSED_LOOP_WARMUP; i++) await request(client);
+    const idleCpuMsPerMs = await idleCpuRate();
+    const rounds = new Map(benches.map((bench) => [bench, [] as Round[]]));
+    const blocksPerRound = Math.ceil(CLOSED_LOOP_OPERATIONS / AUTH_COST_QUERY_BLOCK);
+    for (let round = 0; round < AUTH_COST_ROUNDS; round++) {
+      const totals = new Map(benches.map((bench) => [bench, { cpuMs: 0, operations: 0, elapsedMs: 0 }]));
+      for (let block = 0; block < blocksPerRound; block++) {
+        const turn = (round * blocksPerRound + block) % 2 === 0 ? clients : [...clients].reverse();
+        for (const [bench, client] of turn) {
+          const cpuStart = process.cpuUsage();
+          const start = performance.now();
+          for (let i = 0; i < AUTH_COST_QUERY_BLOCK; i++) await request(client);
+          const total = totals.get(bench) as { cpuMs: number; operations: number; elapsedMs: number };
+          total.cpuMs += cpuMsSince(cpuStart);
+          total.elapsedMs += performance.now() - start;
+          total.operations += AUTH_COST_QUERY_BLOCK;
+        }
+      }
+      for (const [bench, total] of totals) {
+        rounds.get(bench)?.push({
+          cpuMs: total.cpuMs,
+          operations: total.operations,
+          baselineCpuMs: idleCpuMsPerMs * total.elapsedMs,
+        });
+      }
+    }
+    return rounds;
   } finally {
-    await client.close();
+    for (const [, client] of clients) await client.close();
   }
 }
 
 /**
  * CPU per operation of the plain-selection `LiveSignals` subscription (one subscriber) and of `strategies(first:
- * 20)` through the gateway, on `off` (development mode) and `on` (HS256 tokens of an admin), both with the
- * default limits except the rate limit. Rounds alternate off, on, on, off, ... so that drift weighs on both alike.
+ * 20)` through the gateway, on `off` (development mode), `on` (HS256 tokens of an admin), both with the default
+ * limits except the rate limit, `control` (the same as `off`) and `bare` (development mode, no limits).
+ * Subscription rounds go off, on, control, bare, bare, control, on, off, ...; the query loop takes turns in short
+ * blocks (`queryRounds`), so that drift weighs on all alike.
  */
 async function measureAuthCost(
-  off: BenchPlatform,
-  on: BenchPlatform,
-  options: GatewayOptions,
+  platforms: { off: BenchPlatform; on: BenchPlatform; control: BenchPlatform; bare: BenchPlatform },
+  options: Pick<GatewayOptions, 'events' | 'rate'>,
 ): Promise<AuthCostResult> {
+  const { off, on, control, bare } = platforms;
   const errors: string[] = [];
-  const name = (bench: BenchPlatform) => (bench === off ? 'auth off' : 'auth on');
-  for (const bench of [off, on]) {
+  const all = [off, on, control, bare];
+  const names = ['auth off', 'auth on', 'control', 'limits off'];
+  const name = (bench: BenchPlatform) => names[all.indexOf(bench)] as string;
+  for (const bench of all) {
     const source = bench.source.take(WARMUP_EVENTS);
     const warmup = await measureRun(bench, 'plain', 1, source, Number.POSITIVE_INFINITY, WARMUP_TIMEOUT_MS);
     errors.push(...warmup.errors.map((error) => `${name(bench)}, warm-up: ${error}`));
   }
   const events = Math.max(1, Math.ceil(options.events / AUTH_COST_ROUNDS));
   const rounds = { subscription: new Map<BenchPlatform, Round[]>(), query: new Map<BenchPlatform, Round[]>() };
-  const order = Array.from({ length: AUTH_COST_ROUNDS * 2 }, (_, i) => ((i + 1) % 4 < 2 ? off : on));
-  for (const bench of order) {
+  const order = Array.from({ length: AUTH_COST_ROUNDS }, (_, i) => (i % 2 === 0 ? all : [...all].reverse()));
+  for (const bench of order.flat()) {
     const subscription = await subscriptionRound(bench, events, options.rate);
     errors.push(...subscription.errors.map((error) => `${name(bench)}: ${error}`));
     rounds.subscription.set(bench, [...(rounds.subscription.get(bench) ?? []), subscription]);
-    rounds.query.set(bench, [...(rounds.query.get(bench) ?? []), await queryRound(bench)]);
   }
-  const both = (of: Map<BenchPlatform, Round[]>) => [of.get(off) ?? [], of.get(on) ?? []] as const;
+  rounds.query = await queryRounds(all);
+  const SUBSCRIPTION = 'LiveSignals subscription, plain selection, 1 subscriber: per delivery';
+  const QUERY = 'strategies(first: 20) query, closed loop: per request';
+  const pairs: [AuthCostComparison, BenchPlatform, BenchPlatform][] = [
+    ['auth', off, on],
+    ['limits', bare, off],
+    ['auth and limits', bare, on],
+    ['control', off, control],
+  ];
   return {
     method: AUTH_COST_METHOD,
     maxRatio: AUTH_COST_MAX_RATIO,
     rateLimitMax: BENCH_RATE_LIMIT,
     rounds: AUTH_COST_ROUNDS,
-    cases: [
-      authCostCase(
-        'LiveSignals subscription, plain selection, 1 subscriber: per delivery',
-        ...both(rounds.subscription),
-      ),
-      authCostCase('strategies(first: 20) query, closed loop: per request', ...both(rounds.query)),
-    ],
+    cases: pairs.flatMap(([comparison, a, b]) => [
+      authCostCase(comparison, SUBSCRIPTION, rounds.subscription.get(a) ?? [], rounds.subscription.get(b) ?? []),
+      authCostCase(comparison, QUERY, rounds.query.get(a) ?? [], rounds.query.get(b) ?? []),
+    ]),
     errors,
   };
+}
+
+/**
+ * What authentication and the limits cost through the gateway (`measureAuthCost`), on platforms of its own
+ * beside `off` (development mode with the bench's limits) when given, else on four new ones.
+ */
+export async function runAuthCost(
+  options: Pick<GatewayOptions, 'events' | 'rate'>,
+  off?: BenchPlatform,
+): Promise<AuthCostResult> {
+  const started: BenchPlatform[] = [];
+  const start = async (auth: AuthConfig | null, limits: 'default' | 'off') => {
+    // The same plugins as the platform they are compared with, so that only authentication or limits differ.
+    const bench = await startBenchPlatform(auth, [strategyEntityFetches().plugin], limits);
+    started.push(bench);
+    return bench;
+  };
+  try {
+    const development = off ?? (await start(null, 'default'));
+    const authenticated = await start(hs256Auth(), 'default');
+    const control = await start(null, 'default');
+    const bare = await start(null, 'off');
+    return await measureAuthCost({ off: development, on: authenticated, control, bare }, options);
+  } finally {
+    for (const bench of started) await bench.platform.close();
+  }
 }
 
 /**
@@ -625,7 +710,6 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
   const bench = await startBenchPlatform(null, [fetches.plugin]);
   const setupMs = performance.now() - setupStart;
   const { platform, strategy, source } = bench;
-  let authenticated: BenchPlatform | null = null;
 
   try {
     /** `count` live subscribers on `selection` while `signals` are published, counting entity fetches. */
@@ -689,11 +773,7 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
       const [found] = await getStrategies(platform.database.db, [strategy.id]);
       if (found === undefined) throw new Error(`strategy ${strategy.id} not found`);
     });
-    const authCost = await attempt(async () => {
-      // The same plugins as the platform it is compared with, so that only authentication differs.
-      authenticated = await startBenchPlatform(hs256Auth(), [strategyEntityFetches().plugin]);
-      return measureAuthCost(bench, authenticated, options);
-    });
+    const authCost = await attempt(() => runAuthCost(options, bench));
 
     return {
       method: METHOD,
@@ -709,7 +789,6 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayResult
       authCost,
     };
   } finally {
-    await (authenticated as BenchPlatform | null)?.platform.close();
     await platform.close();
   }
 }
@@ -728,23 +807,33 @@ function ratio(value: number): string {
 }
 
 /** The auth-cost table: CPU per operation off and on, the ratio against the target. */
-function authCostReport(result: AuthCostResult | { readonly error: string }): string {
-  const title = 'Auth and limits cost: authentication on vs off, the default limits on both';
+export function authCostReport(result: AuthCostResult | { readonly error: string }): string {
+  const title =
+    'Auth and limits cost: authentication on vs off (the default limits on both), the limits on vs off (no auth ' +
+    'on either), both on vs both off, and a control (two identical platforms: the noise floor)';
   if ('error' in result) return `${title}\nnot measured: ${result.error}`;
   const side = (s: AuthCostSide) =>
     `${ms(s.cpuMsPerOperation)} / ${ms(s.netCpuMsPerOperation)} ` +
     `(rounds ${s.rounds.map(ms).join(', ')}; n=${count(s.operations)})`;
   const rows = result.cases.map((c) => [
+    c.comparison,
     c.operation,
     side(c.off),
     side(c.on),
     `${ratio(c.ratio)} / ${ratio(c.netRatio)}`,
-    `<= x${result.maxRatio.toFixed(2)}: ${c.pass ? 'PASS' : 'FAIL'}`,
+    `<= x${result.maxRatio.toFixed(2)}: ${c.pass ? 'PASS' : 'FAIL'}${c.comparison === 'auth' ? '' : ' (reported)'}`,
   ]);
   return [
     `${title} (rate limit raised to ${count(result.rateLimitMax)} per window; ${result.rounds} rounds per mode)`,
     textTable(
-      ['operation', 'CPU ms/op off: gross / net', 'CPU ms/op on: gross / net', 'on/off: gross / net', 'target'],
+      [
+        'on vs off',
+        'operation',
+        'CPU ms/op off: gross / net',
+        'CPU ms/op on: gross / net',
+        'on/off: gross / net',
+        'target',
+      ],
       rows,
     ),
     ...result.errors.map((error) => `- problem: ${error}`),

@@ -1,6 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { AlphintraClient, LiveSignalsDocument, RegisterWebhookDocument } from '@alphintra/client';
 import { createTestDatabase, ownKafkaBroker, serviceUrl, uniqueSuffix, WebhookReceiver } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +19,44 @@ const servers = {
 const [databaseUrl, redisUrl] = [servers.database, servers.redis];
 const enabled = Object.values(servers).every((url) => url !== undefined);
 const DASHBOARD = fileURLToPath(new URL('../deploy/grafana/dashboards/alphintra.json', import.meta.url));
+const PROMETHEUS_CONFIG = fileURLToPath(new URL('../deploy/prometheus/prometheus.yml', import.meta.url));
+
+/** Debian's `prometheus` package (`prometheus`, `promtool`); CI installs it (`.ci/run`), elsewhere it may be absent. */
+const havePrometheus = ['prometheus', 'promtool'].every((tool) => !spawnSync(tool, ['--version']).error);
+if (!havePrometheus && process.env['CI'] === 'true') {
+  throw new Error(
+    'prometheus / promtool are missing: CI=true requires the Prometheus checks (apt-get install -y prometheus)',
+  );
+}
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Dashboard metrics a replay cannot give: the feed lag is an exchange's (receive time minus trade time). */
+const LIVE_FEED_ONLY = ['alphintra_feed_lag_seconds'];
+
+/** Every PromQL expression of the Grafana dashboard, with its panel's title. */
+function dashboardQueries(): { panel: string; expr: string }[] {
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+    panels: { title: string; targets: { expr: string }[] }[];
+  };
+  return dashboard.panels.flatMap((panel) =>
+    panel.targets.map((target) => ({ panel: panel.title, expr: target.expr })),
+  );
+}
+
+describe.skipIf(!havePrometheus)('the Prometheus configuration in deploy/', () => {
+  it('passes promtool check config', async () => {
+    const { stdout } = await run('promtool', ['check', 'config', PROMETHEUS_CONFIG]);
+    expect(stdout).toMatch(/SUCCESS/);
+  });
+});
 
 /** One sample value of a Prometheus text exposition, by its exact series text (name and labels). */
 function sample(text: string, series: string): number | undefined {
@@ -36,9 +79,9 @@ function dashboardMetrics(): string[] {
 
 /**
  * The platform as an operator runs it (`pnpm start`'s entry point as a child process) on real servers with
- * credentials everywhere: a password in DATABASE_URL and REDIS_URL, Kafka over SASL/SCRAM on a broker of the
- * test's own, a webhook with its signing secret, a bearer token on every request. Its metrics, health and whole
- * output are checked from outside.
+ * credentials everywhere: a password in DATABASE_URL and REDIS_URL, Kafka over TLS (a private CA, from its file)
+ * with SASL/SCRAM on a broker of the test's own, a webhook with its signing secret, a bearer token on every
+ * request. Its metrics, health and whole output are checked from outside.
  */
 describe.skipIf(!enabled)('an operated platform: metrics, health, logs without secrets', () => {
   const secrets = {
@@ -48,7 +91,7 @@ describe.skipIf(!enabled)('an operated platform: metrics, health, logs without s
     token: `eyJhbGciOiJIUzI1NiJ9.${uniqueSuffix()}.${uniqueSuffix()}`,
     webhook: '',
   };
-  const broker = ownKafkaBroker({ port: 19_292, sasl: { username: 'alphintra', password: secrets.kafka } });
+  const broker = ownKafkaBroker({ port: 19_292, sasl: { username: 'alphintra', password: secrets.kafka }, tls: true });
   const output: string[] = [];
   const cleanup: (() => Promise<void>)[] = [];
   let child: ChildProcess;
@@ -75,6 +118,7 @@ describe.skipIf(!enabled)('an operated platform: metrics, health, logs without s
         REDIS_URL: (redisUrl as string).replace('redis://', `redis://default:${secrets.redis}@`),
         REDIS_CHANNEL_PREFIX: `e2e-${suffix}:`,
         KAFKA_BROKERS: broker.brokers,
+        KAFKA_SSL_CA: broker.caFile,
         KAFKA_SASL_MECHANISM: 'scram-sha-256',
         KAFKA_SASL_USERNAME: 'alphintra',
         KAFKA_SASL_PASSWORD: secrets.kafka,
@@ -163,6 +207,80 @@ describe.skipIf(!enabled)('an operated platform: metrics, health, logs without s
     expect(dashboardMetrics().length).toBeGreaterThan(10);
     expect(missing).toEqual([]);
   });
+
+  it.skipIf(!havePrometheus)(
+    "gives a series for every query of the Grafana dashboard, in a real Prometheus scraping it with deploy's configuration",
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'alphintra-prometheus-'));
+      const port = await freePort();
+      // deploy's configuration, pointed at this platform and scraping every second so that rates have samples soon.
+      const deployed = readFileSync(PROMETHEUS_CONFIG, 'utf8');
+      const config = deployed
+        .replace('host.docker.internal:4000', new URL(origin).host)
+        .replace(/scrape_interval: \d+s/, 'scrape_interval: 1s');
+      expect(config).not.toBe(deployed);
+      expect(config).toContain(new URL(origin).host);
+      await writeFile(join(dir, 'prometheus.yml'), config);
+      const prometheus = spawn(
+        'prometheus',
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+        ],
+        { stdio: 'ignore' },
+      );
+      try {
+        // An error answer (a field the schema lacks), so that the errors panel has a series to show.
+        const invalid = await fetch(`${origin}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.token}` },
+          body: JSON.stringify({ query: '{ noSuchField }' }),
+        });
+        expect(((await invalid.json()) as { errors?: unknown[] }).errors).toHaveLength(1);
+        const api = `http://127.0.0.1:${port}/api/v1`;
+        const query = async (expr: string) => {
+          const response = await fetch(`${api}/query?query=${encodeURIComponent(expr)}`);
+          return (await response.json()) as { status: string; error?: string; data?: { result: unknown[] } };
+        };
+        const queries = dashboardQueries();
+        expect(queries.length).toBeGreaterThan(15);
+        // Every query but the live-feed ones must give a series; those must still parse and run.
+        expect(queries.filter((q) => LIVE_FEED_ONLY.some((name) => q.expr.includes(name)))).toHaveLength(1);
+        const empty = async () => {
+          const answers = await Promise.all(queries.map(async (q) => ({ ...q, answer: await query(q.expr) })));
+          return answers.filter(
+            (a) =>
+              a.answer.status !== 'success' ||
+              ((a.answer.data?.result.length ?? 0) === 0 && !LIVE_FEED_ONLY.some((name) => a.expr.includes(name))),
+          );
+        };
+        await waitFor(
+          'Prometheus to answer',
+          () =>
+            fetch(`http://127.0.0.1:${port}/-/ready`).then(
+              (r) => r.ok,
+              () => false,
+            ),
+          30_000,
+        );
+        await waitFor('a series for every dashboard query', async () => (await empty()).length === 0, 60_000).catch(
+          () => {},
+        );
+        expect(
+          (await empty()).map((q) => `${q.panel}: ${q.expr} -> ${q.answer.error ?? 'no series'}`),
+          'queries without a series',
+        ).toEqual([]);
+      } finally {
+        if (prometheus.exitCode === null && prometheus.signalCode === null) {
+          const exited = new Promise((resolve) => prometheus.once('exit', resolve));
+          prometheus.kill('SIGTERM');
+          await exited;
+        }
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('says which dependency is missing when one is: the Kafka broker stopped makes /readiness 503 naming the bus', async () => {
     await broker.stop();

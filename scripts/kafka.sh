@@ -23,6 +23,10 @@
 #                        accepts that one user with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (the SCRAM credentials
 #                        are written when the storage is formatted, so use a fresh KAFKA_STATE_DIR). Letters, digits,
 #                        '-' and '_' only. For tests of managed-cluster settings; never beside real data.
+#   KAFKA_SSL_KEYSTORE   with KAFKA_SSL_TRUSTSTORE: the client listener speaks TLS (SSL, or SASL_SSL with SASL).
+#                        The keystore is one PEM file with the broker's unencrypted PKCS#8 private key and its
+#                        certificate chain (the certificate must name 127.0.0.1); the truststore is the PEM of the
+#                        CA that signed it (the broker talks to itself through that listener too).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,6 +53,8 @@ readonly JAVA="${KAFKA_JAVA:-java}"
 readonly STARTED_LINE='Kafka Server started'
 readonly SASL_USERNAME="${KAFKA_SASL_USERNAME:-}"
 readonly SASL_PASSWORD="${KAFKA_SASL_PASSWORD:-}"
+readonly SSL_KEYSTORE="${KAFKA_SSL_KEYSTORE:-}"
+readonly SSL_TRUSTSTORE="${KAFKA_SSL_TRUSTSTORE:-}"
 
 log() { printf '[kafka] %s\n' "$*"; }
 die() {
@@ -122,22 +128,53 @@ write_config() {
   # '|' as the sed delimiter: the path contains '/'. A path containing '|' or '&' is not supported.
   sed -e "s|@LOG_DIRS@|${DATA_DIR}|" -e "s|:9092|:${PORT}|g" -e "s|:9093|:${CONTROLLER_PORT}|g" \
     "${SCRIPT_DIR}/kafka/server.properties" >"${CONFIG_FILE}"
-  if sasl_enabled; then
-    # Later keys win in a .properties file: these replace the PLAINTEXT client listener.
-    cat >>"${CONFIG_FILE}" <<EOF
+  local protocol=PLAINTEXT
+  if ssl_enabled; then
+    protocol=SSL
+    if sasl_enabled; then protocol=SASL_SSL; fi
+  elif sasl_enabled; then
+    protocol=SASL_PLAINTEXT
+  fi
+  [[ "${protocol}" != PLAINTEXT ]] || return 0
+  local listener
+  listener="$(tr '[:upper:]' '[:lower:]' <<<"${protocol}")"
+  # Later keys win in a .properties file: these replace the PLAINTEXT client listener. The controller listener
+  # stays internal and plaintext.
+  cat >>"${CONFIG_FILE}" <<EOF
 
-# SASL (KAFKA_SASL_USERNAME): clients authenticate with PLAIN or SCRAM; the controller listener stays internal.
-listeners=SASL_PLAINTEXT://${HOST}:${PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT}
-advertised.listeners=SASL_PLAINTEXT://${HOST}:${PORT}
-inter.broker.listener.name=SASL_PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+# The client listener (KAFKA_SASL_USERNAME, KAFKA_SSL_KEYSTORE): ${protocol}.
+listeners=${protocol}://${HOST}:${PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT}
+advertised.listeners=${protocol}://${HOST}:${PORT}
+inter.broker.listener.name=${protocol}
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,${protocol}:${protocol}
+EOF
+  if sasl_enabled; then
+    cat >>"${CONFIG_FILE}" <<EOF
+# Clients authenticate with PLAIN or SCRAM.
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=PLAIN
-listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${SASL_USERNAME}" password="${SASL_PASSWORD}" user_${SASL_USERNAME}="${SASL_PASSWORD}";
-listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
-listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.${listener}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${SASL_USERNAME}" password="${SASL_PASSWORD}" user_${SASL_USERNAME}="${SASL_PASSWORD}";
+listener.name.${listener}.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.${listener}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 EOF
   fi
+  if ssl_enabled; then
+    cat >>"${CONFIG_FILE}" <<EOF
+# TLS from PEM files: the broker's key and certificate chain, and the CA it trusts when it connects to itself.
+ssl.keystore.type=PEM
+ssl.keystore.location=${SSL_KEYSTORE}
+ssl.truststore.type=PEM
+ssl.truststore.location=${SSL_TRUSTSTORE}
+ssl.client.auth=none
+EOF
+  fi
+}
+
+# True when the client listener is to speak TLS (KAFKA_SSL_KEYSTORE and KAFKA_SSL_TRUSTSTORE).
+ssl_enabled() {
+  [[ -n "${SSL_KEYSTORE}" || -n "${SSL_TRUSTSTORE}" ]] || return 1
+  [[ -f "${SSL_KEYSTORE}" && -f "${SSL_TRUSTSTORE}" ]] ||
+    die "KAFKA_SSL_KEYSTORE and KAFKA_SSL_TRUSTSTORE must both name PEM files"
 }
 
 # True when the broker is to authenticate its clients (KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD).
@@ -292,7 +329,7 @@ main() {
   stop) cmd_stop ;;
   status) cmd_status ;;
   fetch) cmd_fetch ;;
-  -h | --help | help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+  -h | --help | help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '${command}' (expected start, stop, status or fetch)" ;;
   esac
 }

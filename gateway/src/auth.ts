@@ -1,5 +1,7 @@
 import {
   DEVELOPMENT_IDENTITY,
+  ExpiringCache,
+  IDENTITY_CACHE_ENTRIES,
   IDENTITY_EXTENSION,
   type Identity,
   IdentitySigner,
@@ -44,6 +46,18 @@ export interface IdentityContext {
 
 /** JWKS keys are kept this long, and a token naming an unknown key refetches the set (10 times a minute at most). */
 const JWKS_CACHE_MS = 10 * 60_000;
+/**
+ * The longest a verified token's identity is kept, even when its `exp` is later: no longer than a JWKS key is
+ * trusted without asking the provider again.
+ */
+export const VERIFIED_TOKEN_MAX_AGE_MS = JWKS_CACHE_MS;
+
+/** Until when (ms) a token verified at `now` with these claims is kept: its `exp`, and at most the max age. */
+export function keepVerifiedUntil(claims: Readonly<Record<string, unknown>>, now: number): number {
+  const exp = claims['exp'];
+  const latest = now + VERIFIED_TOKEN_MAX_AGE_MS;
+  return typeof exp === 'number' ? Math.min(exp * 1000, latest) : latest;
+}
 
 function unauthenticated(message: string): GraphQLError {
   return createGraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -144,6 +158,12 @@ export function useAuthentication(options: GatewayAuthOptions): GatewayPlugin[] 
     throw new Error('authentication needs exactly one of AUTH_JWT_SECRET and AUTH_JWKS_URL');
   }
   const signer = new IdentitySigner(options.internalSecret);
+  // A JWT verified once is known by its exact text until its `exp` (or the max age): the JWT plugin is skipped for
+  // it. API keys are never kept, so a revocation holds from the next request on.
+  const verified = new ExpiringCache<string, Identity>(IDENTITY_CACHE_ENTRIES);
+  // What the token lookup found in `verified`, by request (HTTP) or context (graphql-ws), for `identify` to take:
+  // read again there, an entry could expire or be evicted in between.
+  const known = new WeakMap<object, Identity>();
   const keySubscriptions = new KeySubscriptions();
   options.onApiKeyRevoked?.((apiKeyId) => keySubscriptions.revoke(apiKeyId));
   const roleClaim = options.roleClaim ?? 'roles';
@@ -157,7 +177,11 @@ export function useAuthentication(options: GatewayAuthOptions): GatewayPlugin[] 
       ({ request, serverContext }) => {
         const token = bearerToken({ request, connectionParams: serverContext['connectionParams'] as never });
         // API keys are not JWTs: they are looked up below.
-        return token === undefined || isApiKey(token) ? undefined : { token };
+        if (token === undefined || isApiKey(token)) return undefined;
+        const identity = verified.get(token);
+        if (identity === undefined) return { token };
+        known.set(request ?? serverContext, identity);
+        return undefined;
       },
     ],
     tokenVerification: {
@@ -180,6 +204,8 @@ export function useAuthentication(options: GatewayAuthOptions): GatewayPlugin[] 
       if (!identity) throw unauthenticated('the API key is unknown, revoked or expired');
       return identity;
     }
+    const cached = known.get((context['request'] as Request | undefined) ?? context);
+    if (cached !== undefined) return cached;
     const claims = (context['jwt'] as { payload?: Record<string, unknown> } | undefined)?.payload;
     if (!claims) {
       throw unauthenticated(
@@ -192,7 +218,9 @@ export function useAuthentication(options: GatewayAuthOptions): GatewayPlugin[] 
         `the token must name its subject (sub) and a role (viewer, trader or admin) in ${roleClaim}`,
       );
     }
-    return { sub: claims['sub'], role };
+    const identity: Identity = { sub: claims['sub'], role };
+    verified.set(token, identity, keepVerifiedUntil(claims, Date.now()));
+    return identity;
   };
 
   const identity: GatewayPlugin<IdentityContext> = {
@@ -213,12 +241,15 @@ export function useAuthentication(options: GatewayAuthOptions): GatewayPlugin[] 
     onSubgraphExecute({ executionRequest, setExecutionRequest }) {
       const caller = (executionRequest.context as IdentityContext | undefined)?.identity;
       if (caller === undefined) return;
-      return signer.sign(caller).then((signed) => {
+      const carry = (signed: string) =>
         setExecutionRequest({
           ...executionRequest,
           extensions: { ...executionRequest.extensions, [IDENTITY_EXTENSION]: signed },
         });
-      });
+      // Signed within the last half lifetime: no promise to wait on.
+      const signed = signer.signed(caller);
+      if (signed !== undefined) return carry(signed);
+      return signer.sign(caller).then(carry);
     },
   };
   // The JWT plugin is typed against its own copy of the runtime's types.

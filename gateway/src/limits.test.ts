@@ -2,10 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { buildSchema, type DocumentNode, Kind, parse, validate } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPOSED_FILES } from './compose.ts';
 import { operationCost } from './cost.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
+import { type RunningGateway, startGateway } from './server.ts';
 
 const OPERATIONS = new URL('../../packages/client/operations/', import.meta.url);
 
@@ -36,5 +37,42 @@ describe('the default limits', () => {
       const cost = operationCost(schema, document, { assumedListSize: DEFAULT_LIMITS.assumedListSize });
       expect(cost, name).toBeLessThanOrEqual(DEFAULT_LIMITS.maxCost);
     }
+  });
+});
+
+describe('a gateway started with limits: false (for benchmarks only)', () => {
+  const gateways: { limited?: RunningGateway; unlimited?: RunningGateway } = {};
+  // More tokens than the default limit allows (three per `aN: __typename`; graphql-armor lets aliases of
+  // `__typename` through the alias limit), all answered by the gateway itself: no subgraph is needed.
+  const aliases = Math.ceil(DEFAULT_LIMITS.maxTokens / 3) + 10;
+  const query = `{ ${Array.from({ length: aliases }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+
+  beforeAll(async () => {
+    const options = { port: 0, host: '127.0.0.1', logging: false } as const;
+    gateways.limited = await startGateway(options);
+    gateways.unlimited = await startGateway({ ...options, limits: false });
+  });
+  afterAll(async () => {
+    await gateways.limited?.close();
+    await gateways.unlimited?.close();
+  });
+
+  const send = async (gateway: RunningGateway | undefined) => {
+    const response = await fetch(gateway?.url ?? '', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    return (await response.json()) as {
+      data?: Record<string, string> | null;
+      errors?: { extensions?: { code?: string } }[];
+    };
+  };
+
+  it('serves what the default limits refuse', async () => {
+    expect((await send(gateways.limited)).errors?.[0]?.extensions?.code).toBe('TOKEN_LIMIT_EXCEEDED');
+    const served = await send(gateways.unlimited);
+    expect(served.errors).toBeUndefined();
+    expect(Object.keys(served.data ?? {})).toHaveLength(aliases);
   });
 });

@@ -34,8 +34,11 @@ export interface GatewayOptions {
   readonly logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | Logger;
   /** What `/readiness` checks besides the gateway itself (database, bus, pub/sub). */
   readonly readiness?: ReadinessChecks;
-  /** Depth, alias, token, cost, rate, subscription and body limits; `DEFAULT_LIMITS` when absent. */
-  readonly limits?: LimitSettings;
+  /**
+   * Depth, alias, token, cost, rate, subscription and body limits; `DEFAULT_LIMITS` when absent. `false` turns them
+   * all off, so that a benchmark can tell what they cost; never in a deployment (no setting reaches it).
+   */
+  readonly limits?: LimitSettings | false;
 }
 
 /** The running gateway: GraphQL (+ GraphiQL) and graphql-ws at `/graphql`, `/healthcheck`, `/readiness`. */
@@ -52,7 +55,7 @@ function toWs(url: string): string {
 /** Starts Hive Gateway on the composed supergraph, with subscriptions over graphql-ws end to end. */
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const urls = options.subgraphUrls ?? {};
-  const limits = options.limits ?? DEFAULT_LIMITS;
+  const limits = options.limits === false ? null : (options.limits ?? DEFAULT_LIMITS);
   const supergraph = withSubgraphUrls(options.supergraph ?? readSupergraph(), urls);
   const transportEntries = Object.fromEntries(
     SUBSCRIPTION_SUBGRAPHS.filter((name) => urls[name] !== undefined).map((name) => [
@@ -76,7 +79,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       ...(options.auth ? useAuthentication(options.auth) : [useDevelopmentIdentity()]),
       useBadUserInputCodes(),
       // After authentication: per-identity limits key on the identity it sets.
-      ...limitPlugins(limits),
+      ...(limits === null ? [] : limitPlugins(limits)),
       ...(options.plugins ?? []),
     ],
   });
@@ -88,7 +91,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: gateway.graphqlEndpoint,
-    maxPayload: limits.maxBodyBytes,
+    ...(limits === null ? {} : { maxPayload: limits.maxBodyBytes }),
   });
   const ws = useServer(
     getGraphQLWSOptions<Record<string, unknown>, Extra>(gateway, (ctx) => ({

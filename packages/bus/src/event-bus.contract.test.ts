@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ownKafkaBroker, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -232,5 +233,77 @@ describe.skipIf(!saslBroker)('Kafka SASL mechanisms', () => {
     } finally {
       await bus.close();
     }
+  });
+});
+
+/**
+ * A broker of this file's own whose client listener speaks only TLS with SASL (SASL_SSL), its certificate for
+ * 127.0.0.1 signed by a CA made at its start, as managed clusters with a private CA are. The contract runs over
+ * SCRAM-SHA-512 with the CA read from its PEM file, as `KAFKA_SSL_CA` is.
+ */
+const tlsBroker = brokers ? ownKafkaBroker({ port: 19_196, sasl: saslUser, tls: true }) : undefined;
+let tlsStarted: Promise<void> | undefined;
+const startTlsBroker = () => {
+  tlsStarted ??= (tlsBroker as NonNullable<typeof tlsBroker>).start();
+  return tlsStarted;
+};
+const tlsBus = (ssl: boolean | { ca: string }, sasl: KafkaSasl = { mechanism: 'scram-sha-512', ...saslUser }) =>
+  new KafkaEventBus({
+    brokers: [tlsBroker?.brokers ?? ''],
+    clientId: 'bus-tls-test',
+    ssl,
+    sasl,
+    logger: { warn: () => {}, error: () => {} },
+  });
+const caOfTlsBroker = () => ({ ca: readFileSync(tlsBroker?.caFile as string, 'utf8') });
+
+eventBusContract(
+  'kafka over SASL_SSL (TLS with a private CA, SCRAM-SHA-512)',
+  tlsBroker
+    ? async () => {
+        await startTlsBroker();
+        return tlsBus(caOfTlsBroker());
+      }
+    : undefined,
+);
+
+describe.skipIf(!tlsBroker)('Kafka over SASL_SSL', () => {
+  beforeAll(startTlsBroker);
+  afterAll(() => tlsBroker?.stop());
+
+  it('carries records with PLAIN and SCRAM-SHA-256 too', async () => {
+    for (const mechanism of ['plain', 'scram-sha-256'] as const) {
+      const bus = tlsBus(caOfTlsBroker(), { mechanism, ...saslUser });
+      try {
+        const topic = `tls.${mechanism}.${uniqueSuffix()}`;
+        const sink = collector();
+        await bus.consume({ groupId: `group-${uniqueSuffix()}`, topics: [topic], handler: sink.handler });
+        await bus.produce(topic, records('BTCUSDT', mechanism));
+        await sink.received(1);
+        expect(values(sink.messages)).toEqual([mechanism]);
+      } finally {
+        await bus.close();
+      }
+    }
+  });
+
+  it('refuses a client that does not trust the CA, and one that does not speak TLS', async () => {
+    // Each is refused only after kafkajs' retries (about 10 s): both at once.
+    const cases = [
+      { ssl: true, error: /self-signed certificate in certificate chain/ },
+      { ssl: false, error: /closed connection/i },
+    ];
+    await Promise.all(
+      cases.map(async ({ ssl, error }) => {
+        const bus = tlsBus(ssl);
+        try {
+          await expect(bus.ensureTopics([{ topic: `tls.refused.${uniqueSuffix()}` }]), `ssl: ${ssl}`).rejects.toThrow(
+            error,
+          );
+        } finally {
+          await bus.close();
+        }
+      }),
+    );
   });
 });

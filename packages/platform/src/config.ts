@@ -63,8 +63,11 @@ export interface PlatformConfig {
   readonly gatewayLogging?: boolean | 'debug' | 'info' | 'warn' | 'error';
   /** Webhook delivery (`WEBHOOK_*`); the defaults when absent. */
   readonly webhooks?: WebhookSettings;
-  /** What the gateway refuses (`MAX_QUERY_*`, `RATE_LIMIT_*`, `MAX_SUBSCRIPTIONS_*`, `MAX_BODY_BYTES`); the defaults when absent. */
-  readonly limits?: LimitSettings;
+  /**
+   * What the gateway refuses (`MAX_QUERY_*`, `RATE_LIMIT_*`, `MAX_SUBSCRIPTIONS_*`, `MAX_BODY_BYTES`); the defaults
+   * when absent. `false` (never read from the environment) turns them off, for a benchmark to tell their cost.
+   */
+  readonly limits?: LimitSettings | false;
   /** Authentication (`AUTH_*`); null or absent: development mode, every caller is an admin. */
   readonly auth?: AuthConfig | null;
 }

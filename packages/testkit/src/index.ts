@@ -1,3 +1,4 @@
+export * from './certificates.ts';
 export * from './fake-binance.ts';
 export * from './fake-coinbase.ts';
 export * from './kafka-broker.ts';

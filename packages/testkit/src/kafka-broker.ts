@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { makeTestCertificates } from './certificates.ts';
 
 const run = promisify(execFile);
 const KAFKA_SCRIPT = fileURLToPath(new URL('../../../scripts/kafka.sh', import.meta.url));
@@ -14,12 +15,19 @@ export interface OwnKafkaBrokerOptions {
   readonly port: number;
   /** The one user the client listener accepts (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512); none = PLAINTEXT. */
   readonly sasl?: { readonly username: string; readonly password: string };
+  /**
+   * The client listener speaks TLS only (SASL_SSL with `sasl`, else SSL), its certificate for 127.0.0.1 signed by
+   * a CA made for this broker at start (`caFile`).
+   */
+  readonly tls?: boolean;
 }
 
 /** A broker started for one test file. */
 export interface OwnKafkaBroker {
   /** `host:port` for `KAFKA_BROKERS` / kafkajs. */
   readonly brokers: string;
+  /** With `tls`, once started: the PEM file of the CA that signed the broker's certificate (`KAFKA_SSL_CA`). */
+  readonly caFile: string | undefined;
   start(): Promise<void>;
   /** Stops the broker and deletes its data. */
   stop(): Promise<void>;
@@ -31,6 +39,7 @@ export interface OwnKafkaBroker {
  */
 export function ownKafkaBroker(options: OwnKafkaBrokerOptions): OwnKafkaBroker {
   let stateDir: string | undefined;
+  let tls: { keystore: string; truststore: string } | undefined;
   const script = async (command: 'start' | 'stop') => {
     const env = {
       ...process.env,
@@ -39,13 +48,29 @@ export function ownKafkaBroker(options: OwnKafkaBrokerOptions): OwnKafkaBroker {
       KAFKA_STATE_DIR: stateDir,
       KAFKA_SASL_USERNAME: options.sasl?.username ?? '',
       KAFKA_SASL_PASSWORD: options.sasl?.password ?? '',
+      KAFKA_SSL_KEYSTORE: tls?.keystore ?? '',
+      KAFKA_SSL_TRUSTSTORE: tls?.truststore ?? '',
     };
     await run('bash', [KAFKA_SCRIPT, command], { env });
   };
   return {
     brokers: `127.0.0.1:${options.port}`,
+    get caFile() {
+      return tls?.truststore;
+    },
     async start() {
       stateDir = await mkdtemp(join(tmpdir(), 'alphintra-kafka-'));
+      if (options.tls) {
+        const certificates = await makeTestCertificates(stateDir);
+        // Kafka's PEM keystore is one file: the private key, then the certificate chain.
+        const keystore = join(stateDir, 'keystore.pem');
+        const [key, certificate] = await Promise.all([
+          readFile(certificates.keyFile, 'utf8'),
+          readFile(certificates.certFile, 'utf8'),
+        ]);
+        await writeFile(keystore, `${key}${certificate}${certificates.ca}`);
+        tls = { keystore, truststore: certificates.caFile };
+      }
       await script('start');
     },
     async stop() {
@@ -53,6 +78,7 @@ export function ownKafkaBroker(options: OwnKafkaBrokerOptions): OwnKafkaBroker {
       await script('stop');
       await rm(stateDir, { recursive: true, force: true });
       stateDir = undefined;
+      tls = undefined;
     },
   };
 }

@@ -1,13 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { promisify } from 'node:util';
+import { makeTestCertificates } from './certificates.ts';
 import { uniqueSuffix } from './services.ts';
-
-const run = promisify(execFile);
 
 /** A Redis server of a test's own that speaks only TLS and requires a password. */
 export interface TlsRedis {
@@ -48,50 +46,7 @@ async function handshake(port: number, ca: string, deadline: number): Promise<vo
  */
 export async function startTlsRedis(): Promise<TlsRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'alphintra-redis-tls-'));
-  const file = (name: string) => join(dir, name);
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await run('openssl', [
-    'req',
-    '-x509',
-    ...key,
-    '-keyout',
-    file('ca.key'),
-    '-out',
-    file('ca.crt'),
-    '-days',
-    '1',
-    '-subj',
-    '/CN=alphintra-test-ca',
-  ]);
-  await run('openssl', [
-    'req',
-    ...key,
-    '-keyout',
-    file('server.key'),
-    '-out',
-    file('server.csr'),
-    '-subj',
-    '/CN=127.0.0.1',
-  ]);
-  await writeFile(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    file('server.csr'),
-    '-CA',
-    file('ca.crt'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    file('server.crt'),
-    '-days',
-    '1',
-    '-extfile',
-    file('san.ext'),
-  ]);
-  const ca = await readFile(file('ca.crt'), 'utf8');
+  const { ca, caFile, certFile, keyFile } = await makeTestCertificates(dir);
   const password = `pw${uniqueSuffix()}`;
   const port = await freePort();
   const server: ChildProcess = spawn(
@@ -104,11 +59,11 @@ export async function startTlsRedis(): Promise<TlsRedis> {
       '--bind',
       '127.0.0.1',
       '--tls-cert-file',
-      file('server.crt'),
+      certFile,
       '--tls-key-file',
-      file('server.key'),
+      keyFile,
       '--tls-ca-cert-file',
-      file('ca.crt'),
+      caFile,
       '--tls-auth-clients',
       'no',
       '--requirepass',
