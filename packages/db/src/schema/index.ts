@@ -1,4 +1,5 @@
 export * from './access.ts';
+export * from './backtests.ts';
 export * from './market.ts';
 export * from './signals.ts';
 export * from './strategies.ts';
