@@ -6,6 +6,7 @@ export const TOPICS = {
   candles: 'market.candles',
   strategyEvents: 'strategy.events',
   signals: 'trading.signals',
+  signalOutcomes: 'trading.signal-outcomes',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

@@ -30,6 +30,15 @@ export {
   MARKET_ATR_PERIOD,
   type RejectedStrategy,
 } from './engine.ts';
+export {
+  type FollowedSignal,
+  followSignal,
+  OUTCOME_STATUSES,
+  type OutcomeStatus,
+  OutcomeTracker,
+  type SignalOutcome,
+} from './outcome.ts';
+export { type CostModel, NO_COSTS, type PerformanceSummary, summarize } from './performance.ts';
 export type { VersionStats } from './runner.ts';
 export { buildSignal, decimalString, type PreparedCandle, prepareCandle, trimDecimal } from './signal.ts';
 export type { CandleValues, MarketSnapshot } from './types.ts';
