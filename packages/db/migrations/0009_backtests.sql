@@ -15,6 +15,7 @@ CREATE TABLE "backtests" (
 	"strategy_id" uuid NOT NULL,
 	"strategy_version" integer NOT NULL,
 	"strategy_name" text NOT NULL,
+	"strategy_source" "strategy_source" NOT NULL,
 	"interval" text NOT NULL,
 	"document" jsonb NOT NULL,
 	"symbols" text[] NOT NULL,

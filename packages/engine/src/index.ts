@@ -1,4 +1,12 @@
 export {
+  BACKTEST_WARMUP_CANDLES,
+  type BacktestPlan,
+  type BacktestResult,
+  BacktestSession,
+  type BacktestSignal,
+  followWindowMs,
+} from './backtest-session.ts';
+export {
   type CompiledDocument,
   type CompileResult,
   compileDocument,

@@ -1,4 +1,11 @@
-import { type Interval, isUuid, type Signal, type StrategyDocument } from '@alphintra/core';
+import {
+  type Interval,
+  isUuid,
+  type Signal,
+  type SignalOutcome,
+  type StrategyDocument,
+  type StrategySource,
+} from '@alphintra/core';
 import { and, asc, count, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
@@ -21,6 +28,7 @@ export interface BacktestRecord {
   /** 0 for an inline document. */
   readonly strategyVersion: number;
   readonly strategyName: string;
+  readonly strategySource: StrategySource;
   readonly interval: Interval;
   readonly document: StrategyDocument;
   readonly symbols: readonly string[];
@@ -45,6 +53,7 @@ export interface NewBacktest {
   readonly strategyId: string;
   readonly strategyVersion: number;
   readonly strategyName: string;
+  readonly strategySource: StrategySource;
   readonly interval: Interval;
   readonly document: StrategyDocument;
   readonly symbols: readonly string[];
@@ -57,7 +66,7 @@ export interface NewBacktest {
 /** A backtest signal with its outcome (null until followed). */
 export interface BacktestSignalRecord {
   readonly signal: Signal;
-  readonly outcome: Record<string, unknown> | null;
+  readonly outcome: SignalOutcome | null;
 }
 
 /** The owner has as many QUEUED and RUNNING jobs as allowed. */
@@ -79,6 +88,7 @@ function toRecord(row: BacktestRow): BacktestRecord {
     strategyId: row.strategyId,
     strategyVersion: row.strategyVersion,
     strategyName: row.strategyName,
+    strategySource: row.strategySource,
     interval: row.interval as Interval,
     document: row.document,
     symbols: row.symbols,
@@ -242,6 +252,16 @@ export async function finishBacktest(
       finishedAt: end.now,
       leaseUntil: null,
     })
+    .where(and(eq(backtests.id, id), eq(backtests.status, 'RUNNING')))
+    .returning({ id: backtests.id });
+  return rows.length > 0;
+}
+
+/** Puts a RUNNING job back in the queue (its runner is stopping cleanly): it starts over in the next runner. */
+export async function requeueBacktest(db: Db, id: string): Promise<boolean> {
+  const rows = await db
+    .update(backtests)
+    .set({ status: 'QUEUED', startedAt: null, leaseUntil: null, candlesDone: 0 })
     .where(and(eq(backtests.id, id), eq(backtests.status, 'RUNNING')))
     .returning({ id: backtests.id });
   return rows.length > 0;

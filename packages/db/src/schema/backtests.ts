@@ -1,4 +1,4 @@
-import type { Signal, StrategyDocument } from '@alphintra/core';
+import type { Signal, SignalOutcome, StrategyDocument } from '@alphintra/core';
 import {
   doublePrecision,
   index,
@@ -11,7 +11,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { strategies } from './strategies.ts';
+import { strategies, strategySource } from './strategies.ts';
 
 /**
  * `QUEUED`: waiting for a runner; `RUNNING`: a runner has it (and renews its lease); `SUCCEEDED`, `FAILED` (the
@@ -40,6 +40,7 @@ export const backtests = pgTable(
     /** The stored version run; 0 for an inline document. */
     strategyVersion: integer().notNull(),
     strategyName: text().notNull(),
+    strategySource: strategySource().notNull(),
     interval: text().notNull(),
     /** The document run, copied so the job runs what was asked even if the strategy changes meanwhile. */
     document: jsonb().$type<StrategyDocument>().notNull(),
@@ -80,7 +81,7 @@ export const backtestSignals = pgTable(
     timestamp: timestamp({ withTimezone: true, precision: 3 }).notNull(),
     symbol: text().notNull(),
     signal: jsonb().$type<Signal>().notNull(),
-    outcome: jsonb().$type<Record<string, unknown>>(),
+    outcome: jsonb().$type<SignalOutcome>(),
   },
   (t) => [
     primaryKey({ columns: [t.backtestId, t.id] }),
