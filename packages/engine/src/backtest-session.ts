@@ -105,3 +105,47 @@ export class BacktestSession {
     return { signals, summary };
   }
 }
+
+/** A version's live signals beside a backtest of it over the same candles. */
+export interface PerformanceComparison {
+  /** The live signals' outcomes, summarized. */
+  readonly live: PerformanceSummary;
+  readonly backtest: PerformanceSummary;
+  /** Ids of signals only the live run gave, and only the backtest gave. */
+  readonly liveOnly: readonly string[];
+  readonly backtestOnly: readonly string[];
+}
+
+/**
+ * Compares the live signals of a version over `[from, to)` with a backtest of it on `candles` (per symbol: the
+ * warm-up before `from`, the period, and the follow window after `to`, in time order). Each live signal is followed
+ * on the same candles, so the two summaries differ only where the signals do.
+ */
+export function comparePerformance(
+  plan: BacktestPlan,
+  candles: readonly Candle[],
+  live: readonly Signal[],
+  costs: CostModel,
+): PerformanceComparison {
+  const session = new BacktestSession(plan);
+  session.feed(candles);
+  const backtest = session.result(costs);
+  const tracker = new OutcomeTracker();
+  const outcomes = new Map<string, SignalOutcome>();
+  const period = { from: plan.from, to: plan.to };
+  const inPeriod = live.filter((s) => s.timestamp > plan.from && s.timestamp <= plan.to);
+  for (const signal of inPeriod) tracker.track(signal, plan.spec.interval);
+  for (const candle of candles) {
+    if (candle.interval !== plan.spec.interval) continue;
+    for (const outcome of tracker.onCandle(candle)) outcomes.set(outcome.signalId, outcome);
+  }
+  for (const outcome of tracker.open()) outcomes.set(outcome.signalId, outcome);
+  const liveIds = new Set(inPeriod.map((s) => s.id));
+  const backtestIds = new Set(backtest.signals.map((s) => s.signal.id));
+  return {
+    live: summarize([...outcomes.values()], costs, period, plan.spec.interval),
+    backtest: backtest.summary,
+    liveOnly: [...liveIds].filter((id) => !backtestIds.has(id)),
+    backtestOnly: [...backtestIds].filter((id) => !liveIds.has(id)),
+  };
+}

@@ -4,7 +4,9 @@ export {
   type BacktestResult,
   BacktestSession,
   type BacktestSignal,
+  comparePerformance,
   followWindowMs,
+  type PerformanceComparison,
 } from './backtest-session.ts';
 export {
   type CompiledDocument,

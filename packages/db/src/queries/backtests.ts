@@ -6,7 +6,7 @@ import {
   type StrategyDocument,
   type StrategySource,
 } from '@alphintra/core';
-import { and, asc, count, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import {
@@ -16,6 +16,8 @@ import {
   backtestSignals,
   backtests,
 } from '../schema/backtests.ts';
+import { signals } from '../schema/signals.ts';
+import { signalFromRow } from './signals.ts';
 import type { Page } from './strategies.ts';
 
 export { BACKTEST_STATUSES, type BacktestStatus } from '../schema/backtests.ts';
@@ -320,4 +322,30 @@ export async function listBacktestSignals(
     items: page.map((row) => ({ node: { signal: row.signal, outcome: row.outcome }, cursor: signalCursor(row) })),
     hasNextPage: rows.length > params.first,
   };
+}
+
+/**
+ * The stored live (not shadow) signals of one strategy version on the candles opening in `[from, to)` (so
+ * `from < timestamp <= to`, a signal's time being its candle's close), oldest first: what `Strategy.performance`
+ * sets beside a backtest of the version.
+ */
+export async function liveVersionSignals(
+  db: Db,
+  params: { readonly strategyId: string; readonly version: number; readonly from: number; readonly to: number },
+): Promise<Signal[]> {
+  if (!isUuid(params.strategyId)) return [];
+  const rows = await db
+    .select()
+    .from(signals)
+    .where(
+      and(
+        eq(signals.strategyId, params.strategyId),
+        eq(signals.shadow, false),
+        eq(signals.strategyVersion, params.version),
+        gt(signals.timestamp, new Date(params.from)),
+        lte(signals.timestamp, new Date(params.to)),
+      ),
+    )
+    .orderBy(asc(signals.timestamp), asc(signals.id));
+  return rows.map(signalFromRow);
 }
