@@ -168,7 +168,7 @@ describe.each([
       store: new DrizzleCandleStore(database.db),
       pubsub,
       log: silentLog,
-      settings: { pollMs: 20, pageCandles: 1000, ...settings },
+      settings: { pollMs: 20, pageCandles: 1000, progressMs: 0, ...settings },
     });
   }
 

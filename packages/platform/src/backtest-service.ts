@@ -32,6 +32,11 @@ export interface BacktestRunnerSettings {
   readonly pollMs: number;
   /** Run each job in a worker thread (`BACKTEST_THREADS`); false runs it in the runner's own thread. */
   readonly threads: boolean;
+  /**
+   * Least time between two progress messages of a job (`BACKTEST_PROGRESS_MS`); its end is always published. Pages
+   * can take under a millisecond, and a message per page would flood every subscriber.
+   */
+  readonly progressMs: number;
 }
 
 export const DEFAULT_BACKTEST_RUNNER_SETTINGS: BacktestRunnerSettings = {
@@ -40,6 +45,7 @@ export const DEFAULT_BACKTEST_RUNNER_SETTINGS: BacktestRunnerSettings = {
   leaseMs: 30_000,
   pollMs: 500,
   threads: true,
+  progressMs: 200,
 };
 
 /** Backtest signals per insert statement. */
@@ -220,13 +226,19 @@ export class BacktestService {
     const candlesTotal = slots * job.symbols.length;
     const follow = followWindowMs(plan.spec);
     let candlesDone = 0;
+    let publishedAt = Number.NEGATIVE_INFINITY;
+    // Every page renews the lease and finds out about a cancel; the pub/sub hears of it every `progressMs` at most.
     const report = async () => {
       const running = await reportBacktestProgress(this.#db, job.id, {
         candlesDone,
         candlesTotal,
         leaseUntil: this.#leaseUntil(),
       });
-      if (running) await this.#publish({ id: job.id, status: 'RUNNING', candlesDone, candlesTotal });
+      const now = Date.now();
+      if (running && now - publishedAt >= this.#settings.progressMs) {
+        publishedAt = now;
+        await this.#publish({ id: job.id, status: 'RUNNING', candlesDone, candlesTotal });
+      }
       return running;
     };
     if (!(await report())) return;

@@ -93,6 +93,7 @@ export function parseBacktestSettings(env: NodeJS.ProcessEnv): BacktestSettings 
     leaseMs: parseNumber(env, 'BACKTEST_LEASE_MS', d.leaseMs, 1),
     pollMs: parseNumber(env, 'BACKTEST_POLL_MS', d.pollMs, 1),
     threads: parseBoolean(env, 'BACKTEST_THREADS', d.threads),
+    progressMs: parseNumber(env, 'BACKTEST_PROGRESS_MS', d.progressMs, 0),
   };
 }
 

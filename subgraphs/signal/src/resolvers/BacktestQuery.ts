@@ -1,6 +1,6 @@
 import { type BacktestProgressMessage, backtestChannel, isUuid } from '@alphintra/core';
-import { BacktestLimitError, cancelBacktest, createBacktest, listBacktests } from '@alphintra/db';
-import { auditScope, pageSize, readerOf, userError } from '@alphintra/subgraph-kit';
+import { BacktestLimitError, cancelBacktest, createBacktest, getBacktests, listBacktests } from '@alphintra/db';
+import { auditScope, forbidden, mayChange, pageSize, readerOf, userError } from '@alphintra/subgraph-kit';
 import type { MutationResolvers, QueryResolvers } from '../__generated__/resolvers.ts';
 import { validateBacktestInput } from '../backtest-input.ts';
 import { backtestLimits, ownBacktest } from '../context.ts';
@@ -35,7 +35,10 @@ export const BacktestMutation: MutationResolvers = {
     if (!isUuid(input.id)) throw notFound();
     const backtest = await auditScope(ctx).change(
       async (tx) => {
-        await ownBacktest(ctx, input.id, 'input.id');
+        // Read through the transaction: on PGlite a read outside it would wait for it to end.
+        const [job] = await getBacktests(tx, [input.id]);
+        if (job === undefined) throw notFound();
+        if (!mayChange(ctx.identity, job.owner)) throw forbidden(`backtest ${input.id} belongs to another user`);
         const cancelled = await cancelBacktest(tx, input.id, new Date());
         if (cancelled === undefined) throw notFound();
         return cancelled;
