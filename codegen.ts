@@ -34,6 +34,7 @@ const config: CodegenConfig = {
     }),
     'subgraphs/signal/src/__generated__/resolvers.ts': subgraph('signal', '../context.ts#SignalContext', {
       Signal: '@alphintra/core#Signal as SignalModel',
+      SignalOutcome: '@alphintra/db#OutcomeRecord as SignalOutcomeModel',
       Strategy: '../context.ts#StrategyRef',
       Webhook: '@alphintra/db#WebhookRecord as WebhookModel',
       WebhookDelivery: '@alphintra/db#WebhookDeliveryRecord as WebhookDeliveryModel',
@@ -41,7 +42,6 @@ const config: CodegenConfig = {
       Backtest: '@alphintra/db#BacktestRecord as BacktestModel',
       BacktestResult: '@alphintra/db#BacktestRecord as BacktestResultModel',
       BacktestSignal: '@alphintra/db#BacktestSignalRecord as BacktestSignalModel',
-      SignalOutcome: '@alphintra/core#SignalOutcome as SignalOutcomeModel',
       PerformanceSummary: '@alphintra/engine#PerformanceSummary as PerformanceSummaryModel',
       StrategyPerformance: '../context.ts#StrategyPerformanceModel',
     }),

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TOPICS } from '@alphintra/bus';
-import { latestSignalSeq } from '@alphintra/db';
+import { type Candle, type Interval, type SignalOutcome, toStandardOutcome } from '@alphintra/core';
+import { getOutcomes, latestOutcomeSeq, latestSignalSeq, readOutcomeOutbox, versionIntervals } from '@alphintra/db';
+import { followSignal } from '@alphintra/engine';
 import { type Log, type OutboxRelay, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import { fromFile, Parser } from '@asyncapi/parser';
@@ -14,6 +16,7 @@ import { candlesOf, TRADES_SLICE, testPlatformConfig, waitFor } from './support.
 
 const DOCUMENT = fileURLToPath(new URL('../schema/asyncapi.yaml', import.meta.url));
 const SIGNAL_SCHEMA = fileURLToPath(new URL('../schema/signal.schema.json', import.meta.url));
+const OUTCOME_SCHEMA = fileURLToPath(new URL('../schema/signal-outcome.schema.json', import.meta.url));
 const databaseUrl = serviceUrl('DATABASE_URL');
 const kafkaBrokers = serviceUrl('KAFKA_BROKERS');
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
@@ -71,6 +74,15 @@ describe('schema/asyncapi.yaml', () => {
     expect(signal?.payload()?.json()).toMatchObject({ $id: own.$id, required: own.required });
     const declared = signal?.headers()?.json() as { properties?: Record<string, unknown> } | undefined;
     expect(Object.keys(declared?.properties ?? {}).sort()).toEqual(['schema-version', 'signal-id', 'strategy-id']);
+    const outcome = document.channels().get('tradingSignalOutcomes')?.messages().get('signalOutcome');
+    const outcomeSchema = JSON.parse(readFileSync(OUTCOME_SCHEMA, 'utf8')) as { $id: string; required: string[] };
+    expect(outcome?.payload()?.json()).toMatchObject({ $id: outcomeSchema.$id, required: outcomeSchema.required });
+    const outcomeHeaders = outcome?.headers()?.json() as { properties?: Record<string, unknown> } | undefined;
+    expect(Object.keys(outcomeHeaders?.properties ?? {}).sort()).toEqual([
+      'schema-version',
+      'signal-id',
+      'strategy-id',
+    ]);
   });
 
   describe.skipIf(!databaseUrl || !kafkaBrokers)('against messages consumed from the platform on Kafka', () => {
@@ -104,6 +116,13 @@ describe('schema/asyncapi.yaml', () => {
       );
       const reader = await consumeSignals(kafkaBrokers, `e2e-${suffix}-asyncapi`, new Set(strategies.map((s) => s.id)));
       cleanup.push(reader.stop);
+      const outcomeReader = await consumeSignals(
+        kafkaBrokers,
+        `e2e-${suffix}-asyncapi-outcomes`,
+        new Set(strategies.map((s) => s.id)),
+        TOPICS.signalOutcomes,
+      );
+      cleanup.push(outcomeReader.stop);
 
       const expectedCandles = await candlesOf(TRADES_SLICE);
       await platform.startReplay();
@@ -134,6 +153,62 @@ describe('schema/asyncapi.yaml', () => {
       const { expires_at: _dropped, ...incomplete } = first?.value ?? ({} as Record<string, unknown>);
       expect(fromDocument(incomplete)).toBe(false);
       expect(headers({ ...first?.headers, 'schema-version': '1' })).toBe(false);
+
+      // trading.signal-outcomes: every closed outcome, once, fitting the declared payload, headers and key.
+      const outcomeMessage = document.channels().get('tradingSignalOutcomes')?.messages().get('signalOutcome');
+      const outcomeFromDocument = compile(outcomeMessage?.payload()?.json());
+      const outcomeFromFile = compile(JSON.parse(readFileSync(OUTCOME_SCHEMA, 'utf8')));
+      const outcomeHeaders = compile(outcomeMessage?.headers()?.json());
+      const outcomeKey = compile(outcomeMessage?.bindings().get('kafka')?.value()?.['key']);
+      const db = platform.database.db;
+      await waitFor('the outcome service to see every signal', () => platform.outcomes.relay.stats.cursor >= latest);
+      await settled('outcomes to be stored', () => latestOutcomeSeq(db));
+      const latestOutcome = await latestOutcomeSeq(db);
+      await waitFor('the outcome relay to catch up', () => platform.outcomeRelay.stats.cursor >= latestOutcome);
+      const closed = await readOutcomeOutbox(db, { afterSeq: 0, limit: 1_000_000 });
+      await waitFor('every closed outcome on Kafka', () => outcomeReader.records.length >= closed.length);
+      expect(outcomeReader.records).toHaveLength(closed.length);
+      const closedById = new Map(closed.map((o) => [o.signalId, o]));
+      for (const record of outcomeReader.records) {
+        const value = JSON.parse(record.raw) as Record<string, unknown>;
+        expect(outcomeFromDocument(value), JSON.stringify(outcomeFromDocument.errors)).toBe(true);
+        expect(outcomeFromFile(value), JSON.stringify(outcomeFromFile.errors)).toBe(true);
+        expect(outcomeHeaders(record.headers), JSON.stringify(outcomeHeaders.errors)).toBe(true);
+        expect(outcomeKey(record.key), JSON.stringify(outcomeKey.errors)).toBe(true);
+        expect(record.headers['signal-id']).toBe(value['signal_id']);
+        expect(record.headers['strategy-id']).toBe(value['strategy_id']);
+        expect(record.key).toBe(value['symbol']);
+        const stored = closedById.get(String(value['signal_id']));
+        expect(stored).toBeDefined();
+        if (stored !== undefined) expect(value).toEqual(toStandardOutcome(stored));
+      }
+      const sample = JSON.parse(outcomeReader.records[0]?.raw ?? '{}') as Record<string, unknown>;
+      expect(outcomeFromDocument({ ...sample, status: 'OPEN' })).toBe(false);
+
+      // Each outcome is what followSignal gives on the stored candles of the signal's series.
+      const intervals = await versionIntervals(
+        db,
+        stored.map((s) => ({ strategyId: s.strategyId, version: s.strategyVersion })),
+      );
+      const series = new Map<string, Candle[]>();
+      const outcomes = await getOutcomes(
+        db,
+        stored.map((s) => s.id),
+      );
+      for (const [i, signal] of stored.entries()) {
+        const interval = intervals.get(`${signal.strategyId}|${signal.strategyVersion}`) as Interval;
+        const key = `${signal.symbol}|${interval}`;
+        let candles = series.get(key);
+        if (candles === undefined) {
+          candles = await platform.candles.query({ symbol: signal.symbol, interval });
+          series.set(key, candles);
+        }
+        const { exitPriceDecimal: _text, ...outcome } =
+          outcomes[i] ?? ({} as SignalOutcome & { exitPriceDecimal: null });
+        expect(outcome).toEqual(followSignal(signal, candles));
+      }
+      // The replay's signals expire within it, so every one of them is closed.
+      expect(closed).toHaveLength(stored.length);
     });
   });
 });

@@ -20,6 +20,8 @@ import {
   type BacktestRecord,
   createBacktest,
   getBacktests,
+  getOutcomes,
+  listBacktestSignals,
   liveVersionSignals,
   runningStrategySpecs,
   schema,
@@ -258,8 +260,25 @@ describe.each(modes)('backtests on $mode', ({ real, enabled }) => {
         expect(s.id).toBe(publishedSignalId(ema.id, ema.version, 'XRPETH', Date.parse(s.timestamp)));
       }
       for (const s of signals) {
-        expect({ status: s.outcome.status, exitPrice: s.outcome.exitPrice }).toEqual(expectedOutcome(s, minutes));
+        const exitPrice = s.outcome.exitPrice === null ? null : Number(s.outcome.exitPrice);
+        expect({ status: s.outcome.status, exitPrice }).toEqual(expectedOutcome(s, minutes));
       }
+      // Parity of outcomes: the live outcome service, following the live signals as the candles came, stored the
+      // same outcome for each signal as the backtest did (it gets there once it has seen the last candle).
+      const stored = await listBacktestSignals(platform.database.db, id, { first: 1000 });
+      const backtested = stored.items.map((item) => item.node.outcome);
+      const liveOutcomes = async () =>
+        (
+          await getOutcomes(
+            platform.database.db,
+            live.map((s) => s.id),
+          )
+        ).map((o) => (o === undefined ? undefined : { ...o, exitPriceDecimal: undefined }));
+      await waitFor('the live outcomes to be stored', async () =>
+        (await liveOutcomes()).every((o, i) => o?.status === backtested[i]?.status),
+      );
+      expect(await liveOutcomes()).toEqual(backtested.map((o) => ({ ...o, exitPriceDecimal: undefined })));
+
       // The summary from those outcomes: net return = return - 2 x (7.5 + 2.5) / 100 percent.
       const net = signals
         .filter((s) => s.outcome.status !== 'OPEN')

@@ -43,11 +43,17 @@ export interface ConsumedSignal {
 }
 
 /**
- * A user's kafkajs consumer of `trading.signals` (its own group), keeping the records of `strategyIds` only: the
- * topic is shared with other runs. Each record (partition, offset) is kept once, so a signal seen twice is a
+ * A user's kafkajs consumer of `trading.signals` (or `topic`: `trading.signal-outcomes` records have `signal_id` and
+ * `strategy_id` too, read them from `raw`) in its own group, keeping the records of `strategyIds` only (every record
+ * with null, for a caller that learns its strategies later): the topic is shared with other runs. Each record (partition, offset) is kept once, so a signal seen twice is a
  * signal written twice. Resolves once the group is joined.
  */
-export async function consumeSignals(brokers: string, groupId: string, strategyIds: ReadonlySet<string>) {
+export async function consumeSignals(
+  brokers: string,
+  groupId: string,
+  strategyIds: ReadonlySet<string> | null,
+  topic: string = TOPICS.signals,
+) {
   // Retries through a broker outage (the fault tests stop the broker), rejoining rather than giving up.
   const kafka = new Kafka({
     clientId: 'e2e-reader',
@@ -59,8 +65,9 @@ export async function consumeSignals(brokers: string, groupId: string, strategyI
   await admin.connect();
   try {
     // A fresh broker: create the topic as the platform would, rather than let the subscription auto-create it.
-    if (!(await admin.listTopics()).includes(TOPICS.signals)) {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPICS.signals, numPartitions: 6 }] });
+    if (!(await admin.listTopics()).includes(topic)) {
+      const numPartitions = topic === TOPICS.signals ? 6 : 3;
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions }] });
     }
   } finally {
     await admin.disconnect();
@@ -72,7 +79,7 @@ export async function consumeSignals(brokers: string, groupId: string, strategyI
   const positions = new Set<string>();
   await consumer.connect();
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.subscribe({ topic: TOPICS.signals, fromBeginning: false });
+  await consumer.subscribe({ topic, fromBeginning: false });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
       const position = `${partition}@${message.offset}`;
@@ -80,7 +87,7 @@ export async function consumeSignals(brokers: string, groupId: string, strategyI
       positions.add(position);
       const raw = message.value?.toString() ?? '';
       const value = JSON.parse(raw) as StandardSignal;
-      if (!strategyIds.has(value.strategy_id)) return;
+      if (strategyIds !== null && !strategyIds.has(value.strategy_id)) return;
       const headers: Record<string, string> = {};
       for (const [name, header] of Object.entries(message.headers ?? {})) {
         if (header !== undefined) headers[name] = header.toString();

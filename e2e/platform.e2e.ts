@@ -9,13 +9,15 @@ import {
   LiveCandlesDocument,
   LiveSignalsDocument,
   LiveSignalsWithStrategyDetailsDocument,
+  SignalOutcomesDocument,
+  type SignalOutcomesQuery,
   SignalsDocument,
   type SignalsQuery,
   StrategiesDocument,
 } from '@alphintra/client';
 import { SIGNAL_SCHEMA_VERSION, type Signal, toStandardSignal } from '@alphintra/core';
 import { listSignals, runningStrategySpecs } from '@alphintra/db';
-import { backtest, templateById } from '@alphintra/engine';
+import { backtest, followSignal, templateById } from '@alphintra/engine';
 import { type Platform, silentLog, startPlatform } from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, strategyEntityFetches, uniqueSuffix } from '@alphintra/testkit';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -286,6 +288,42 @@ describe.each(modes)('the platform on $mode', ({ real, enabled }) => {
     }
     expect(new Set(reader.headers)).toEqual(new Set([SIGNAL_SCHEMA_VERSION]));
   });
+
+  it.runIf(enabled)(
+    'follows each signal to its outcome, as followSignal gives on the candles of the trades',
+    async () => {
+      await platform.outcomes.drain();
+      const candles = await candlesOf(TRADES_SLICE);
+      const specs = await runningStrategySpecs(platform.database.db);
+      const expected = backtest(specs, candles);
+      const intervalOf = new Map(specs.map((s) => [`${s.id}|${s.version}`, s.interval]));
+      const outcomes = new Map<string, SignalOutcomesQuery['signals']['edges'][number]['node']['outcome']>();
+      let after: string | null = null;
+      for (let more = true; more; ) {
+        const page: SignalOutcomesQuery = await client.request(SignalOutcomesDocument, { first: 100, after });
+        for (const edge of page.signals.edges) outcomes.set(edge.node.id, edge.node.outcome);
+        more = page.signals.pageInfo.hasNextPage;
+        after = page.signals.pageInfo.endCursor ?? null;
+      }
+      const statuses = new Set<string>();
+      for (const signal of expected) {
+        const interval = intervalOf.get(`${signal.strategyId}|${signal.strategyVersion}`);
+        const want = followSignal(
+          signal,
+          candles.filter((c) => c.interval === interval),
+        );
+        const got = outcomes.get(signal.id);
+        statuses.add(want.status);
+        expect({ ...got, exitPrice: got?.exitPrice == null ? null : Number(got.exitPrice) }).toEqual({
+          status: want.status,
+          closedAt: want.closedAt === null ? null : new Date(want.closedAt).toISOString(),
+          exitPrice: want.exitPrice,
+          returnPct: want.returnPct,
+        });
+      }
+      expect(statuses.size).toBeGreaterThan(1);
+    },
+  );
 
   it.runIf(enabled)('serves the candles built from the replayed trades', async () => {
     const candles = await candlesOf(TRADES_SLICE);

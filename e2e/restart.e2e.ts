@@ -1,13 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Candle, Signal } from '@alphintra/core';
-import { DrizzleCandleStore, listSignals, openDatabase, runningStrategySpecs } from '@alphintra/db';
-import { backtest } from '@alphintra/engine';
+import { type Candle, type Signal, TOPICS, toStandardOutcome } from '@alphintra/core';
+import {
+  DrizzleCandleStore,
+  getOutcomes,
+  listSignals,
+  openDatabase,
+  readOutcomeOutbox,
+  runningStrategySpecs,
+} from '@alphintra/db';
+import { backtest, followSignal } from '@alphintra/engine';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { consumeSignals } from './distribution.ts';
 import { waitFor } from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
@@ -109,19 +117,27 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
       });
       return child;
     };
-    const count = async (table: 'candles' | 'signals') => {
+    const count = async (table: 'candles' | 'signals' | 'outcomes' | 'closed') => {
+      const queries = {
+        candles: `select count(*)::int as n from candles where interval = '1m'`,
+        signals: 'select count(*)::int as n from signals',
+        outcomes: 'select count(*)::int as n from signal_outcomes',
+        closed: `select count(*)::int as n from signal_outcomes where status <> 'OPEN'`,
+      };
       try {
-        const [row] = await sql.unsafe(
-          table === 'candles'
-            ? `select count(*)::int as n from candles where interval = '1m'`
-            : 'select count(*)::int as n from signals',
-        );
+        const [row] = await sql.unsafe(queries[table]);
         return (row?.['n'] as number | undefined) ?? 0;
       } catch {
         return 0; // the tables do not exist before the first start has migrated
       }
     };
     const expectedMinutes = independentMinutes();
+    // A consumer of the closed outcomes across the kill (the topic is shared: filtered by signal id at the end).
+    const outcomeReader =
+      kafkaBrokers === undefined
+        ? null
+        : await consumeSignals(kafkaBrokers, `e2e-restart-${suffix}-outcomes`, null, TOPICS.signalOutcomes);
+    if (outcomeReader !== null) cleanup.push(outcomeReader.stop);
 
     const first = launch();
     await waitFor(
@@ -144,6 +160,17 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
     let settled = -1;
     await waitFor('the signals to settle', async () => {
       const now = await count('signals');
+      const done = now === settled;
+      settled = now;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return done;
+    });
+    // Every signal followed, and the outcomes the last candles close stored.
+    const signalCount = await count('signals');
+    await waitFor('every signal to have an outcome', async () => (await count('outcomes')) >= signalCount);
+    settled = -1;
+    await waitFor('the outcomes to settle', async () => {
+      const now = await count('closed');
       const done = now === settled;
       settled = now;
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -185,5 +212,33 @@ describe.skipIf(databaseUrl === undefined)('a platform killed mid-run and starte
     expect(stored.sort(byTime).map(withoutLatency), output.join('').slice(-2_000)).toEqual(
       expected.sort(byTime).map(withoutLatency),
     );
+
+    // Outcomes too, across the kill: each is what followSignal gives on the stored candles.
+    const outcomes = await getOutcomes(
+      opened.db,
+      stored.map((s) => s.id),
+    );
+    const statuses = new Set<string>();
+    for (const [i, signal] of stored.entries()) {
+      const { exitPriceDecimal: _text, ...outcome } = outcomes[i] ?? { exitPriceDecimal: null };
+      const want = followSignal(signal, minutes);
+      statuses.add(want.status);
+      expect(outcome).toEqual(want);
+    }
+    expect(statuses.size).toBeGreaterThan(1);
+
+    // Every closed outcome reached Kafka at least once (a crash may repeat one, never lose one), as stored.
+    if (outcomeReader !== null) {
+      const closed = await readOutcomeOutbox(opened.db, { afterSeq: 0, limit: 1_000_000 });
+      const ours = () => outcomeReader.records.filter((r) => closed.some((o) => o.signalId === r.id));
+      await waitFor('every closed outcome on Kafka', () => new Set(ours().map((r) => r.id)).size >= closed.length);
+      const byId = new Map(closed.map((o) => [o.signalId, o]));
+      for (const record of ours()) {
+        const stored = byId.get(record.id);
+        expect(stored).toBeDefined();
+        if (stored !== undefined) expect(JSON.parse(record.raw)).toEqual(toStandardOutcome(stored));
+      }
+      expect(new Set(ours().map((r) => r.id))).toEqual(new Set(byId.keys()));
+    }
   });
 });

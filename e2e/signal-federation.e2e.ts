@@ -5,7 +5,7 @@
 import { type ClosablePubSub, createMemoryPubSub, MemoryEventBus } from '@alphintra/bus';
 import { AlphintraClient, GraphQLRequestError, LiveSignalsDocument } from '@alphintra/client';
 import { SIGNALS_CHANNEL, type Signal, signalId } from '@alphintra/core';
-import { type Db, insertSignals, MIGRATIONS_FOLDER, schema } from '@alphintra/db';
+import { type Db, insertSignals, MIGRATIONS_FOLDER, openOutcomeOf, saveOutcomes, schema } from '@alphintra/db';
 import { type RunningGateway, startGateway } from '@alphintra/gateway';
 import { startSignalSubgraph } from '@alphintra/signal-subgraph';
 import { startStrategySubgraph } from '@alphintra/strategy-subgraph';
@@ -52,6 +52,7 @@ describe('signals and strategies across the gateway', () => {
   let subgraphs: Awaited<ReturnType<typeof startSignalSubgraph>>[] = [];
   let gateway: RunningGateway;
   let pubsub: ClosablePubSub;
+  let db: Db;
   const owners: { id: string; name: string }[] = [];
 
   beforeAll(async () => {
@@ -63,7 +64,7 @@ describe('signals and strategies across the gateway', () => {
       logger: { logQuery: (query) => statements.push(query) },
     });
     await migrate(pglite, { migrationsFolder: MIGRATIONS_FOLDER });
-    const db: Db = pglite;
+    db = pglite;
     // Plain rows in the shape every strategy schema so far reads (a legacy version: type + parameters).
     for (let i = 0; i < STRATEGIES; i++) {
       const name = `owner-${i}`;
@@ -143,6 +144,41 @@ describe('signals and strategies across the gateway', () => {
       expect(node.signals.pageInfo.hasNextPage).toBe(true);
     }
     expect(touching(sql, 'signals')).toHaveLength(1);
+  });
+
+  it('reads the outcomes of 100 signals with one query: stored, OPEN without one, none for a shadow signal', async () => {
+    // The newest signal (strategy 4 at minute 119) reached its target at 0.0016 two minutes later; the one before it
+    // has no outcome stored yet.
+    const newest = signalOf(owners[4] ?? { id: '', name: '' }, 119);
+    const previous = signalOf(owners[3] ?? { id: '', name: '' }, 118);
+    const closedAt = newest.timestamp + 2 * MINUTE;
+    const returnPct = ((0.0016 - 0.0015) / 0.0015) * 100;
+    await saveOutcomes(db, [
+      {
+        outcome: { ...openOutcomeOf(newest), status: 'TAKE_PROFIT', closedAt, exitPrice: 0.0016, returnPct },
+        interval: '1m',
+      },
+    ]);
+    const { data, sql } = await run(
+      '{ signals(first: 100) { edges { node { id outcome { status closedAt exitPrice returnPct } } } } }',
+    );
+    type Node = { id: string; outcome: unknown };
+    const nodes = (data as { signals: { edges: { node: Node }[] } }).signals.edges.map((e) => e.node);
+    expect(nodes).toHaveLength(100);
+    expect(nodes[0]).toEqual({
+      id: newest.id,
+      outcome: { status: 'TAKE_PROFIT', closedAt: new Date(closedAt).toISOString(), exitPrice: '0.0016', returnPct },
+    });
+    expect(nodes[1]).toEqual({
+      id: previous.id,
+      outcome: { status: 'OPEN', closedAt: null, exitPrice: null, returnPct: null },
+    });
+    expect(touching(sql, 'signal_outcomes')).toHaveLength(1);
+
+    const shadow = signalOf(owners[0] ?? { id: '', name: '' }, 1_000, true);
+    await insertSignals(db, [shadow]);
+    const one = await run(`{ signal(id: "${shadow.id}") { id shadow outcome { status } } }`);
+    expect(one.data).toEqual({ signal: { id: shadow.id, shadow: true, outcome: null } });
   });
 
   it('never delivers a shadow signal to a subscriber, and refuses a subscription asking for them', async () => {

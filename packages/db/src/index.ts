@@ -4,6 +4,7 @@ export * from './cursor.ts';
 export * from './queries/access.ts';
 export * from './queries/backtests.ts';
 export * from './queries/market.ts';
+export * from './queries/outcomes.ts';
 export * from './queries/signals.ts';
 export * from './queries/strategies.ts';
 export * from './queries/webhooks.ts';

@@ -117,33 +117,29 @@ export interface PerformanceComparison {
 }
 
 /**
- * Compares the live signals of a version over `[from, to)` with a backtest of it on `candles` (per symbol: the
- * warm-up before `from`, the period, and the follow window after `to`, in time order). Each live signal is followed
- * on the same candles, so the two summaries differ only where the signals do.
+ * Compares the live signals of a version over `[from, to)` (with their outcomes, as the live outcome service stored
+ * them) with a backtest of it on `candles` (per symbol: the warm-up before `from`, the period, and the follow window
+ * after `to`, in time order). Live signals count when their candle opened in `[from, to)`, as the backtest's do.
  */
 export function comparePerformance(
   plan: BacktestPlan,
   candles: readonly Candle[],
-  live: readonly Signal[],
+  live: readonly { readonly signal: Signal; readonly outcome: SignalOutcome }[],
   costs: CostModel,
 ): PerformanceComparison {
   const session = new BacktestSession(plan);
   session.feed(candles);
   const backtest = session.result(costs);
-  const tracker = new OutcomeTracker();
-  const outcomes = new Map<string, SignalOutcome>();
-  const period = { from: plan.from, to: plan.to };
-  const inPeriod = live.filter((s) => s.timestamp > plan.from && s.timestamp <= plan.to);
-  for (const signal of inPeriod) tracker.track(signal, plan.spec.interval);
-  for (const candle of candles) {
-    if (candle.interval !== plan.spec.interval) continue;
-    for (const outcome of tracker.onCandle(candle)) outcomes.set(outcome.signalId, outcome);
-  }
-  for (const outcome of tracker.open()) outcomes.set(outcome.signalId, outcome);
-  const liveIds = new Set(inPeriod.map((s) => s.id));
+  const inPeriod = live.filter(({ signal }) => signal.timestamp > plan.from && signal.timestamp <= plan.to);
+  const liveIds = new Set(inPeriod.map(({ signal }) => signal.id));
   const backtestIds = new Set(backtest.signals.map((s) => s.signal.id));
   return {
-    live: summarize([...outcomes.values()], costs, period, plan.spec.interval),
+    live: summarize(
+      inPeriod.map(({ outcome }) => outcome),
+      costs,
+      { from: plan.from, to: plan.to },
+      plan.spec.interval,
+    ),
     backtest: backtest.summary,
     liveOnly: [...liveIds].filter((id) => !backtestIds.has(id)),
     backtestOnly: [...backtestIds].filter((id) => !liveIds.has(id)),

@@ -131,6 +131,9 @@ describe('followSignal', () => {
       exitPrice: 94,
       returnPct: 0,
     });
+    // A SELL out at its entry returns 0, not -0 (which JSON and storage cannot keep).
+    const flat = signal('flat', 'SELL', 6, { entry: 94, stop: 500, target: 50 }, 2);
+    expect(Object.is(followSignal(flat, CANDLES).returnPct, 0)).toBe(true);
   });
 });
 

@@ -81,8 +81,9 @@ class FollowState {
   }
 
   #closed(status: OutcomeStatus, closedAt: number, exitPrice: number): SignalOutcome {
-    const move = (exitPrice - this.#entry) / this.#entry;
-    return this.#outcome(status, closedAt, exitPrice, (this.#buy ? move : -move) * 100);
+    // Never -0 (which storage and JSON would turn into 0): the difference is taken the side's way round.
+    const gain = this.#buy ? exitPrice - this.#entry : this.#entry - exitPrice;
+    return this.#outcome(status, closedAt, exitPrice, (gain / this.#entry) * 100);
   }
 
   #outcome(
@@ -172,6 +173,11 @@ export class OutcomeTracker {
     const outcomes: SignalOutcome[] = [];
     for (const series of this.#open.values()) for (const state of series.values()) outcomes.push(state.outcome());
     return outcomes;
+  }
+
+  /** Whether any signal is followed on the candles of this series. */
+  isFollowing(symbol: string, interval: Interval): boolean {
+    return this.#open.has(seriesKey(symbol, interval));
   }
 
   /** How many signals are being followed. */

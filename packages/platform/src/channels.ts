@@ -1,6 +1,12 @@
 import { type EventBus, TOPICS } from '@alphintra/bus';
-import { SIGNAL_SCHEMA_VERSION, SIGNALS_CHANNEL, toStandardSignal } from '@alphintra/core';
-import type { StoredSignal } from '@alphintra/db';
+import {
+  OUTCOME_SCHEMA_VERSION,
+  SIGNAL_SCHEMA_VERSION,
+  SIGNALS_CHANNEL,
+  toStandardOutcome,
+  toStandardSignal,
+} from '@alphintra/core';
+import type { StoredOutcome, StoredSignal } from '@alphintra/db';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { DeliveryChannel } from './relay.ts';
 
@@ -33,6 +39,29 @@ export function kafkaChannel(bus: EventBus): DeliveryChannel {
             'schema-version': SIGNAL_SCHEMA_VERSION,
             'signal-id': signal.id,
             'strategy-id': signal.strategyId,
+          },
+        })),
+      ),
+  };
+}
+
+/**
+ * Kafka `trading.signal-outcomes`: each closed outcome in the standard outcome JSON, key = symbol, headers
+ * `schema-version`, `signal-id` and `strategy-id`. Read from the outcome outbox (`outcomeOutbox`).
+ */
+export function kafkaOutcomeChannel(bus: EventBus): DeliveryChannel<StoredOutcome> {
+  return {
+    name: 'kafka-outcomes',
+    deliver: (outcomes: readonly StoredOutcome[]) =>
+      bus.produce(
+        TOPICS.signalOutcomes,
+        outcomes.map((outcome) => ({
+          key: outcome.symbol,
+          value: JSON.stringify(toStandardOutcome(outcome)),
+          headers: {
+            'schema-version': OUTCOME_SCHEMA_VERSION,
+            'signal-id': outcome.signalId,
+            'strategy-id': outcome.strategyId,
           },
         })),
       ),

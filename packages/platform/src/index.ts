@@ -8,5 +8,6 @@ export * from './engine-service.ts';
 export * from './log.ts';
 export * from './market-data-service.ts';
 export * from './metrics.ts';
+export * from './outcome-service.ts';
 export * from './platform.ts';
 export * from './relay.ts';

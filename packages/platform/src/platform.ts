@@ -1,7 +1,15 @@
 import { API_KEY_REVOCATIONS_CHANNEL, hashApiKey, type Identity, IdentityVerifier, isRole } from '@alphintra/auth';
 import { type ClosablePubSub, createMemoryPubSub, type EventBus, MemoryEventBus, TOPICS } from '@alphintra/bus';
 import type { CandleStore } from '@alphintra/core';
-import { type Database, type Db, DrizzleCandleStore, findApiKey, latestSignalSeq, openDatabase } from '@alphintra/db';
+import {
+  type Database,
+  type Db,
+  DrizzleCandleStore,
+  findApiKey,
+  latestSignalSeq,
+  openDatabase,
+  type StoredOutcome,
+} from '@alphintra/db';
 import { gatewayMetricsPlugins, type RunningGateway, startGateway } from '@alphintra/gateway';
 import {
   BinanceProvider,
@@ -16,7 +24,7 @@ import { startStrategySubgraph } from '@alphintra/strategy-subgraph';
 import type { RunningSubgraph } from '@alphintra/subgraph-kit';
 import { DEFAULT_WEBHOOK_SETTINGS, WebhookDispatcher, webhookChannel } from '@alphintra/webhooks';
 import { BacktestService } from './backtest-service.ts';
-import { kafkaChannel, pubsubChannel } from './channels.ts';
+import { kafkaChannel, kafkaOutcomeChannel, pubsubChannel } from './channels.ts';
 import { DEFAULT_BACKTEST_SETTINGS, DEFAULT_SIGNALS_PARTITIONS, type PlatformConfig } from './config.ts';
 import { seedDefaultStrategies } from './defaults.ts';
 import { SignalDistributor } from './distributor.ts';
@@ -24,6 +32,7 @@ import { EngineService } from './engine-service.ts';
 import { gatewayLogger, type Log, processLog } from './log.ts';
 import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './market-data-service.ts';
 import { PlatformMetrics } from './metrics.ts';
+import { OutcomeService, outcomeOutbox } from './outcome-service.ts';
 import { OutboxReader, OutboxRelay } from './relay.ts';
 
 /** A running platform. */
@@ -39,6 +48,10 @@ export interface Platform {
   readonly distributor: SignalDistributor;
   /** The outbox relays, one per delivery channel. */
   readonly relays: readonly OutboxRelay[];
+  /** Follows every live signal to its outcome (`Signal.outcome`). */
+  readonly outcomes: OutcomeService;
+  /** Delivers the closed outcomes to Kafka `trading.signal-outcomes` (its cursor: `kafka-outcomes`). */
+  readonly outcomeRelay: OutboxRelay<StoredOutcome>;
   /** Sends the webhook deliveries the `webhooks` relay queues. */
   readonly webhooks: WebhookDispatcher;
   /** Runs the queued backtest jobs. */
@@ -211,11 +224,31 @@ export async function startPlatform(
       await relay.start();
       onClose(`relay ${relay.name}`, () => relay.stop());
     }
+    // Outcomes: a follower reading the signal outbox with a cursor of its own, and a relay of the closed outcomes.
+    const outcomeRelay = new OutboxRelay<StoredOutcome>({
+      db: database.db,
+      channel: kafkaOutcomeChannel(bus),
+      reader: outcomeOutbox(database.db),
+      log: logFor('relay kafka-outcomes'),
+    });
+    await outcomeRelay.start();
+    onClose('relay kafka-outcomes', () => outcomeRelay.stop());
+    const outcomes = new OutcomeService({
+      db: database.db,
+      store: candles,
+      bus,
+      reader,
+      log: logFor('outcomes'),
+      onClosed: () => outcomeRelay.wake(),
+    });
+    await outcomes.start(groupPrefix);
+    onClose('outcomes', () => outcomes.stop());
     const distributor = new SignalDistributor({
       db: database.db,
       log: logFor('distributor'),
       onStored: () => {
         for (const relay of relays) relay.wake();
+        outcomes.wake();
       },
     });
     onClose('distributor', async () => distributor.stop());
@@ -341,6 +374,8 @@ export async function startPlatform(
       engine,
       distributor,
       relays,
+      outcomes,
+      outcomeRelay,
       webhooks,
       backtests,
       metrics,

@@ -9,15 +9,33 @@ import {
 } from '@alphintra/db';
 import type { Log } from './log.ts';
 
-/** One place signals go: the subscription pub/sub, a Kafka topic, a webhook dispatcher. */
-export interface DeliveryChannel {
+/** A row of an outbox: its delivery sequence is its place in the outbox order. */
+export interface OutboxRecord {
+  /** The id of the signal the record is (about), for logs. */
+  readonly id: string;
+  readonly seq: number;
+}
+
+/**
+ * Where a relay reads its records: the signal outbox (`OutboxReader`) unless told otherwise (the closed signal
+ * outcomes, for instance). Sequence order must be commit order.
+ */
+export interface OutboxSource<T extends OutboxRecord> {
+  /** Up to `limit` records after `afterSeq`, in delivery order. */
+  read(afterSeq: number, limit: number): Promise<T[]>;
+  /** The highest sequence stored (0 when none). */
+  latest(): Promise<number>;
+}
+
+/** One place signals (or other outbox records) go: the subscription pub/sub, a Kafka topic, a webhook dispatcher. */
+export interface DeliveryChannel<T extends OutboxRecord = StoredSignal> {
   /** Stable name: the channel's cursor in `delivery_cursors` is kept under it. */
   readonly name: string;
   /**
    * Hands over a batch in outbox order; resolves once the channel has it (Kafka: acknowledged). A rejection is
    * retried with back-off, the same batch again: channels must treat a redelivered signal as a duplicate.
    */
-  deliver(signals: readonly StoredSignal[]): Promise<void>;
+  deliver(signals: readonly T[]): Promise<void>;
 }
 
 /**
@@ -27,7 +45,7 @@ export interface DeliveryChannel {
  * `b` saw every signal with a sequence in (a, b], because inserts are serialized and sequence order is commit
  * order (`insertSignals`), so nothing can still appear there later.
  */
-export class OutboxReader {
+export class OutboxReader implements OutboxSource<StoredSignal> {
   readonly #db: Db;
   readonly #windowSize: number;
   /** Live (non-shadow) signals with a sequence in (#from, #to], in order. */
@@ -46,6 +64,11 @@ export class OutboxReader {
   /** Database reads so far. */
   get reads(): number {
     return this.#reads;
+  }
+
+  /** The highest delivery sequence stored. */
+  latest(): Promise<number> {
+    return latestSignalSeq(this.#db);
   }
 
   /** Up to `limit` live signals after `afterSeq`, in delivery order: what `readOutbox` would answer. */
@@ -107,18 +130,23 @@ export class OutboxReader {
 }
 
 /** Options of {@link OutboxRelay}. */
-export interface OutboxRelayOptions {
+export interface OutboxRelayOptions<T extends OutboxRecord = StoredSignal> {
   readonly db: Db;
-  readonly channel: DeliveryChannel;
+  readonly channel: DeliveryChannel<T>;
   readonly log: Log;
-  /** Shared by the relays of a process so that they read each batch once. Default: a reader of its own. */
-  readonly reader?: OutboxReader;
+  /**
+   * Shared by the relays of a process so that they read each batch once. Default: a signal `OutboxReader` of its
+   * own (another kind of record needs its source).
+   */
+  readonly reader?: OutboxSource<T>;
+  /** A channel that has never delivered starts at the beginning of the outbox rather than after its newest record. */
+  readonly fromStart?: boolean;
   /** Signals per read and per hand-over. Default 500. */
   readonly batchSize?: number;
   /** How often the outbox is polled when nothing woke the relay (another process wrote). Default 100 ms. */
   readonly pollMs?: number;
   /** Called after each batch the channel took (metrics). */
-  readonly onDelivered?: (signals: readonly StoredSignal[]) => void;
+  readonly onDelivered?: (signals: readonly T[]) => void;
 }
 
 const RETRY_MIN_MS = 100;
@@ -130,9 +158,9 @@ const RETRY_MAX_MS = 10_000;
  * down holds up no other; on restart a relay resumes from its cursor, so a crash loses nothing and at most
  * redelivers the batch in flight (same `signal_id`s). Runs in any process that can reach the database.
  */
-export class OutboxRelay {
-  readonly #options: OutboxRelayOptions;
-  readonly #reader: OutboxReader;
+export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
+  readonly #options: OutboxRelayOptions<T>;
+  readonly #reader: OutboxSource<T>;
   readonly #batchSize: number;
   readonly #pollMs: number;
   #cursor = 0;
@@ -143,9 +171,9 @@ export class OutboxRelay {
   #wake: (() => void) | null = null;
   #pending = false;
 
-  constructor(options: OutboxRelayOptions) {
+  constructor(options: OutboxRelayOptions<T>) {
     this.#options = options;
-    this.#reader = options.reader ?? new OutboxReader(options.db);
+    this.#reader = options.reader ?? (new OutboxReader(options.db) as unknown as OutboxSource<T>);
     this.#batchSize = options.batchSize ?? 500;
     this.#pollMs = options.pollMs ?? 100;
   }
@@ -161,13 +189,13 @@ export class OutboxRelay {
 
   /**
    * Loads the cursor and starts delivering. A channel that has never delivered starts after the newest stored
-   * signal: what was stored before it existed is history, not news.
+   * signal (what was stored before it existed is history, not news), or at the beginning with `fromStart`.
    */
   async start(): Promise<void> {
     const { db, channel } = this.#options;
     const saved = await loadDeliveryCursor(db, channel.name);
     if (saved === null) {
-      this.#cursor = await latestSignalSeq(db);
+      this.#cursor = this.#options.fromStart ? 0 : await this.#reader.latest();
       await saveDeliveryCursor(db, channel.name, this.#cursor);
     } else {
       this.#cursor = saved;
@@ -185,7 +213,7 @@ export class OutboxRelay {
 
   /** Resolves once every signal stored before the call has been handed over (tests, shutdown). */
   async drain(): Promise<void> {
-    const target = await latestSignalSeq(this.#options.db);
+    const target = await this.#reader.latest();
     while (!this.#stopped && this.#cursor < target) {
       this.wake();
       await sleep(5);
@@ -203,7 +231,7 @@ export class OutboxRelay {
     let delay = RETRY_MIN_MS;
     while (!this.#stopped) {
       this.#pending = false;
-      let batch: StoredSignal[];
+      let batch: T[];
       try {
         batch = await this.#reader.read(this.#cursor, this.#batchSize);
       } catch (error) {
@@ -230,7 +258,7 @@ export class OutboxRelay {
       }
       delay = RETRY_MIN_MS;
       this.#options.onDelivered?.(batch);
-      const last = (batch.at(-1) as StoredSignal).seq;
+      const last = (batch.at(-1) as T).seq;
       this.#cursor = last;
       this.#delivered += batch.length;
       // A lost cursor write only means a redelivery after a restart; the next write carries it forward.

@@ -4,8 +4,10 @@ import {
   type BacktestRecord,
   type Db,
   getBacktests,
+  getOutcomes,
   getSignals,
   listStrategySignals,
+  type OutcomeRecord,
   type Page,
   type StrategyAccess,
   signalSeqs,
@@ -79,6 +81,8 @@ export interface SignalContext extends RequestContext {
   readonly backtestLoader: DataLoader<string, BacktestRecord | undefined>;
   /** Delivery sequences by signal id, for `Signal.sequence` of signals read without one. */
   readonly seqLoader: DataLoader<string, number | undefined>;
+  /** Stored outcomes by signal id, for `Signal.outcome` (every signal of a request in one query). */
+  readonly outcomeLoader: DataLoader<string, OutcomeRecord | undefined>;
   /** A page of a strategy's signals, by strategy id; one loader (and one query per tick) per distinct arguments. */
   strategySignalsLoader(args: StrategySignalsArgs): DataLoader<string, Page<Signal>>;
 }
@@ -93,6 +97,7 @@ export function createContext(deps: SignalServiceDeps, identity: Identity): Sign
     signalLoader: new DataLoader((ids) => getSignals(deps.db, ids)),
     backtestLoader: new DataLoader((ids) => getBacktests(deps.db, ids), { cache: false }),
     seqLoader: new DataLoader((ids) => signalSeqs(deps.db, ids)),
+    outcomeLoader: new DataLoader((ids) => getOutcomes(deps.db, ids)),
     strategySignalsLoader(args) {
       const key = JSON.stringify([args.first, args.after, args.shadow]);
       let loader = strategySignalLoaders.get(key);

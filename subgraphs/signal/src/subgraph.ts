@@ -22,6 +22,7 @@ import { BacktestMutation, BacktestQuery } from './resolvers/BacktestQuery.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { Signal } from './resolvers/Signal.ts';
+import { SignalOutcome } from './resolvers/SignalOutcome.ts';
 import { Strategy } from './resolvers/Strategy.ts';
 import { Subscription } from './resolvers/Subscription.ts';
 import { Webhook } from './resolvers/Webhook.ts';
@@ -45,6 +46,7 @@ const resolvers: Resolvers = {
   WebhookDelivery,
   Subscription,
   Signal,
+  SignalOutcome,
   Strategy,
 };
 

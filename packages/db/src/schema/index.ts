@@ -1,6 +1,7 @@
 export * from './access.ts';
 export * from './backtests.ts';
 export * from './market.ts';
+export * from './outcomes.ts';
 export * from './signals.ts';
 export * from './strategies.ts';
 export * from './webhooks.ts';

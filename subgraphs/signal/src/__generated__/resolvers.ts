@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { Signal as SignalModel, SignalOutcome as SignalOutcomeModel } from '@alphintra/core';
+import type { Signal as SignalModel } from '@alphintra/core';
+import type { OutcomeRecord as SignalOutcomeModel, WebhookRecord as WebhookModel, WebhookDeliveryRecord as WebhookDeliveryModel, WebhookAttemptRecord as WebhookAttemptModel, BacktestRecord as BacktestModel, BacktestRecord as BacktestResultModel, BacktestSignalRecord as BacktestSignalModel } from '@alphintra/db';
 import type { StrategyRef, StrategyPerformanceModel, SignalContext } from '../context.ts';
-import type { WebhookRecord as WebhookModel, WebhookDeliveryRecord as WebhookDeliveryModel, WebhookAttemptRecord as WebhookAttemptModel, BacktestRecord as BacktestModel, BacktestRecord as BacktestResultModel, BacktestSignalRecord as BacktestSignalModel } from '@alphintra/db';
 import type { PerformanceSummary as PerformanceSummaryModel } from '@alphintra/engine';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -214,7 +214,7 @@ export type OrderType =
   | 'LIMIT'
   | 'MARKET';
 
-/** Where a followed signal stands: still open, or closed by its target, its stop or its expiry. */
+/** Where a followed signal stands. */
 export type OutcomeStatus =
   | 'EXPIRED'
   | 'OPEN'
@@ -376,6 +376,11 @@ export type Signal = {
   /** Exchange time of the market event that caused the signal. */
   marketDataTimestamp: Scalars['DateTime']['output'];
   metadata: SignalMetadata;
+  /**
+   * What became of the signal on the candles after it: OPEN until its take profit, its stop loss or its expiry is
+   * reached. Null for a shadow signal, which is not followed.
+   */
+  outcome?: Maybe<SignalOutcome>;
   priceTarget: Scalars['Decimal']['output'];
   /** Order size in base units; null when the strategy does not size orders. */
   quantity?: Maybe<Scalars['Decimal']['output']>;
@@ -453,17 +458,17 @@ export type SignalMetadata = {
   volumeProfile: VolumeProfile;
 };
 
-/** What became of a signal on the candles after it (no fee or slippage: the summary applies those). */
+/**
+ * What became of a live signal, followed from the next candle of its symbol on its strategy's interval. A candle that
+ * reaches both the stop and the target closes it STOP_LOSS.
+ */
 export type SignalOutcome = {
   __typename?: 'SignalOutcome';
-  /** The close time of the candle that reached a level, or the expiry; null while OPEN. */
+  /** Market time it closed: the close of the candle that reached a level, or the expiry; null while OPEN. */
   closedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The signal's price target (its candle's close). */
-  entryPrice: Scalars['Float']['output'];
-  exitPrice?: Maybe<Scalars['Float']['output']>;
-  /** When the position is taken: the signal's time. */
-  openedAt: Scalars['DateTime']['output'];
-  /** Percent, signed for the side (a SELL gains when the price falls); null while OPEN. */
+  /** The price it closed at: the level reached (the candle's open when it opened beyond the stop), or the last close by the expiry; null while OPEN. */
+  exitPrice?: Maybe<Scalars['Decimal']['output']>;
+  /** Return in percent, signed for the side (a SELL gains when the price falls), before fees and slippage; null while OPEN. */
   returnPct?: Maybe<Scalars['Float']['output']>;
   status: OutcomeStatus;
 };
@@ -493,7 +498,7 @@ export type Strategy = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   /**
-   * How a version's live signals (default: the current version) with `timestamp` in [`from`, `to`) fared, each
+   * How a version's live signals (default: the current version) on the candles opening in [`from`, `to`) fared, each
    * followed on the stored candles after it, beside a backtest of the same version over the same candles, and the
    * difference. Costs in basis points, paid on entry and on exit. The period is bounded like a backtest's.
    */
@@ -1065,6 +1070,7 @@ export type SignalResolvers<ContextType = SignalContext, ParentType extends Reso
   latencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   marketDataTimestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   metadata?: Resolver<ResolversTypes['SignalMetadata'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['SignalOutcome']>, ParentType, ContextType>;
   priceTarget?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   riskScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1107,9 +1113,7 @@ export type SignalMetadataResolvers<ContextType = SignalContext, ParentType exte
 
 export type SignalOutcomeResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['SignalOutcome'] = ResolversParentTypes['SignalOutcome']> = ResolversObject<{
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  entryPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  exitPrice?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  exitPrice?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   returnPct?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OutcomeStatus'], ParentType, ContextType>;
 }>;

@@ -1,4 +1,3 @@
-import type { SignalOutcome } from '@alphintra/core';
 import { InvalidCursorError, listBacktestSignals } from '@alphintra/db';
 import type { PerformanceSummary } from '@alphintra/engine';
 import { badInput, connectionOf, pageSize } from '@alphintra/subgraph-kit';
@@ -51,7 +50,8 @@ export const BacktestSignal: BacktestSignalResolvers = {
   explanation: ({ signal }) => ({ rule: signal.explanation.rule, indicators: [...signal.explanation.indicators] }),
   outcome: ({ outcome }) => {
     if (outcome === null) throw new Error('a stored backtest signal has no outcome');
-    return outcome as SignalOutcome;
+    // As the live outcome service stores it: the exit price's decimal text is the number's.
+    return { ...outcome, exitPriceDecimal: outcome.exitPrice === null ? null : String(outcome.exitPrice) };
   },
 };
 

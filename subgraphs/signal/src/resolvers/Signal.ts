@@ -1,4 +1,5 @@
 import { isUuid } from '@alphintra/core';
+import { openOutcomeOf } from '@alphintra/db';
 import type { SignalResolvers } from '../__generated__/resolvers.ts';
 import { readableSignal } from '../context.ts';
 import type { PublishedSignal } from '../stream.ts';
@@ -13,5 +14,10 @@ export const Signal: SignalResolvers = {
     const seq = signal.seq ?? (await ctx.seqLoader.load(signal.id));
     if (seq === undefined) throw new Error(`signal ${signal.id} is not stored, so it has no sequence`);
     return String(seq);
+  },
+  // A live signal the outcome service has not stored an outcome for yet is OPEN; shadow signals are not followed.
+  outcome: async (signal, _args, ctx) => {
+    if (signal.shadow) return null;
+    return (await ctx.outcomeLoader.load(signal.id)) ?? { ...openOutcomeOf(signal), exitPriceDecimal: null };
   },
 };

@@ -1,5 +1,5 @@
 import { type Candle, isUuid } from '@alphintra/core';
-import { InvalidCursorError, liveVersionSignals, queryCandles } from '@alphintra/db';
+import { InvalidCursorError, liveSignalOutcomes, queryCandles } from '@alphintra/db';
 import { BACKTEST_WARMUP_CANDLES, comparePerformance, followWindowMs } from '@alphintra/engine';
 import { badInput, connectionOf, pageSize } from '@alphintra/subgraph-kit';
 import type { StrategyResolvers } from '../__generated__/resolvers.ts';
@@ -38,7 +38,13 @@ export const Strategy: StrategyResolvers = {
       candles.push(...(await queryCandles(ctx.deps.db, { ...series, to: from, last: BACKTEST_WARMUP_CANDLES })));
       candles.push(...(await queryCandles(ctx.deps.db, { ...series, from, to: to + follow })));
     }
-    const live = await liveVersionSignals(ctx.deps.db, { strategyId: spec.id, version: spec.version, from, to });
+    // The live signals of the candles opening in [from, to) have their times in (from, to].
+    const live = await liveSignalOutcomes(ctx.deps.db, {
+      strategyId: spec.id,
+      version: spec.version,
+      from: from + 1,
+      to: to + 1,
+    });
     return { version: spec.version, from, to, ...comparePerformance(plan, candles, live, costs) };
   },
 };

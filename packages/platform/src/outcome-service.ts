@@ -1,0 +1,282 @@
+import { type BusConsumer, type BusMessage, type EventBus, TOPICS } from '@alphintra/bus';
+import { type Candle, type CandleStore, type Interval, isInterval, type Signal } from '@alphintra/core';
+import {
+  type Db,
+  latestOutcomeSeq,
+  type OutcomeWrite,
+  openOutcomeOf,
+  openOutcomeSignals,
+  readOutcomeOutbox,
+  type StoredOutcome,
+  type StoredSignal,
+  saveOutcomes,
+  versionIntervals,
+} from '@alphintra/db';
+import { OutcomeTracker, type SignalOutcome } from '@alphintra/engine';
+import type { Log } from './log.ts';
+import type { CandleMessage } from './market-data-service.ts';
+import { type DeliveryChannel, type OutboxReader, OutboxRelay, type OutboxSource } from './relay.ts';
+import { retryForever, SerialQueue } from './retry.ts';
+
+/** The name of the outcome service's cursor on the signal outbox (`delivery_cursors`). */
+export const OUTCOMES_CHANNEL = 'outcomes';
+
+/** The closed outcomes in delivery order (`signal_outcomes.seq`): what the Kafka outcome relay reads. */
+export function outcomeOutbox(db: Db): OutboxSource<StoredOutcome> {
+  return {
+    read: (afterSeq, limit) => readOutcomeOutbox(db, { afterSeq, limit }),
+    latest: () => latestOutcomeSeq(db),
+  };
+}
+
+/** Options of {@link OutcomeService}. */
+export interface OutcomeServiceOptions {
+  readonly db: Db;
+  readonly store: CandleStore;
+  readonly bus: EventBus;
+  readonly log: Log;
+  /** The process's signal outbox reader, shared with the other relays. Default: one of its own. */
+  readonly reader?: OutboxReader;
+  /** Called with the signal ids of outcomes just closed and committed (to wake the Kafka outcome relay). */
+  readonly onClosed?: (signalIds: readonly string[]) => void;
+  /** How often every followed series is read from the candle store even without a bus candle. Default 5 s. */
+  readonly sweepMs?: number;
+}
+
+/**
+ * Follows every live signal until its take profit, its stop loss or its expiry (the engine's `OutcomeTracker`,
+ * the rules of `followSignal`), and stores each outcome: OPEN when it learns of the signal, then closed, with its
+ * place in the outcome outbox, in one transaction.
+ *
+ * It talks to the rest only through the database and the bus, so it can run as its own process. It learns of
+ * signals from the signal outbox like a delivery channel (its own cursor, `outcomes`, from the first signal on), and
+ * of candles from the candle store: a `market.candles` record (its own consumer group) or a periodic sweep only
+ * says when to read the series' new stored candles. An outcome is therefore a function of the signal and the stored
+ * candles after it alone: after a restart or for a late signal it is caught up from the store and equals what
+ * `followSignal` gives on the same candles.
+ */
+export class OutcomeService {
+  readonly #options: OutcomeServiceOptions;
+  readonly #tracker = new OutcomeTracker();
+  readonly #relay: OutboxRelay;
+  /** Per followed series: the open time of the newest stored candle fed to the tracker (every older one was). */
+  readonly #until = new Map<string, { readonly symbol: string; readonly interval: Interval; until: number }>();
+  /** Outcomes computed and not yet committed, by signal id (a closed one replaces an OPEN one, never the reverse). */
+  readonly #unsaved = new Map<string, OutcomeWrite>();
+  /** Every read and write of the tracker, one at a time: a candle and a signal never interleave. */
+  readonly #queue = new SerialQueue();
+  #consumer: BusConsumer | null = null;
+  #sweep: NodeJS.Timeout | null = null;
+  #stopped = false;
+
+  constructor(options: OutcomeServiceOptions) {
+    this.#options = options;
+    const channel: DeliveryChannel = { name: OUTCOMES_CHANNEL, deliver: (signals) => this.#learn(signals) };
+    this.#relay = new OutboxRelay({
+      db: options.db,
+      channel,
+      log: options.log,
+      fromStart: true,
+      ...(options.reader === undefined ? {} : { reader: options.reader }),
+    });
+  }
+
+  /** The relay reading the signal outbox for this service (its cursor is `outcomes`). */
+  get relay(): OutboxRelay {
+    return this.#relay;
+  }
+
+  /** Signals being followed. */
+  get following(): number {
+    return this.#tracker.size;
+  }
+
+  /**
+   * Catches the outcomes stored OPEN up with the candle store, then follows new signals from the outbox and new
+   * candles from the bus.
+   */
+  async start(groupPrefix = 'alphintra'): Promise<void> {
+    const { db, bus, log } = this.#options;
+    const open = await retryForever(
+      'loading open outcomes',
+      () => openOutcomeSignals(db),
+      (m, e) => log.warn(m, e),
+      () => this.#stopped,
+    );
+    await this.#run(async () => {
+      await this.#follow(open);
+      await this.#flush();
+    });
+    if (open.length > 0) log.info(`caught ${open.length} open outcomes up with the candle store`);
+    await this.#relay.start();
+    this.#consumer = await bus.consume({
+      groupId: `${groupPrefix}.outcomes`,
+      topics: [TOPICS.candles],
+      handler: (message) => this.#onCandle(message),
+    });
+    this.#sweep = setInterval(
+      () => void this.#run(() => this.#advanceAll()).catch(this.#report),
+      this.#options.sweepMs ?? 5_000,
+    );
+  }
+
+  /** A signal was stored: read the outbox now. */
+  wake(): void {
+    this.#relay.wake();
+  }
+
+  /**
+   * Resolves once every signal stored before the call is followed and every stored candle is applied (tests): the
+   * outcomes these close are committed.
+   */
+  async drain(): Promise<void> {
+    await this.#relay.drain();
+    await this.#run(() => this.#advanceAll());
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#sweep !== null) clearInterval(this.#sweep);
+    await this.#consumer?.close();
+    await this.#relay.stop();
+    await this.#queue.drain();
+  }
+
+  /** Runs a task on the queue and resolves (or rejects) with it. */
+  #run(task: () => Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push(() => task().then(resolve, reject));
+    });
+  }
+
+  /** The outbox channel: follows the batch's signals; resolves once their outcomes are committed. */
+  async #learn(signals: readonly StoredSignal[]): Promise<void> {
+    const intervals = await versionIntervals(
+      this.#options.db,
+      signals.map((s) => ({ strategyId: s.strategyId, version: s.strategyVersion })),
+    );
+    await this.#run(async () => {
+      const followed: { signal: Signal; interval: Interval }[] = [];
+      for (const signal of signals) {
+        const interval = intervals.get(`${signal.strategyId}|${signal.strategyVersion}`);
+        if (interval === undefined || !isInterval(interval)) {
+          this.#options.log.warn(`signal ${signal.id}: its strategy version has no known interval; not followed`, {
+            signalId: signal.id,
+          });
+          continue;
+        }
+        followed.push({ signal, interval });
+      }
+      await this.#follow(followed);
+      // A rejection makes the relay deliver the batch again; the signals followed already are kept, so nothing is
+      // computed twice and the unsaved outcomes go with the next attempt.
+      await this.#flush(true);
+    });
+  }
+
+  /**
+   * Starts following signals: each first on its series' stored candles after it, up to where the series stands (one
+   * read per series: a candle before a signal is no candle of its).
+   */
+  async #follow(signals: readonly { readonly signal: Signal; readonly interval: Interval }[]): Promise<void> {
+    const bySeries = new Map<string, { signal: Signal; interval: Interval }[]>();
+    for (const item of signals) {
+      const key = seriesKey(item.signal.symbol, item.interval);
+      const list = bySeries.get(key);
+      if (list === undefined) bySeries.set(key, [item]);
+      else list.push(item);
+    }
+    for (const [key, items] of bySeries) {
+      const { symbol } = items[0]?.signal ?? { symbol: '' };
+      const interval = items[0]?.interval ?? '1m';
+      const series = this.#until.get(key);
+      const from = Math.min(...items.map((item) => item.signal.timestamp));
+      const history = await this.#stored(symbol, interval, from, series?.until);
+      for (const { signal } of items) {
+        const closed = this.#tracker.track(signal, interval, history);
+        if (closed !== null) this.#keep(closed, interval);
+        else if (!this.#unsaved.has(signal.id)) this.#keep(openOutcomeOf(signal), interval);
+      }
+      if (series === undefined && this.#tracker.isFollowing(symbol, interval)) {
+        this.#until.set(key, { symbol, interval, until: history.at(-1)?.openTime ?? from - 1 });
+      }
+    }
+  }
+
+  async #onCandle(message: BusMessage): Promise<void> {
+    let candle: CandleMessage;
+    try {
+      candle = JSON.parse(message.value) as CandleMessage;
+    } catch (error) {
+      this.#options.log.error(
+        `skipped unreadable ${message.topic} record at ${message.partition}/${message.offset}`,
+        error,
+      );
+      return;
+    }
+    const series = this.#until.get(seriesKey(candle.symbol, candle.interval));
+    if (series === undefined || candle.openTime <= series.until) return;
+    await this.#run(async () => {
+      await this.#advance(series);
+      await this.#flush();
+    }).catch(this.#report);
+  }
+
+  /** A task that failed (only ever while stopping: reads are retried until then, writes kept for the next flush). */
+  readonly #report = (error: unknown): void => {
+    if (!this.#stopped) this.#options.log.warn('following outcomes failed', error);
+  };
+
+  async #advanceAll(): Promise<void> {
+    for (const series of [...this.#until.values()]) await this.#advance(series);
+    await this.#flush();
+  }
+
+  /** Applies a followed series' stored candles after where it stands. */
+  async #advance(series: { readonly symbol: string; readonly interval: Interval; until: number }): Promise<void> {
+    const key = seriesKey(series.symbol, series.interval);
+    if (this.#until.get(key) !== series) return;
+    const candles = await this.#stored(series.symbol, series.interval, series.until + 1, undefined);
+    for (const candle of candles) {
+      for (const closed of this.#tracker.onCandle(candle)) this.#keep(closed, series.interval);
+      series.until = candle.openTime;
+    }
+    if (!this.#tracker.isFollowing(series.symbol, series.interval)) this.#until.delete(key);
+  }
+
+  #keep(outcome: SignalOutcome, interval: Interval): void {
+    const known = this.#unsaved.get(outcome.signalId);
+    if (known !== undefined && known.outcome.status !== 'OPEN' && outcome.status === 'OPEN') return;
+    this.#unsaved.set(outcome.signalId, { outcome, interval });
+  }
+
+  /** Commits the unsaved outcomes; on failure they are kept for the next flush (and `rethrow` says so). */
+  async #flush(rethrow = false): Promise<void> {
+    if (this.#unsaved.size === 0) return;
+    const writes = [...this.#unsaved.values()];
+    try {
+      const closed = await saveOutcomes(this.#options.db, writes);
+      for (const write of writes) {
+        if (this.#unsaved.get(write.outcome.signalId) === write) this.#unsaved.delete(write.outcome.signalId);
+      }
+      if (closed.length > 0) this.#options.onClosed?.(closed);
+    } catch (error) {
+      if (rethrow) throw error;
+      if (!this.#stopped) this.#options.log.warn(`storing ${writes.length} outcomes failed; retrying`, error);
+    }
+  }
+
+  /** Stored candles of a series with `from <= openTime <= upTo`. */
+  #stored(symbol: string, interval: Interval, from: number, upTo: number | undefined): Promise<Candle[]> {
+    return retryForever(
+      `reading stored ${symbol} ${interval} candles`,
+      () => this.#options.store.query({ symbol, interval, from, ...(upTo === undefined ? {} : { to: upTo + 1 }) }),
+      (m, e) => this.#options.log.warn(m, e),
+      () => this.#stopped,
+    );
+  }
+}
+
+function seriesKey(symbol: string, interval: string): string {
+  return `${symbol}\u0000${interval}`;
+}
