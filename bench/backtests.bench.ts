@@ -36,13 +36,19 @@ interface SpeedResult {
   readonly evaluationsPerSecond: number;
 }
 
-function speed(name: string, strategies: number, candles: number, passes: number, run: () => number): SpeedResult {
-  run(); // warm-up: JIT and the modules' first use
+async function speed(
+  name: string,
+  strategies: number,
+  candles: number,
+  passes: number,
+  run: () => Promise<number>,
+): Promise<SpeedResult> {
+  await run(); // warm-up: JIT and the modules' first use
   let best = Number.POSITIVE_INFINITY;
   let signals = 0;
   for (let pass = 0; pass < passes; pass++) {
     const start = performance.now();
-    signals = run();
+    signals = await run();
     best = Math.min(best, performance.now() - start);
   }
   const candlesPerSecond = candles / (best / 1000);
@@ -58,16 +64,20 @@ function speed(name: string, strategies: number, candles: number, passes: number
 }
 
 /** One session per template (its own periods), over every candle: candles per second for one strategy. */
-function sessionSpeeds(candles: readonly Candle[], passes: number): SpeedResult[] {
-  return STRATEGY_TEMPLATES.map((_template, i) => {
+async function sessionSpeeds(candles: readonly Candle[], passes: number): Promise<SpeedResult[]> {
+  const results: SpeedResult[] = [];
+  for (const [i] of STRATEGY_TEMPLATES.entries()) {
     const spec = benchSpec(i);
     const plan = { spec, from: (candles[0] as Candle).openTime, to: (candles.at(-1) as Candle).closeTime };
-    return speed(`session: ${spec.name}`, 1, candles.length, passes, () => {
-      const session = new BacktestSession(plan);
-      session.feed(candles);
-      return session.result({ feeBps: 0, slippageBps: 0 }).signals.length;
-    });
-  });
+    results.push(
+      await speed(`session: ${spec.name}`, 1, candles.length, passes, async () => {
+        const session = new BacktestSession(plan);
+        await session.feed(candles);
+        return session.result({ feeBps: 0, slippageBps: 0 }).signals.length;
+      }),
+    );
+  }
+  return results;
 }
 
 interface JobResult {
@@ -145,14 +155,14 @@ async function main(): Promise<void> {
   console.log(`node ${host.node}, ${host.cpu} x ${host.cpus}, ${host.os}, load ${host.loadAverage1m.toFixed(2)}`);
 
   const candles = loadBenchKlines();
-  const sessions = sessionSpeeds(candles, passes);
+  const sessions = await sessionSpeeds(candles, passes);
   const specs = Array.from({ length: many }, (_, i) => benchSpec(i));
-  const together = speed(
+  const together = await speed(
     `engine backtest: ${many} strategies at once`,
     many,
     candles.length,
     passes,
-    () => backtest(specs, candles).length,
+    async () => (await backtest(specs, candles)).length,
   );
   const jobs: (JobResult | { error: string })[] = [];
   for (let i = 0; i < jobPasses; i++) jobs.push(await attempt(() => jobSpeed(candles, benchSpec(0))));

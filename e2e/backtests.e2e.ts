@@ -181,7 +181,7 @@ describe.each(modes)('backtests on $mode', ({ real, enabled }) => {
     const spec = specs.find((s) => s.name.includes('EMA'));
     if (spec === undefined) throw new Error('no EMA default strategy');
     ema = { id: spec.id, version: spec.version };
-    const expected = backtest(specs, candles).filter((s) => s.strategyId === ema.id);
+    const expected = (await backtest(specs, candles)).filter((s) => s.strategyId === ema.id);
     await platform.startReplay();
     from = new Date((minutes[0] as Candle).openTime).toISOString();
     to = new Date((minutes.at(-1) as Candle).openTime + MINUTE).toISOString();

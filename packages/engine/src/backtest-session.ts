@@ -73,9 +73,9 @@ export class BacktestSession {
 
   /**
    * Feeds candles: those opening before `to` run the strategy; every one moves the open signals on. Candles of
-   * another interval are ignored.
+   * another interval are ignored. Asynchronous because a model strategy's evaluation is.
    */
-  feed(candles: readonly Candle[]): void {
+  async feed(candles: readonly Candle[]): Promise<void> {
     const { spec, to } = this.#plan;
     for (const candle of candles) {
       if (candle.interval !== spec.interval) continue;
@@ -121,14 +121,14 @@ export interface PerformanceComparison {
  * them) with a backtest of it on `candles` (per symbol: the warm-up before `from`, the period, and the follow window
  * after `to`, in time order). Live signals count when their candle opened in `[from, to)`, as the backtest's do.
  */
-export function comparePerformance(
+export async function comparePerformance(
   plan: BacktestPlan,
   candles: readonly Candle[],
   live: readonly { readonly signal: Signal; readonly outcome: SignalOutcome }[],
   costs: CostModel,
-): PerformanceComparison {
+): Promise<PerformanceComparison> {
   const session = new BacktestSession(plan);
-  session.feed(candles);
+  await session.feed(candles);
   const backtest = session.result(costs);
   const inPeriod = live.filter(({ signal }) => signal.timestamp > plan.from && signal.timestamp <= plan.to);
   const liveIds = new Set(inPeriod.map(({ signal }) => signal.id));

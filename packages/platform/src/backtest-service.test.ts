@@ -190,7 +190,7 @@ describe.each([
       // to the candles before `to`.
       const from = job.from.getTime();
       const to = job.to.getTime();
-      const expected = backtest([{ ...spec, activatedAt: from }], candles).filter((s) => s.timestamp <= to);
+      const expected = (await backtest([{ ...spec, activatedAt: from }], candles)).filter((s) => s.timestamp <= to);
       expect(expected.length).toBeGreaterThan(10);
       const page = await listBacktestSignals(database.db, created.id, { first: 1000 });
       const stored = page.items.map((item) => item.node);

@@ -97,7 +97,7 @@ export class InlineBacktest implements BacktestExecutor {
   }
 
   async feed(candles: readonly Candle[]): Promise<{ evaluated: number; signals: number }> {
-    this.#session.feed(candles);
+    await this.#session.feed(candles);
     return { evaluated: this.#session.evaluated, signals: this.#session.signalCount };
   }
 

@@ -8,11 +8,11 @@ import type { WorkerReply, WorkerRequest } from './backtest-thread.ts';
 const port = parentPort;
 if (port === null) throw new Error('backtest-worker.ts runs as a worker thread');
 const session = new BacktestSession(workerData as BacktestPlan);
-port.on('message', (request: WorkerRequest) => {
+port.on('message', async (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {
     if (request.type === 'feed') {
-      session.feed(request.candles as Candle[]);
+      await session.feed(request.candles as Candle[]);
       reply = { type: 'fed', evaluated: session.evaluated, signals: session.signalCount };
     } else {
       reply = { type: 'result', result: session.result(request.costs as CostModel) };

@@ -45,6 +45,6 @@ export const Strategy: StrategyResolvers = {
       from: from + 1,
       to: to + 1,
     });
-    return { version: spec.version, from, to, ...comparePerformance(plan, candles, live, costs) };
+    return { version: spec.version, from, to, ...(await comparePerformance(plan, candles, live, costs)) };
   },
 };
