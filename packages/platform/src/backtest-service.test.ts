@@ -229,6 +229,26 @@ describe.each([
     },
   );
 
+  it.runIf(enabled)('gives the same result in the runner’s own thread when threads are off', async () => {
+    // One job at a time, so that each runner takes only its own.
+    const run = async (owner: string, threads: boolean) => {
+      const { id } = await createBacktest(database.db, { ...job, owner }, 3);
+      const runner = service({ threads });
+      await runner.start();
+      await until('the job to succeed', async () => (await getBacktests(database.db, [id]))[0]?.status === 'SUCCEEDED');
+      await runner.stop();
+      return id;
+    };
+    const threaded = { id: await run('gina', true) };
+    const inline = { id: await run('hugo', false) };
+    const [a, b] = await getBacktests(database.db, [threaded.id, inline.id]);
+    expect(b?.summary).toEqual(a?.summary);
+    const pageA = await listBacktestSignals(database.db, threaded.id, { first: 1000 });
+    const pageB = await listBacktestSignals(database.db, inline.id, { first: 1000 });
+    expect(pageB.items.map((i) => i.node)).toEqual(pageA.items.map((i) => i.node));
+    expect(pageA.items.length).toBeGreaterThan(10);
+  });
+
   it.runIf(enabled)('stops a cancelled job at its next page and keeps none of its signals', async () => {
     const created = await createBacktest(database.db, { ...job, owner: 'bob' }, 3);
     let cancelled: Promise<BacktestRecord | undefined> | null = null;
