@@ -41,6 +41,11 @@ const config: CodegenConfig = {
       Webhook: '@alphintra/db#WebhookRecord as WebhookModel',
       WebhookDelivery: '@alphintra/db#WebhookDeliveryRecord as WebhookDeliveryModel',
       WebhookAttempt: '@alphintra/db#WebhookAttemptRecord as WebhookAttemptModel',
+      Backtest: '@alphintra/db#BacktestRecord as BacktestModel',
+      BacktestResult: '@alphintra/db#BacktestRecord as BacktestResultModel',
+      BacktestSignal: '@alphintra/db#BacktestSignalRecord as BacktestSignalModel',
+      PerformanceSummary: '@alphintra/engine#PerformanceSummary as PerformanceSummaryModel',
+      StrategyPerformance: '../context.ts#StrategyPerformanceModel',
     }),
     'packages/client/src/__generated__/': {
       schema: 'schema/api.graphql',

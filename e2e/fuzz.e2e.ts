@@ -189,6 +189,7 @@ function variablesFor(field: GraphQLField<unknown, unknown>): fc.Arbitrary<Recor
 describe('fuzzing every mutation and every query argument', () => {
   let platform: Platform;
   let schema: GraphQLSchema;
+  let backtestId = '';
 
   async function send(query: string, variables: Record<string, unknown>) {
     const response = await fetch(platform.gateway.url, {
@@ -231,6 +232,17 @@ describe('fuzzing every mutation and every query argument', () => {
       '{ strategyTemplates { id document } }',
     );
     const ids = [...strategies.strategies.edges.map((e) => e.node.id), webhook.registerWebhook.webhook.id];
+    // A finished backtest, so that its result's signals can be reached.
+    const run = await data<{ runBacktest: { backtest: { id: string } } }>(
+      `mutation { runBacktest(input: { strategyId: "${ids[0]}", from: "2019-10-11T00:00:00Z", to: "2019-10-12T00:00:00Z" }) { backtest { id } } }`,
+    );
+    backtestId = run.runBacktest.backtest.id;
+    for (let status = ''; status !== 'SUCCEEDED'; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await data<{ backtest: { status: string } }>(`{ backtest(id: "${backtestId}") { status } }`)).backtest
+        .status;
+      if (status === 'FAILED' || status === 'CANCELLED') throw new Error(`the backtest ended ${status}`);
+    }
     for (const name of ['id', 'strategyId', 'webhookId', 'deliveryId']) hints.set(name, ids);
     hints.set('strategyIds', [ids, ids.slice(0, 1)]);
     hints.set('symbols', [['XRPETH'], ['xrpeth', 'BTCUSDT']]);
@@ -320,6 +332,7 @@ describe('fuzzing every mutation and every query argument', () => {
       Strategy: (inner) => `{ strategies(first: 1) { edges { node { ${inner} } } } }`,
       Webhook: (inner) => `{ webhooks { ${inner} } }`,
       Feed: (inner) => `{ feeds { ${inner} } }`,
+      BacktestResult: (inner) => `{ backtest(id: "${backtestId}") { result { ${inner} } } }`,
     };
     const sized = Object.values(schema.getTypeMap())
       .filter(isObjectType)

@@ -58,7 +58,12 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   'Mutation.deleteWebhook': rule('trader', 'checked', 'webhook'),
   'Mutation.replayWebhookDelivery': rule('trader', 'checked', 'webhookDelivery'),
   'Mutation.testWebhook': rule('trader', 'checked', 'webhook'),
+  'Query.backtest': rule('trader', 'checked'),
+  'Query.backtests': rule('trader', 'filtered'),
+  'Mutation.runBacktest': rule('trader', 'checked', 'backtest'),
+  'Mutation.cancelBacktest': rule('trader', 'checked', 'backtest'),
   'Subscription.signals': rule('viewer', 'filtered'),
+  'Subscription.backtestProgress': rule('trader', 'checked'),
   'Subscription.candles': rule('viewer'),
 };
 

@@ -26,3 +26,19 @@ export function signalsOfMessage<T>(message: T | readonly T[]): readonly T[] {
 export function candleChannel(symbol: string, interval: Interval): string {
   return `candles.${symbol}.${interval}`;
 }
+
+/**
+ * The pub/sub channel a backtest job's progress is published on: a message (`BacktestProgressMessage`) at each page
+ * of candles and at its end, read by `Subscription.backtestProgress`.
+ */
+export function backtestChannel(id: string): string {
+  return `backtests.${id}`;
+}
+
+/** What `backtestChannel` carries: the job's id and its status then (the subscriber reads the rest from the record). */
+export interface BacktestProgressMessage {
+  readonly id: string;
+  readonly status: string;
+  readonly candlesDone: number;
+  readonly candlesTotal: number | null;
+}

@@ -2,6 +2,7 @@ export * from './candle-store.ts';
 export * from './client.ts';
 export * from './cursor.ts';
 export * from './queries/access.ts';
+export * from './queries/backtests.ts';
 export * from './queries/market.ts';
 export * from './queries/models.ts';
 export * from './queries/outcomes.ts';

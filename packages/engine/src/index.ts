@@ -1,4 +1,14 @@
 export {
+  BACKTEST_WARMUP_CANDLES,
+  type BacktestPlan,
+  type BacktestResult,
+  BacktestSession,
+  type BacktestSignal,
+  comparePerformance,
+  followWindowMs,
+  type PerformanceComparison,
+} from './backtest-session.ts';
+export {
   type CompiledDocument,
   type CompileResult,
   compileDocument,

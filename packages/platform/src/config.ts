@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, type LimitSettings } from '@alphintra/gateway';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '@alphintra/webhooks';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { type BacktestRunnerSettings, DEFAULT_BACKTEST_RUNNER_SETTINGS } from './backtest-service.ts';
 import { type KafkaSecurity, parseKafkaSecurity, parseRedisTls } from './connections.ts';
 
 /** Everything `startPlatform` needs, read from the environment by `loadConfig`. */
@@ -70,6 +71,37 @@ export interface PlatformConfig {
   readonly limits?: LimitSettings | false;
   /** Authentication (`AUTH_*`); null or absent: development mode, every caller is an admin. */
   readonly auth?: AuthConfig | null;
+  /** Backtest jobs: the runner and what a user may ask (`BACKTEST_*`); the defaults when absent. */
+  readonly backtests?: BacktestSettings;
+}
+
+/** Backtest settings: how the runner works, and the bounds a user meets. */
+export interface BacktestSettings extends BacktestRunnerSettings {
+  /** QUEUED + RUNNING jobs per user (`BACKTEST_MAX_ACTIVE`, default 3). */
+  readonly maxActivePerUser: number;
+  /** Symbols x candles of a backtest's period, and of `Strategy.performance` (`BACKTEST_MAX_CANDLES`, 1,000,000). */
+  readonly maxCandles: number;
+}
+
+export const DEFAULT_BACKTEST_SETTINGS: BacktestSettings = {
+  ...DEFAULT_BACKTEST_RUNNER_SETTINGS,
+  maxActivePerUser: 3,
+  maxCandles: 1_000_000,
+};
+
+/** Backtest settings (`BACKTEST_MAX_ACTIVE`, `BACKTEST_MAX_CANDLES`, `BACKTEST_CONCURRENCY`, ...). */
+export function parseBacktestSettings(env: NodeJS.ProcessEnv): BacktestSettings {
+  const d = DEFAULT_BACKTEST_SETTINGS;
+  return {
+    maxActivePerUser: parseNumber(env, 'BACKTEST_MAX_ACTIVE', d.maxActivePerUser, 1),
+    maxCandles: parseNumber(env, 'BACKTEST_MAX_CANDLES', d.maxCandles, 1),
+    concurrency: parseNumber(env, 'BACKTEST_CONCURRENCY', d.concurrency, 1),
+    pageCandles: parseNumber(env, 'BACKTEST_PAGE_CANDLES', d.pageCandles, 1),
+    leaseMs: parseNumber(env, 'BACKTEST_LEASE_MS', d.leaseMs, 1),
+    pollMs: parseNumber(env, 'BACKTEST_POLL_MS', d.pollMs, 1),
+    threads: parseBoolean(env, 'BACKTEST_THREADS', d.threads),
+    progressMs: parseNumber(env, 'BACKTEST_PROGRESS_MS', d.progressMs, 0),
+  };
 }
 
 /** Authentication settings: exactly one of `jwtSecret` and `jwksUrl`. */
@@ -405,5 +437,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     webhooks: parseWebhookSettings(env),
     auth: parseAuth(env),
     limits: parseLimits(env),
+    backtests: parseBacktestSettings(env),
   };
 }

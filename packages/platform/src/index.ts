@@ -1,3 +1,4 @@
+export * from './backtest-service.ts';
 export * from './channels.ts';
 export * from './config.ts';
 export * from './connections.ts';

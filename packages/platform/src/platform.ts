@@ -23,8 +23,9 @@ import { startSignalSubgraph } from '@alphintra/signal-subgraph';
 import { startStrategySubgraph } from '@alphintra/strategy-subgraph';
 import type { RunningSubgraph } from '@alphintra/subgraph-kit';
 import { DEFAULT_WEBHOOK_SETTINGS, WebhookDispatcher, webhookChannel } from '@alphintra/webhooks';
+import { BacktestService } from './backtest-service.ts';
 import { kafkaChannel, kafkaOutcomeChannel, pubsubChannel } from './channels.ts';
-import { DEFAULT_SIGNALS_PARTITIONS, type PlatformConfig } from './config.ts';
+import { DEFAULT_BACKTEST_SETTINGS, DEFAULT_SIGNALS_PARTITIONS, type PlatformConfig } from './config.ts';
 import { seedDefaultStrategies } from './defaults.ts';
 import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
@@ -54,6 +55,8 @@ export interface Platform {
   readonly outcomeRelay: OutboxRelay<StoredOutcome>;
   /** Sends the webhook deliveries the `webhooks` relay queues. */
   readonly webhooks: WebhookDispatcher;
+  /** Runs the queued backtest jobs. */
+  readonly backtests: BacktestService;
   /** The Prometheus metrics the gateway serves at `/metrics`. */
   readonly metrics: PlatformMetrics;
   /** Which engine backs each part: `memory`/`pglite` on embedded defaults. */
@@ -263,6 +266,16 @@ export async function startPlatform(
     });
     await engine.start(groupPrefix);
     onClose('engine', () => engine.stop());
+    const backtestSettings = config.backtests ?? DEFAULT_BACKTEST_SETTINGS;
+    const backtests = new BacktestService({
+      db: database.db,
+      store: candles,
+      pubsub,
+      log: logFor('backtests'),
+      settings: backtestSettings,
+    });
+    await backtests.start();
+    onClose('backtests', () => backtests.stop());
     await marketData.start();
 
     const host = '127.0.0.1';
@@ -302,7 +315,15 @@ export async function startPlatform(
         { port: config.subgraphPorts.marketData, host, identity },
       ),
       startSignalSubgraph(
-        { db: database.db, pubsub, webhooks: webhookSettings, onWebhookDue: () => webhooks.wake() },
+        {
+          db: database.db,
+          pubsub,
+          webhooks: webhookSettings,
+          onWebhookDue: () => webhooks.wake(),
+          backtests: backtestSettings,
+          intervals: PLATFORM_INTERVALS,
+          onBacktestQueued: () => backtests.wake(),
+        },
         { port: config.subgraphPorts.signal, host, identity },
       ),
     ]);
@@ -361,6 +382,7 @@ export async function startPlatform(
       outcomes,
       outcomeRelay,
       webhooks,
+      backtests,
       metrics,
       engines: {
         database: database.kind,

@@ -1,7 +1,15 @@
 import { GraphQLError } from 'graphql';
 
 /** Error codes a client can act on; anything else is masked as INTERNAL_SERVER_ERROR. */
-export const USER_ERROR_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'CONFLICT'] as const;
+export const USER_ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CONFLICT',
+  // The caller has as many backtests queued or running as allowed (BACKTEST_MAX_ACTIVE).
+  'BACKTEST_LIMIT_EXCEEDED',
+] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 
 /** An error the caller can fix, with `extensions.code` and, for bad input, the `field` at fault. */

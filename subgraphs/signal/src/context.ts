@@ -1,7 +1,9 @@
 import type { Identity } from '@alphintra/auth';
-import type { Signal } from '@alphintra/core';
+import type { Interval, Signal } from '@alphintra/core';
 import {
+  type BacktestRecord,
   type Db,
+  getBacktests,
   getOutcomes,
   getSignals,
   listStrategySignals,
@@ -11,7 +13,8 @@ import {
   signalSeqs,
   strategyAccess,
 } from '@alphintra/db';
-import { forbidden, mayRead, type RequestContext, readerOf } from '@alphintra/subgraph-kit';
+import type { PerformanceComparison } from '@alphintra/engine';
+import { forbidden, mayChange, mayRead, type RequestContext, readerOf, userError } from '@alphintra/subgraph-kit';
 import type { WebhookSettings } from '@alphintra/webhooks';
 import DataLoader from 'dataloader';
 import type { PubSubEngine } from 'graphql-subscriptions';
@@ -25,6 +28,34 @@ export interface SignalServiceDeps {
   readonly webhooks?: Partial<WebhookSettings>;
   /** Called when a webhook delivery became due (a replay, a resume), so an in-process dispatcher looks at once. */
   readonly onWebhookDue?: () => void;
+  /** Bounds of backtests and `Strategy.performance`; the defaults when absent. */
+  readonly backtests?: Partial<BacktestLimits>;
+  /** Intervals the platform builds candles of (a draft document must run on one); any when absent. */
+  readonly intervals?: readonly Interval[];
+  /** Called when a backtest was queued, so an in-process runner takes it at once. */
+  readonly onBacktestQueued?: () => void;
+}
+
+/** What a user may ask of backtests (`BACKTEST_MAX_ACTIVE`, `BACKTEST_MAX_CANDLES`). */
+export interface BacktestLimits {
+  /** QUEUED + RUNNING jobs per user. */
+  readonly maxActivePerUser: number;
+  /** Symbols x candles of the period, per backtest and per `Strategy.performance`. */
+  readonly maxCandles: number;
+}
+
+export const DEFAULT_BACKTEST_LIMITS: BacktestLimits = { maxActivePerUser: 3, maxCandles: 1_000_000 };
+
+/** The limits in force. */
+export function backtestLimits(deps: SignalServiceDeps): BacktestLimits {
+  return { ...DEFAULT_BACKTEST_LIMITS, ...deps.backtests };
+}
+
+/** `Strategy.performance` as its resolvers see it. */
+export interface StrategyPerformanceModel extends PerformanceComparison {
+  readonly version: number;
+  readonly from: number;
+  readonly to: number;
 }
 
 /** A `Strategy` as this subgraph knows it: its key, plus what a signal carries of it (`@provides`). */
@@ -47,6 +78,7 @@ export interface SignalContext extends RequestContext {
   /** Owner and visibility of strategies, to tell whether the caller may read their signals. */
   readonly accessLoader: DataLoader<string, StrategyAccess | undefined>;
   readonly signalLoader: DataLoader<string, Signal | undefined>;
+  readonly backtestLoader: DataLoader<string, BacktestRecord | undefined>;
   /** Delivery sequences by signal id, for `Signal.sequence` of signals read without one. */
   readonly seqLoader: DataLoader<string, number | undefined>;
   /** Stored outcomes by signal id, for `Signal.outcome` (every signal of a request in one query). */
@@ -63,6 +95,7 @@ export function createContext(deps: SignalServiceDeps, identity: Identity): Sign
     identity,
     accessLoader: new DataLoader((ids) => strategyAccess(deps.db, ids)),
     signalLoader: new DataLoader((ids) => getSignals(deps.db, ids)),
+    backtestLoader: new DataLoader((ids) => getBacktests(deps.db, ids), { cache: false }),
     seqLoader: new DataLoader((ids) => signalSeqs(deps.db, ids)),
     outcomeLoader: new DataLoader((ids) => getOutcomes(deps.db, ids)),
     strategySignalsLoader(args) {
@@ -85,4 +118,15 @@ export async function readableSignal(ctx: SignalContext, signal: Signal | undefi
     throw forbidden(`signal ${signal.id} belongs to a private strategy of another user`);
   }
   return signal;
+}
+
+/**
+ * A backtest job when the caller may see it (its owner or an admin): NOT_FOUND for an unknown id, FORBIDDEN for
+ * another user's job. `field` is the argument that named it.
+ */
+export async function ownBacktest(ctx: SignalContext, id: string, field: string): Promise<BacktestRecord> {
+  const job = await ctx.backtestLoader.load(id);
+  if (job === undefined) throw userError('NOT_FOUND', `no backtest ${id}`, field);
+  if (!mayChange(ctx.identity, job.owner)) throw forbidden(`backtest ${id} belongs to another user`);
+  return job;
 }

@@ -10,6 +10,15 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import { createContext, type SignalContext, type SignalServiceDeps } from './context.ts';
+import { JSONScalar } from './json.ts';
+import {
+  Backtest,
+  BacktestResult,
+  BacktestSignal,
+  PerformanceSummaryType,
+  StrategyPerformance,
+} from './resolvers/Backtest.ts';
+import { BacktestMutation, BacktestQuery } from './resolvers/BacktestQuery.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { Signal } from './resolvers/Signal.ts';
@@ -25,8 +34,14 @@ const typeDefs = parse(readFileSync(new URL('../../../schema/signal.graphql', im
 const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Decimal: DecimalScalar,
-  Query: { ...Query, ...WebhookQuery },
-  Mutation,
+  JSON: JSONScalar,
+  Query: { ...Query, ...WebhookQuery, ...BacktestQuery },
+  Mutation: { ...Mutation, ...BacktestMutation },
+  Backtest,
+  BacktestResult,
+  BacktestSignal,
+  PerformanceSummary: PerformanceSummaryType,
+  StrategyPerformance,
   Webhook,
   WebhookDelivery,
   Subscription,

@@ -1,4 +1,5 @@
 export * from './access.ts';
+export * from './backtests.ts';
 export * from './market.ts';
 export * from './models.ts';
 export * from './outcomes.ts';

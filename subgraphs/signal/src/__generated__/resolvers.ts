@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Signal as SignalModel } from '@alphintra/core';
-import type { OutcomeRecord as SignalOutcomeModel, WebhookRecord as WebhookModel, WebhookDeliveryRecord as WebhookDeliveryModel, WebhookAttemptRecord as WebhookAttemptModel } from '@alphintra/db';
-import type { StrategyRef, SignalContext } from '../context.ts';
+import type { OutcomeRecord as SignalOutcomeModel, WebhookRecord as WebhookModel, WebhookDeliveryRecord as WebhookDeliveryModel, WebhookAttemptRecord as WebhookAttemptModel, BacktestRecord as BacktestModel, BacktestRecord as BacktestResultModel, BacktestSignalRecord as BacktestSignalModel } from '@alphintra/db';
+import type { StrategyRef, StrategyPerformanceModel, SignalContext } from '../context.ts';
+import type { PerformanceSummary as PerformanceSummaryModel } from '@alphintra/engine';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -17,8 +18,111 @@ export type Scalars = {
   DateTime: { input: Date | string | number; output: Date | string | number; }
   /** An exact decimal number as a string (prices and sizes can be as small as 1e-8; never rounded). */
   Decimal: { input: string; output: string; }
+  /** Any JSON value (strategy documents). */
+  JSON: { input: unknown; output: unknown; }
   _FieldSet: { input: unknown; output: unknown; }
 };
+
+/**
+ * A backtest job: one strategy version (or a draft document, run as version 0) over the stored candles of some
+ * symbols, with the engine that runs live. Its signals are never delivered to subscribers, Kafka or webhooks.
+ */
+export type Backtest = {
+  __typename?: 'Backtest';
+  /** Candle slots evaluated (symbols x period), of `candlesTotal` (null until the job runs). */
+  candlesDone: Scalars['Int']['output'];
+  candlesTotal?: Maybe<Scalars['Int']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** The document run. */
+  document: Scalars['JSON']['output'];
+  /** Why it failed; null otherwise. */
+  error?: Maybe<Scalars['String']['output']>;
+  feeBps: Scalars['Float']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Candles opening from `from` (inclusive) to `to` (exclusive) are evaluated. */
+  from: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** 0 to 1. */
+  progress: Scalars['Float']['output'];
+  /** The result once SUCCEEDED; null before, and for a failed or cancelled job. */
+  result?: Maybe<BacktestResult>;
+  slippageBps: Scalars['Float']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: BacktestStatus;
+  /** The strategy backtested (`id` and `name` come with the job). */
+  strategy: Strategy;
+  /** The version run; 0 for a draft document. */
+  strategyVersion: Scalars['Int']['output'];
+  symbols: Array<Scalars['String']['output']>;
+  to: Scalars['DateTime']['output'];
+};
+
+export type BacktestIdInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type BacktestPayload = {
+  __typename?: 'BacktestPayload';
+  backtest: Backtest;
+};
+
+export type BacktestResult = {
+  __typename?: 'BacktestResult';
+  /** How many signals the backtest gave. */
+  signalCount: Scalars['Int']['output'];
+  /** Its signals, oldest first, each with its outcome. `first` is 1 to 100. */
+  signals: BacktestSignalConnection;
+  /** Figures over every signal's outcome, with the job's fees and slippage. */
+  summary: PerformanceSummary;
+};
+
+
+export type BacktestResultSignalsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A signal a backtest gave, as a live run would have given it (same id), with its outcome. */
+export type BacktestSignal = {
+  __typename?: 'BacktestSignal';
+  action: SignalAction;
+  confidence: Scalars['Float']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  explanation: SignalExplanation;
+  id: Scalars['ID']['output'];
+  outcome: SignalOutcome;
+  priceTarget: Scalars['Decimal']['output'];
+  quantity?: Maybe<Scalars['Decimal']['output']>;
+  riskScore: Scalars['Float']['output'];
+  stopLoss: Scalars['Decimal']['output'];
+  symbol: Scalars['String']['output'];
+  takeProfit: Scalars['Decimal']['output'];
+  /** Close time of the candle the signal was computed on. */
+  timestamp: Scalars['DateTime']['output'];
+};
+
+export type BacktestSignalConnection = {
+  __typename?: 'BacktestSignalConnection';
+  edges: Array<BacktestSignalEdge>;
+  pageInfo: PageInfo;
+};
+
+export type BacktestSignalEdge = {
+  __typename?: 'BacktestSignalEdge';
+  cursor: Scalars['String']['output'];
+  node: BacktestSignal;
+};
+
+/**
+ * `QUEUED`: waiting for a runner; `RUNNING`; `SUCCEEDED` (its result is ready); `FAILED` (`error` says why, including
+ * a runner that stopped mid-job); `CANCELLED`.
+ */
+export type BacktestStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
 
 export type DeleteWebhookPayload = {
   __typename?: 'DeleteWebhookPayload';
@@ -40,6 +144,8 @@ export type MarketConditions =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Cancels a QUEUED or RUNNING job (the runner stops at its next page); a job that has ended is returned as it is. */
+  cancelBacktest: BacktestPayload;
   /** Deletes a webhook with its deliveries. */
   deleteWebhook: DeleteWebhookPayload;
   pauseWebhook: WebhookPayload;
@@ -50,8 +156,18 @@ export type Mutation = {
   resumeWebhook: WebhookPayload;
   /** A new secret; the old one keeps signing beside it for the rotation grace period (24 h by default). */
   rotateWebhookSecret: WebhookSecretPayload;
+  /**
+   * Queues a backtest of a strategy the caller may read. At most `BACKTEST_MAX_ACTIVE` jobs per user are QUEUED or
+   * RUNNING at once (BACKTEST_LIMIT_EXCEEDED), and symbols x candles of the period at most `BACKTEST_MAX_CANDLES`.
+   */
+  runBacktest: BacktestPayload;
   /** Sends a signed `webhook.test` event now and returns the attempt (nothing is stored or retried). */
   testWebhook: WebhookTestPayload;
+};
+
+
+export type MutationCancelBacktestArgs = {
+  input: BacktestIdInput;
 };
 
 
@@ -85,6 +201,11 @@ export type MutationRotateWebhookSecretArgs = {
 };
 
 
+export type MutationRunBacktestArgs = {
+  input: RunBacktestInput;
+};
+
+
 export type MutationTestWebhookArgs = {
   input: WebhookIdInput;
 };
@@ -106,8 +227,57 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** live minus backtest, figure by figure. */
+export type PerformanceDifference = {
+  __typename?: 'PerformanceDifference';
+  averageReturnPct?: Maybe<Scalars['Float']['output']>;
+  exposure: Scalars['Float']['output'];
+  maxDrawdownPct: Scalars['Float']['output'];
+  profitFactor?: Maybe<Scalars['Float']['output']>;
+  sharpeRatio?: Maybe<Scalars['Float']['output']>;
+  totalReturnPct: Scalars['Float']['output'];
+  trades: Scalars['Int']['output'];
+  winRate?: Maybe<Scalars['Float']['output']>;
+};
+
+/**
+ * Figures of a set of signal outcomes. A trade is a closed outcome; its net return is its `returnPct` minus the
+ * round trip cost (2 x (feeBps + slippageBps) / 100 percent). Null where a figure has no value.
+ */
+export type PerformanceSummary = {
+  __typename?: 'PerformanceSummary';
+  /** Mean net return per trade, percent. */
+  averageReturnPct?: Maybe<Scalars['Float']['output']>;
+  expired: Scalars['Int']['output'];
+  /** Fraction (0 to 1) of the period with at least one position open. */
+  exposure: Scalars['Float']['output'];
+  losses: Scalars['Int']['output'];
+  /** Largest fall of the compounded equity curve from a peak, percent of the peak. */
+  maxDrawdownPct: Scalars['Float']['output'];
+  /** Outcomes still open when the candles ended. */
+  open: Scalars['Int']['output'];
+  /** Gross profit over gross loss; null without a loss. */
+  profitFactor?: Maybe<Scalars['Float']['output']>;
+  roundTripCostPct: Scalars['Float']['output'];
+  /** Mean over sample standard deviation of the net returns per trade (not annualised). */
+  sharpeRatio?: Maybe<Scalars['Float']['output']>;
+  stopLosses: Scalars['Int']['output'];
+  takeProfits: Scalars['Int']['output'];
+  /** Compounded net return of the trades in close order, percent. */
+  totalReturnPct: Scalars['Float']['output'];
+  /** Closed outcomes. */
+  trades: Scalars['Int']['output'];
+  /** wins / trades. */
+  winRate?: Maybe<Scalars['Float']['output']>;
+  wins: Scalars['Int']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** A backtest job: its owner's (or an admin's). */
+  backtest?: Maybe<Backtest>;
+  /** The caller's backtest jobs, newest first (an admin's: everyone's). `first` is 1 to 100. */
+  backtests: Array<Backtest>;
   signal?: Maybe<Signal>;
   /**
    * Signal counts and average confidence per group of `groupBy` (none: one group of all), over signals passing
@@ -120,6 +290,16 @@ export type Query = {
   webhook?: Maybe<Webhook>;
   /** Every webhook, oldest first. */
   webhooks: Array<Webhook>;
+};
+
+
+export type QueryBacktestArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryBacktestsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -156,6 +336,24 @@ export type RegisterWebhookInput = {
 
 export type ReplayWebhookDeliveryInput = {
   deliveryId: Scalars['ID']['input'];
+};
+
+/** A backtest's period and costs. */
+export type RunBacktestInput = {
+  /** A draft strategy document to run instead of a stored version (checked like createStrategy's). */
+  document?: InputMaybe<Scalars['JSON']['input']>;
+  /** Fee per side in basis points (0 to 1,000). */
+  feeBps?: InputMaybe<Scalars['Float']['input']>;
+  /** Candles opening from `from` (inclusive) to `to` (exclusive). */
+  from: Scalars['DateTime']['input'];
+  /** Slippage per side in basis points (0 to 1,000). */
+  slippageBps?: InputMaybe<Scalars['Float']['input']>;
+  strategyId: Scalars['ID']['input'];
+  /** Default: the version's symbols. */
+  symbols?: InputMaybe<Array<Scalars['String']['input']>>;
+  to: Scalars['DateTime']['input'];
+  /** A stored version to run (default: the current one); give `document` instead to run a draft. */
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -299,9 +497,24 @@ export type Strategy = {
   __typename?: 'Strategy';
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /**
+   * How a version's live signals (default: the current version) on the candles opening in [`from`, `to`) fared, each
+   * followed on the stored candles after it, beside a backtest of the same version over the same candles, and the
+   * difference. Costs in basis points, paid on entry and on exit. The period is bounded like a backtest's.
+   */
+  performance: StrategyPerformance;
   /** The strategy's signals (all versions), newest first. `first` is 1 to 100; `shadow: true` lists shadow signals. */
   signals: SignalConnection;
   version: Scalars['Int']['output'];
+};
+
+
+export type StrategyPerformanceArgs = {
+  feeBps?: InputMaybe<Scalars['Float']['input']>;
+  from: Scalars['DateTime']['input'];
+  slippageBps?: InputMaybe<Scalars['Float']['input']>;
+  to: Scalars['DateTime']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -311,12 +524,31 @@ export type StrategySignalsArgs = {
   shadow?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** A version's live performance beside its backtest over the same period. */
+export type StrategyPerformance = {
+  __typename?: 'StrategyPerformance';
+  /** A backtest of the version over the stored candles of the period (warmed up on the candles before it). */
+  backtest: PerformanceSummary;
+  backtestOnly: Array<Scalars['ID']['output']>;
+  /** live minus backtest, figure by figure (null where either is null). */
+  difference: PerformanceDifference;
+  from: Scalars['DateTime']['output'];
+  /** The stored live signals of the version in the period, each with its outcome. */
+  live: PerformanceSummary;
+  /** Signal ids in the live run only, and in the backtest only (none when live and backtest agree). */
+  liveOnly: Array<Scalars['ID']['output']>;
+  to: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
 export type StrategySource =
   | 'AI_ML'
   | 'NO_CODE';
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** A backtest job as it is now, then again at each page of candles it evaluates, until it ends (the last event). */
+  backtestProgress: Backtest;
   /**
    * Each new live signal matching the filter, in delivery order (shadow signals are never delivered). With `since`
    * (the id of the last signal the client saw, or an ISO 8601 time: from the first signal at or after it in delivery
@@ -324,6 +556,11 @@ export type Subscription = {
    * client that never disconnected would have seen.
    */
   signals: Signal;
+};
+
+
+export type SubscriptionBacktestProgressArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -573,23 +810,35 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  Backtest: ResolverTypeWrapper<BacktestModel>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  BacktestIdInput: BacktestIdInput;
+  BacktestPayload: ResolverTypeWrapper<Omit<BacktestPayload, 'backtest'> & { backtest: ResolversTypes['Backtest'] }>;
+  BacktestResult: ResolverTypeWrapper<BacktestResultModel>;
+  BacktestSignal: ResolverTypeWrapper<BacktestSignalModel>;
+  BacktestSignalConnection: ResolverTypeWrapper<Omit<BacktestSignalConnection, 'edges'> & { edges: Array<ResolversTypes['BacktestSignalEdge']> }>;
+  BacktestSignalEdge: ResolverTypeWrapper<Omit<BacktestSignalEdge, 'node'> & { node: ResolversTypes['BacktestSignal'] }>;
+  BacktestStatus: BacktestStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DeleteWebhookPayload: ResolverTypeWrapper<DeleteWebhookPayload>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ExecutionParams: ResolverTypeWrapper<ExecutionParams>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   MarketConditions: MarketConditions;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderType: OrderType;
   OutcomeStatus: OutcomeStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PerformanceDifference: ResolverTypeWrapper<PerformanceDifference>;
+  PerformanceSummary: ResolverTypeWrapper<PerformanceSummaryModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RegisterWebhookInput: RegisterWebhookInput;
   ReplayWebhookDeliveryInput: ReplayWebhookDeliveryInput;
+  RunBacktestInput: RunBacktestInput;
   Signal: ResolverTypeWrapper<SignalModel>;
   SignalAction: SignalAction;
   SignalConnection: ResolverTypeWrapper<Omit<SignalConnection, 'edges'> & { edges: Array<ResolversTypes['SignalEdge']> }>;
@@ -602,6 +851,7 @@ export type ResolversTypes = ResolversObject<{
   SignalStatsDimension: SignalStatsDimension;
   SignalStatsGroup: ResolverTypeWrapper<Omit<SignalStatsGroup, 'strategy'> & { strategy?: Maybe<ResolversTypes['Strategy']> }>;
   Strategy: ResolverTypeWrapper<StrategyRef>;
+  StrategyPerformance: ResolverTypeWrapper<StrategyPerformanceModel>;
   StrategySource: StrategySource;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TimeInForce: TimeInForce;
@@ -623,20 +873,31 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Backtest: BacktestModel;
+  Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
+  Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
+  BacktestIdInput: BacktestIdInput;
+  BacktestPayload: Omit<BacktestPayload, 'backtest'> & { backtest: ResolversParentTypes['Backtest'] };
+  BacktestResult: BacktestResultModel;
+  BacktestSignal: BacktestSignalModel;
+  BacktestSignalConnection: Omit<BacktestSignalConnection, 'edges'> & { edges: Array<ResolversParentTypes['BacktestSignalEdge']> };
+  BacktestSignalEdge: Omit<BacktestSignalEdge, 'node'> & { node: ResolversParentTypes['BacktestSignal'] };
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   DeleteWebhookPayload: DeleteWebhookPayload;
-  ID: Scalars['ID']['output'];
   ExecutionParams: ExecutionParams;
-  Float: Scalars['Float']['output'];
+  JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
+  PerformanceDifference: PerformanceDifference;
+  PerformanceSummary: PerformanceSummaryModel;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   RegisterWebhookInput: RegisterWebhookInput;
   ReplayWebhookDeliveryInput: ReplayWebhookDeliveryInput;
+  RunBacktestInput: RunBacktestInput;
   Signal: SignalModel;
   SignalConnection: Omit<SignalConnection, 'edges'> & { edges: Array<ResolversParentTypes['SignalEdge']> };
   SignalEdge: Omit<SignalEdge, 'node'> & { node: ResolversParentTypes['Signal'] };
@@ -647,6 +908,7 @@ export type ResolversParentTypes = ResolversObject<{
   SignalOutcome: SignalOutcomeModel;
   SignalStatsGroup: Omit<SignalStatsGroup, 'strategy'> & { strategy?: Maybe<ResolversParentTypes['Strategy']> };
   Strategy: StrategyRef;
+  StrategyPerformance: StrategyPerformanceModel;
   Subscription: Record<PropertyKey, never>;
   Webhook: WebhookModel;
   WebhookAttempt: WebhookAttemptModel;
@@ -660,6 +922,63 @@ export type ResolversParentTypes = ResolversObject<{
   WebhookPayload: Omit<WebhookPayload, 'webhook'> & { webhook: ResolversParentTypes['Webhook'] };
   WebhookSecretPayload: Omit<WebhookSecretPayload, 'webhook'> & { webhook: ResolversParentTypes['Webhook'] };
   WebhookTestPayload: WebhookTestPayload;
+}>;
+
+export type BacktestResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Backtest'] = ResolversParentTypes['Backtest']> = ResolversObject<{
+  candlesDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  candlesTotal?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  feeBps?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  result?: Resolver<Maybe<ResolversTypes['BacktestResult']>, ParentType, ContextType>;
+  slippageBps?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BacktestStatus'], ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
+  strategyVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  symbols?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type BacktestPayloadResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['BacktestPayload'] = ResolversParentTypes['BacktestPayload']> = ResolversObject<{
+  backtest?: Resolver<ResolversTypes['Backtest'], ParentType, ContextType>;
+}>;
+
+export type BacktestResultResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['BacktestResult'] = ResolversParentTypes['BacktestResult']> = ResolversObject<{
+  signalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  signals?: Resolver<ResolversTypes['BacktestSignalConnection'], ParentType, ContextType, RequireFields<BacktestResultSignalsArgs, 'first'>>;
+  summary?: Resolver<ResolversTypes['PerformanceSummary'], ParentType, ContextType>;
+}>;
+
+export type BacktestSignalResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['BacktestSignal'] = ResolversParentTypes['BacktestSignal']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['SignalAction'], ParentType, ContextType>;
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['SignalExplanation'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['SignalOutcome'], ParentType, ContextType>;
+  priceTarget?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  riskScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  stopLoss?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  symbol?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  takeProfit?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type BacktestSignalConnectionResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['BacktestSignalConnection'] = ResolversParentTypes['BacktestSignalConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['BacktestSignalEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type BacktestSignalEdgeResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['BacktestSignalEdge'] = ResolversParentTypes['BacktestSignalEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['BacktestSignal'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -680,13 +999,19 @@ export type ExecutionParamsResolvers<ContextType = SignalContext, ParentType ext
   timeInForce?: Resolver<ResolversTypes['TimeInForce'], ParentType, ContextType>;
 }>;
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
 export type MutationResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelBacktest?: Resolver<ResolversTypes['BacktestPayload'], ParentType, ContextType, RequireFields<MutationCancelBacktestArgs, 'input'>>;
   deleteWebhook?: Resolver<ResolversTypes['DeleteWebhookPayload'], ParentType, ContextType, RequireFields<MutationDeleteWebhookArgs, 'input'>>;
   pauseWebhook?: Resolver<ResolversTypes['WebhookPayload'], ParentType, ContextType, RequireFields<MutationPauseWebhookArgs, 'input'>>;
   registerWebhook?: Resolver<ResolversTypes['WebhookSecretPayload'], ParentType, ContextType, RequireFields<MutationRegisterWebhookArgs, 'input'>>;
   replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDeliveryPayload'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'input'>>;
   resumeWebhook?: Resolver<ResolversTypes['WebhookPayload'], ParentType, ContextType, RequireFields<MutationResumeWebhookArgs, 'input'>>;
   rotateWebhookSecret?: Resolver<ResolversTypes['WebhookSecretPayload'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'input'>>;
+  runBacktest?: Resolver<ResolversTypes['BacktestPayload'], ParentType, ContextType, RequireFields<MutationRunBacktestArgs, 'input'>>;
   testWebhook?: Resolver<ResolversTypes['WebhookTestPayload'], ParentType, ContextType, RequireFields<MutationTestWebhookArgs, 'input'>>;
 }>;
 
@@ -695,7 +1020,38 @@ export type PageInfoResolvers<ContextType = SignalContext, ParentType extends Re
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PerformanceDifferenceResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['PerformanceDifference'] = ResolversParentTypes['PerformanceDifference']> = ResolversObject<{
+  averageReturnPct?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  exposure?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  maxDrawdownPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  profitFactor?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sharpeRatio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  totalReturnPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  trades?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  winRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type PerformanceSummaryResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['PerformanceSummary'] = ResolversParentTypes['PerformanceSummary']> = ResolversObject<{
+  averageReturnPct?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  expired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exposure?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  losses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxDrawdownPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  profitFactor?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  roundTripCostPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  sharpeRatio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  stopLosses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  takeProfits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalReturnPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  trades?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  winRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  wins?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  backtest?: Resolver<Maybe<ResolversTypes['Backtest']>, ParentType, ContextType, RequireFields<QueryBacktestArgs, 'id'>>;
+  backtests?: Resolver<Array<ResolversTypes['Backtest']>, ParentType, ContextType, RequireFields<QueryBacktestsArgs, 'first'>>;
   signal?: Resolver<Maybe<ResolversTypes['Signal']>, ParentType, ContextType, RequireFields<QuerySignalArgs, 'id'>>;
   signalStats?: Resolver<Array<ResolversTypes['SignalStatsGroup']>, ParentType, ContextType, RequireFields<QuerySignalStatsArgs, 'groupBy'>>;
   signals?: Resolver<ResolversTypes['SignalConnection'], ParentType, ContextType, RequireFields<QuerySignalsArgs, 'first'>>;
@@ -774,11 +1130,24 @@ export type StrategyResolvers<ContextType = SignalContext, ParentType extends Re
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Strategy']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  performance?: Resolver<ResolversTypes['StrategyPerformance'], ParentType, ContextType, RequireFields<StrategyPerformanceArgs, 'feeBps' | 'from' | 'slippageBps' | 'to'>>;
   signals?: Resolver<ResolversTypes['SignalConnection'], ParentType, ContextType, RequireFields<StrategySignalsArgs, 'first' | 'shadow'>>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type StrategyPerformanceResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['StrategyPerformance'] = ResolversParentTypes['StrategyPerformance']> = ResolversObject<{
+  backtest?: Resolver<ResolversTypes['PerformanceSummary'], ParentType, ContextType>;
+  backtestOnly?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  difference?: Resolver<ResolversTypes['PerformanceDifference'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  live?: Resolver<ResolversTypes['PerformanceSummary'], ParentType, ContextType>;
+  liveOnly?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type SubscriptionResolvers<ContextType = SignalContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  backtestProgress?: SubscriptionResolver<ResolversTypes['Backtest'], "backtestProgress", ParentType, ContextType, RequireFields<SubscriptionBacktestProgressArgs, 'id'>>;
   signals?: SubscriptionResolver<ResolversTypes['Signal'], "signals", ParentType, ContextType, Partial<SubscriptionSignalsArgs>>;
 }>;
 
@@ -854,12 +1223,21 @@ export type WebhookTestPayloadResolvers<ContextType = SignalContext, ParentType 
 }>;
 
 export type Resolvers<ContextType = SignalContext> = ResolversObject<{
+  Backtest?: BacktestResolvers<ContextType>;
+  BacktestPayload?: BacktestPayloadResolvers<ContextType>;
+  BacktestResult?: BacktestResultResolvers<ContextType>;
+  BacktestSignal?: BacktestSignalResolvers<ContextType>;
+  BacktestSignalConnection?: BacktestSignalConnectionResolvers<ContextType>;
+  BacktestSignalEdge?: BacktestSignalEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   DeleteWebhookPayload?: DeleteWebhookPayloadResolvers<ContextType>;
   ExecutionParams?: ExecutionParamsResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PerformanceDifference?: PerformanceDifferenceResolvers<ContextType>;
+  PerformanceSummary?: PerformanceSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Signal?: SignalResolvers<ContextType>;
   SignalConnection?: SignalConnectionResolvers<ContextType>;
@@ -870,6 +1248,7 @@ export type Resolvers<ContextType = SignalContext> = ResolversObject<{
   SignalOutcome?: SignalOutcomeResolvers<ContextType>;
   SignalStatsGroup?: SignalStatsGroupResolvers<ContextType>;
   Strategy?: StrategyResolvers<ContextType>;
+  StrategyPerformance?: StrategyPerformanceResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Webhook?: WebhookResolvers<ContextType>;
   WebhookAttempt?: WebhookAttemptResolvers<ContextType>;

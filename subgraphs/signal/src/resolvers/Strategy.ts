@@ -1,7 +1,9 @@
-import { isUuid } from '@alphintra/core';
-import { InvalidCursorError } from '@alphintra/db';
+import { type Candle, isUuid } from '@alphintra/core';
+import { InvalidCursorError, liveSignalOutcomes, queryCandles } from '@alphintra/db';
+import { BACKTEST_WARMUP_CANDLES, comparePerformance, followWindowMs } from '@alphintra/engine';
 import { badInput, connectionOf, pageSize } from '@alphintra/subgraph-kit';
 import type { StrategyResolvers } from '../__generated__/resolvers.ts';
+import { checkedCost, checkedPeriod, epochMs, readableVersion } from '../backtest-input.ts';
 
 const NO_SIGNALS = { items: [], hasNextPage: false };
 
@@ -18,5 +20,31 @@ export const Strategy: StrategyResolvers = {
       if (error instanceof InvalidCursorError) throw badInput('after', error.message);
       throw error;
     }
+  },
+  performance: async (strategy, args, ctx) => {
+    const spec = await readableVersion(ctx, strategy.id, args.version, undefined, '');
+    const from = epochMs(args.from);
+    const to = epochMs(args.to);
+    checkedPeriod(ctx, spec.interval, spec.symbols.length, from, to, '');
+    const costs = {
+      feeBps: checkedCost(args.feeBps, 'feeBps'),
+      slippageBps: checkedCost(args.slippageBps, 'slippageBps'),
+    };
+    const plan = { spec, from, to };
+    const follow = followWindowMs(spec);
+    const candles: Candle[] = [];
+    for (const symbol of spec.symbols) {
+      const series = { symbol, interval: spec.interval };
+      candles.push(...(await queryCandles(ctx.deps.db, { ...series, to: from, last: BACKTEST_WARMUP_CANDLES })));
+      candles.push(...(await queryCandles(ctx.deps.db, { ...series, from, to: to + follow })));
+    }
+    // The live signals of the candles opening in [from, to) have their times in (from, to].
+    const live = await liveSignalOutcomes(ctx.deps.db, {
+      strategyId: spec.id,
+      version: spec.version,
+      from: from + 1,
+      to: to + 1,
+    });
+    return { version: spec.version, from, to, ...(await comparePerformance(plan, candles, live, costs)) };
   },
 };

@@ -1,7 +1,9 @@
 import type { Identity } from '@alphintra/auth';
-import { type Db, strategyAccess } from '@alphintra/db';
-import { badInput, mayRead, readerOf } from '@alphintra/subgraph-kit';
+import { type BacktestProgressMessage, backtestChannel, isUuid } from '@alphintra/core';
+import { type BacktestRecord, type Db, getBacktests, strategyAccess } from '@alphintra/db';
+import { badInput, mayRead, readerOf, userError } from '@alphintra/subgraph-kit';
 import type { SubscriptionResolvers } from '../__generated__/resolvers.ts';
+import { ownBacktest, type SignalContext } from '../context.ts';
 import { normalizeFilter } from '../filter.ts';
 import { type PublishedSignal, resumePoint, signalStream } from '../stream.ts';
 
@@ -26,7 +28,44 @@ function readableBy(db: Db, identity: Identity): (signal: PublishedSignal) => Pr
   };
 }
 
+/** Statuses after which a job does not change. */
+const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/**
+ * A job as it is now, then again after each message on its channel, until it has ended. Subscribed before the
+ * first read, so a message published in between is not missed (at worst the same state comes twice).
+ */
+async function* backtestUpdates(
+  ctx: SignalContext,
+  id: string,
+  messages: AsyncIterableIterator<BacktestProgressMessage>,
+): AsyncGenerator<BacktestRecord> {
+  try {
+    let job = await ownBacktest(ctx, id, 'id');
+    yield job;
+    while (!FINAL.has(job.status)) {
+      const next = await messages.next();
+      if (next.done) return;
+      const [current] = await getBacktests(ctx.deps.db, [id]);
+      if (current === undefined) return;
+      job = current;
+      yield job;
+    }
+  } finally {
+    await messages.return?.();
+  }
+}
+
 export const Subscription: SubscriptionResolvers = {
+  backtestProgress: {
+    subscribe: async (_parent, { id }, ctx) => {
+      if (!isUuid(id)) throw userError('NOT_FOUND', `no backtest ${id}`, 'id');
+      await ownBacktest(ctx, id, 'id');
+      const messages = ctx.deps.pubsub.asyncIterableIterator<BacktestProgressMessage>(backtestChannel(id));
+      return backtestUpdates(ctx, id, messages);
+    },
+    resolve: (job: BacktestRecord) => job,
+  },
   signals: {
     subscribe: async (_parent, args, ctx) => {
       // Validate before subscribing, so a bad filter or `since` is an error, not a silent empty stream.
