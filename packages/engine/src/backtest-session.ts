@@ -1,6 +1,7 @@
 import { type Candle, INTERVALS, type Signal, type StrategySpec } from '@alphintra/core';
 import { compileDocument, DEFAULT_LIFETIME_BARS } from './document/compile.ts';
 import { InferenceEngine } from './engine.ts';
+import type { LoadedModel } from './model/model.ts';
 import { OutcomeTracker, type SignalOutcome } from './outcome.ts';
 import { type CostModel, type PerformanceSummary, summarize } from './performance.ts';
 
@@ -51,13 +52,14 @@ export class BacktestSession {
   readonly #outcomes = new Map<string, SignalOutcome>();
   #evaluated = 0;
 
-  constructor(plan: BacktestPlan) {
+  /** `models`: the model version an `AI_ML` document pins, by `modelKey` (see `loadModelFiles`). */
+  constructor(plan: BacktestPlan, models: ReadonlyMap<string, LoadedModel> = new Map()) {
     this.#plan = plan;
-    this.#engine = new InferenceEngine({ historySize: 0 });
+    this.#engine = new InferenceEngine({ historySize: 0, models });
     const [rejected] = this.#engine.setStrategies([{ ...plan.spec, status: 'ACTIVE', activatedAt: plan.from }]);
     if (rejected !== undefined) {
       const detail = rejected.problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');
-      throw new Error(`the document does not compile: ${detail}`);
+      throw new Error(`the strategy cannot run: ${detail}`);
     }
   }
 
@@ -82,7 +84,7 @@ export class BacktestSession {
       for (const outcome of this.#tracker.onCandle(candle)) this.#outcomes.set(outcome.signalId, outcome);
       if (candle.openTime >= to) continue;
       this.#evaluated++;
-      for (const signal of this.#engine.onCandle(candle)) {
+      for (const signal of await this.#engine.process(candle)) {
         this.#signals.push(signal);
         this.#tracker.track(signal, spec.interval);
       }
@@ -126,8 +128,9 @@ export async function comparePerformance(
   candles: readonly Candle[],
   live: readonly { readonly signal: Signal; readonly outcome: SignalOutcome }[],
   costs: CostModel,
+  models: ReadonlyMap<string, LoadedModel> = new Map(),
 ): Promise<PerformanceComparison> {
-  const session = new BacktestSession(plan);
+  const session = new BacktestSession(plan, models);
   await session.feed(candles);
   const backtest = session.result(costs);
   const inPeriod = live.filter(({ signal }) => signal.timestamp > plan.from && signal.timestamp <= plan.to);

@@ -28,6 +28,7 @@ import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABANDONED_ERROR, BacktestService } from './backtest-service.ts';
 import { silentLog } from './log.ts';
+import { loadModels, registerExampleModel } from './models.ts';
 
 const SYMBOL = 'UNITTESTBTC';
 const MINUTE = INTERVALS['1m'];
@@ -226,6 +227,59 @@ describe.each([
       const running = progress.filter((m) => m.status === 'RUNNING').map((m) => m.candlesDone);
       expect(running.length).toBeGreaterThan(2);
       expect(running).toEqual([...running].sort((a, b) => a - b));
+    },
+  );
+
+  it.runIf(enabled)(
+    'runs an AI_ML strategy in a worker thread with the model version its document pins, as the live engine does',
+    async () => {
+      await registerExampleModel(database.db);
+      const document = templateById('model-example')?.document;
+      if (document?.model === undefined) throw new Error('no model template');
+      const { strategy } = await createStrategy(database.db, {
+        name: 'model backtest test',
+        source: 'AI_ML',
+        symbols: [SYMBOL],
+        document,
+      });
+      const modelSpec: StrategySpec = { ...spec, id: strategy.id, name: strategy.name, source: 'AI_ML', document };
+      const modelJob = {
+        ...job,
+        strategyId: strategy.id,
+        strategyName: strategy.name,
+        strategySource: 'AI_ML' as const,
+      };
+      const run = async (owner: string, pinned: typeof document) => {
+        const { id } = await createBacktest(database.db, { ...modelJob, document: pinned, owner }, 3);
+        const runner = service();
+        await runner.start();
+        const done = await until('the job to end', async () => {
+          const [row] = await getBacktests(database.db, [id]);
+          return (row?.status === 'SUCCEEDED' || row?.status === 'FAILED') && row;
+        });
+        await runner.stop();
+        return done;
+      };
+
+      const done = await run('ivan', document);
+      expect(done.status).toBe('SUCCEEDED');
+      // Expected: the live engine with the same model loaded from the database, activated at `from`.
+      const from = job.from.getTime();
+      const to = job.to.getTime();
+      const live = { ...modelSpec, activatedAt: from };
+      const models = await loadModels(database.db, [live]);
+      const expected = (await backtest([live], candles, { models })).filter((s) => s.timestamp <= to);
+      expect(expected.length).toBeGreaterThan(3);
+      expect(expected.every((s) => s.strategySource === 'AI_ML')).toBe(true);
+      const page = await listBacktestSignals(database.db, done.id, { first: 1000 });
+      expect(page.items.map((item) => item.node.signal)).toEqual(expected);
+      for (const model of models.values()) await model.release();
+
+      // A pin whose checksum is not the stored version's: the job fails and says so.
+      const checksum = `sha256:${'0'.repeat(64)}`;
+      const failed = await run('ivan', { ...document, model: { ...document.model, checksum } });
+      expect(failed.status).toBe('FAILED');
+      expect(failed.error).toContain(checksum);
     },
   );
 

@@ -12,10 +12,12 @@ import {
   failAbandonedBacktests,
   finishBacktest,
   insertBacktestSignals,
+  pinnedModel,
   reportBacktestProgress,
   requeueBacktest,
 } from '@alphintra/db';
 import { BACKTEST_WARMUP_CANDLES, type BacktestPlan, followWindowMs } from '@alphintra/engine';
+import type { ModelFile } from '@alphintra/engine/onnx';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { type BacktestExecutor, BacktestThread, InlineBacktest } from './backtest-thread.ts';
 import type { Log } from './log.ts';
@@ -68,7 +70,7 @@ export interface BacktestServiceOptions {
 
 /** A job this process is running. */
 interface Running {
-  readonly executor: BacktestExecutor;
+  readonly executor: Pick<BacktestExecutor, 'close'>;
   readonly done: Promise<void>;
 }
 
@@ -174,21 +176,20 @@ export class BacktestService {
       activatedAt: null,
     };
     const plan: BacktestPlan = { spec, from: job.from.getTime(), to: job.to.getTime() };
-    let executor: BacktestExecutor;
-    try {
-      executor = this.#settings.threads ? new BacktestThread(plan) : new InlineBacktest(plan);
-    } catch (error) {
-      void this.#fail(job, error);
-      return;
-    }
-    const done = this.#execute(job, plan, executor)
+    let executor: BacktestExecutor | null = null;
+    const opened = modelFilesOf(this.#db, spec).then((models) => {
+      executor = this.#settings.threads ? new BacktestThread(plan, models) : new InlineBacktest(plan, models);
+      return executor;
+    });
+    const done = opened
+      .then((started) => this.#execute(job, plan, started))
       .catch((error: unknown) => this.#fail(job, error))
       .finally(async () => {
         this.#running.delete(job.id);
-        await executor.close().catch(() => {});
+        await (executor as BacktestExecutor | null)?.close().catch(() => {});
         this.wake();
       });
-    this.#running.set(job.id, { executor, done });
+    this.#running.set(job.id, { executor: lazyExecutor(opened), done });
   }
 
   async #fail(job: BacktestRecord, error: unknown): Promise<void> {
@@ -276,4 +277,15 @@ export class BacktestService {
       this.#log.info(`backtest ${job.id}: ${result.signals.length} signals over ${candlesTotal} candles`);
     }
   }
+}
+
+/** The ONNX file of the model version an `AI_ML` document pins (none for a rule strategy). */
+async function modelFilesOf(db: Db, spec: StrategySpec): Promise<ModelFile[]> {
+  const pin = spec.document.model;
+  return pin === undefined ? [] : [await pinnedModel(db, pin)];
+}
+
+/** An executor that is still being opened: a cancel closes it once it is there. */
+function lazyExecutor(opened: Promise<BacktestExecutor>): Pick<BacktestExecutor, 'close'> {
+  return { close: () => opened.then((executor) => executor.close()).catch(() => {}) };
 }

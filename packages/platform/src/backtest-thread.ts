@@ -2,6 +2,18 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Candle } from '@alphintra/core';
 import { type BacktestPlan, type BacktestResult, BacktestSession, type CostModel } from '@alphintra/engine';
+import { loadModelFiles, type ModelFile } from '@alphintra/engine/onnx';
+
+/** What a backtest worker starts with: the plan, and the bytes of the model version its document pins, if any. */
+export interface WorkerStart {
+  readonly plan: BacktestPlan;
+  readonly models: readonly ModelFile[];
+}
+
+/** A session over the plan, with the model files loaded into onnxruntime in the calling thread. */
+export async function openBacktestSession({ plan, models }: WorkerStart): Promise<BacktestSession> {
+  return new BacktestSession(plan, await loadModelFiles(models));
+}
 
 /** A message to a backtest worker. */
 export type WorkerRequest =
@@ -42,8 +54,9 @@ export class BacktestThread implements BacktestExecutor {
   #pending: { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void } | null = null;
   #failure: Error | null = null;
 
-  constructor(plan: BacktestPlan) {
-    this.#worker = new Worker(workerSource(WORKER), { eval: true, workerData: plan });
+  constructor(plan: BacktestPlan, models: readonly ModelFile[] = []) {
+    const start: WorkerStart = { plan, models };
+    this.#worker = new Worker(workerSource(WORKER), { eval: true, workerData: start });
     this.#worker.on('message', (reply: WorkerReply) => {
       const pending = this.#pending;
       this.#pending = null;
@@ -90,19 +103,22 @@ export class BacktestThread implements BacktestExecutor {
 
 /** The same session in the caller's thread (`BACKTEST_THREADS=false`), for a host that cannot start threads. */
 export class InlineBacktest implements BacktestExecutor {
-  readonly #session: BacktestSession;
+  readonly #session: Promise<BacktestSession>;
 
-  constructor(plan: BacktestPlan) {
-    this.#session = new BacktestSession(plan);
+  constructor(plan: BacktestPlan, models: readonly ModelFile[] = []) {
+    this.#session = openBacktestSession({ plan, models });
+    // A failure to open is reported by the first request.
+    this.#session.catch(() => {});
   }
 
   async feed(candles: readonly Candle[]): Promise<{ evaluated: number; signals: number }> {
-    await this.#session.feed(candles);
-    return { evaluated: this.#session.evaluated, signals: this.#session.signalCount };
+    const session = await this.#session;
+    await session.feed(candles);
+    return { evaluated: session.evaluated, signals: session.signalCount };
   }
 
   async result(costs: CostModel): Promise<BacktestResult> {
-    return this.#session.result(costs);
+    return (await this.#session).result(costs);
   }
 
   async close(): Promise<void> {}

@@ -1,16 +1,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Candle } from '@alphintra/core';
-import { type BacktestPlan, BacktestSession, type CostModel } from '@alphintra/engine';
-import type { WorkerReply, WorkerRequest } from './backtest-thread.ts';
+import type { CostModel } from '@alphintra/engine';
+import { openBacktestSession, type WorkerReply, type WorkerRequest, type WorkerStart } from './backtest-thread.ts';
 
 // The body of a backtest worker thread: one session, fed pages of candles by the runner (which owns every
 // connection, so this works the same over PGlite, which lives in the runner's thread, and PostgreSQL).
 const port = parentPort;
 if (port === null) throw new Error('backtest-worker.ts runs as a worker thread');
-const session = new BacktestSession(workerData as BacktestPlan);
+const opening = openBacktestSession(workerData as WorkerStart);
+// A failure to open (a model that does not load) is the answer to the first request.
+opening.catch(() => {});
 port.on('message', async (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {
+    const session = await opening;
     if (request.type === 'feed') {
       await session.feed(request.candles as Candle[]);
       reply = { type: 'fed', evaluated: session.evaluated, signals: session.signalCount };

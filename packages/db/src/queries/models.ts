@@ -211,3 +211,21 @@ export async function loadStoredModels(
     onnx: row.onnx,
   }));
 }
+
+/**
+ * The stored model version a document pins, checked against the pin's checksum: what a backtest of that document
+ * runs. Throws, saying why, when it is not registered or has other bytes.
+ */
+export async function pinnedModel(
+  db: Db,
+  pin: { readonly name: string; readonly version: number; readonly checksum: string },
+): Promise<StoredModel> {
+  const [stored] = await loadStoredModels(db, [pin]);
+  if (stored === undefined) throw new Error(`model ${pin.name} v${pin.version} is not registered`);
+  if (stored.definition.checksum !== pin.checksum) {
+    throw new Error(
+      `model ${pin.name} v${pin.version} has the checksum ${stored.definition.checksum}, not ${pin.checksum}`,
+    );
+  }
+  return stored;
+}

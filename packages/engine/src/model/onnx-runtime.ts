@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelDefinition } from '@alphintra/core';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { LoadedModel } from './model.ts';
+import { type LoadedModel, modelKey } from './model.ts';
 
 /** Why a model was refused, and which part of the registration is at fault. */
 export class ModelCheckError extends Error {
@@ -74,6 +74,33 @@ export async function loadOnnxModel(bytes: Uint8Array, definition: ModelDefiniti
     throw new ModelCheckError('onnx', 'a dry run on a row of zeros answered a value that is not a finite number');
   }
   return { ...definition, run, release: () => session.release() };
+}
+
+/** A model version's ONNX bytes with what it was registered as: what a backtest worker is handed. */
+export interface ModelFile {
+  readonly definition: ModelDefinition;
+  readonly onnx: Uint8Array;
+}
+
+/**
+ * Loads model files into onnxruntime, by `modelKey`: what an engine or a backtest session is given. Throws when a
+ * file's bytes do not have the checksum its definition pins, or it does not load.
+ */
+export async function loadModelFiles(files: readonly ModelFile[]): Promise<Map<string, LoadedModel>> {
+  const loaded = new Map<string, LoadedModel>();
+  try {
+    for (const { definition, onnx } of files) {
+      const key = modelKey(definition);
+      if (modelChecksum(onnx) !== definition.checksum) {
+        throw new Error(`model ${key}: its stored bytes do not have its checksum ${definition.checksum}`);
+      }
+      loaded.set(key, await loadOnnxModel(onnx, definition));
+    }
+  } catch (error) {
+    await Promise.all([...loaded.values()].map((model) => model.release()));
+    throw error;
+  }
+  return loaded;
 }
 
 function checkShape(

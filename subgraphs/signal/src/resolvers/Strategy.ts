@@ -1,6 +1,7 @@
 import { type Candle, isUuid } from '@alphintra/core';
-import { InvalidCursorError, liveSignalOutcomes, queryCandles } from '@alphintra/db';
+import { InvalidCursorError, liveSignalOutcomes, pinnedModel, queryCandles } from '@alphintra/db';
 import { BACKTEST_WARMUP_CANDLES, comparePerformance, followWindowMs } from '@alphintra/engine';
+import { loadModelFiles } from '@alphintra/engine/onnx';
 import { badInput, connectionOf, pageSize } from '@alphintra/subgraph-kit';
 import type { StrategyResolvers } from '../__generated__/resolvers.ts';
 import { checkedCost, checkedPeriod, epochMs, readableVersion } from '../backtest-input.ts';
@@ -45,6 +46,13 @@ export const Strategy: StrategyResolvers = {
       from: from + 1,
       to: to + 1,
     });
-    return { version: spec.version, from, to, ...(await comparePerformance(plan, candles, live, costs)) };
+    // An AI_ML version's backtest runs the very model version its document pins.
+    const pin = spec.document.model;
+    const models = await loadModelFiles(pin === undefined ? [] : [await pinnedModel(ctx.deps.db, pin)]);
+    try {
+      return { version: spec.version, from, to, ...(await comparePerformance(plan, candles, live, costs, models)) };
+    } finally {
+      await Promise.all([...models.values()].map((model) => model.release()));
+    }
   },
 };
