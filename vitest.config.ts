@@ -16,6 +16,7 @@ export default defineConfig({
             'subgraphs/*/src/**/*.test.ts',
             'gateway/src/**/*.test.ts',
             'schema/**/*.test.ts',
+            'deploy/**/*.test.ts',
           ],
           testTimeout: 60_000,
           hookTimeout: 120_000,
