@@ -63,6 +63,8 @@ export class OutcomeService {
   readonly #until = new Map<string, { readonly symbol: string; readonly interval: Interval; until: number }>();
   /** Outcomes computed and not yet committed, by signal id (a closed one replaces an OPEN one, never the reverse). */
   readonly #unsaved = new Map<string, OutcomeWrite>();
+  /** Strategy versions' intervals by `<id>|<version>`: a version never changes, so each is read once. */
+  readonly #intervals = new Map<string, Interval>();
   /** Every read and write of the tracker, one at a time: a candle and a signal never interleave. */
   readonly #queue = new SerialQueue();
   #consumer: BusConsumer | null = null;
@@ -151,10 +153,7 @@ export class OutcomeService {
 
   /** The outbox channel: follows the batch's signals; resolves once their outcomes are committed. */
   async #learn(signals: readonly StoredSignal[]): Promise<void> {
-    const intervals = await versionIntervals(
-      this.#options.db,
-      signals.map((s) => ({ strategyId: s.strategyId, version: s.strategyVersion })),
-    );
+    const intervals = await this.#intervalsOf(signals);
     await this.#run(async () => {
       const followed: { signal: Signal; interval: Interval }[] = [];
       for (const signal of signals) {
@@ -172,6 +171,18 @@ export class OutcomeService {
       // computed twice and the unsaved outcomes go with the next attempt.
       await this.#flush(true);
     });
+  }
+
+  /** The interval of each signal's strategy version, read from the database for versions not seen before. */
+  async #intervalsOf(signals: readonly StoredSignal[]): Promise<ReadonlyMap<string, Interval>> {
+    const unknown = signals
+      .map((s) => ({ strategyId: s.strategyId, version: s.strategyVersion }))
+      .filter((v) => !this.#intervals.has(`${v.strategyId}|${v.version}`));
+    if (unknown.length > 0) {
+      for (const [key, interval] of await versionIntervals(this.#options.db, unknown))
+        this.#intervals.set(key, interval);
+    }
+    return this.#intervals;
   }
 
   /**

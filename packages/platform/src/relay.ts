@@ -145,6 +145,11 @@ export interface OutboxRelayOptions<T extends OutboxRecord = StoredSignal> {
   readonly batchSize?: number;
   /** How often the outbox is polled when nothing woke the relay (another process wrote). Default 100 ms. */
   readonly pollMs?: number;
+  /**
+   * Least time between two cursor writes, ms. Writes never hold up delivery; this bounds how often a busy relay
+   * writes (a crash redelivers at most what was handed over since the last write). Default 50.
+   */
+  readonly cursorWriteMs?: number;
   /** Called after each batch the channel took (metrics). */
   readonly onDelivered?: (signals: readonly T[]) => void;
 }
@@ -164,6 +169,7 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
   readonly #reader: OutboxSource<T>;
   readonly #batchSize: number;
   readonly #pollMs: number;
+  readonly #cursorWriteMs: number;
   #cursor = 0;
   #delivered = 0;
   #failures = 0;
@@ -180,6 +186,7 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
     this.#reader = options.reader ?? (new OutboxReader(options.db) as unknown as OutboxSource<T>);
     this.#batchSize = options.batchSize ?? 500;
     this.#pollMs = options.pollMs ?? 100;
+    this.#cursorWriteMs = options.cursorWriteMs ?? 50;
   }
 
   get name(): string {
@@ -271,9 +278,9 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
   }
 
   /**
-   * Writes the cursor without holding up the next batch: one write at a time, the newest value written next. A
-   * lost or late cursor write only means a redelivery after a restart (same `signal_id`s) of what was delivered
-   * since the last write that landed; the next write carries the cursor forward.
+   * Writes the cursor without holding up the next batch: one write at a time, at most one per `cursorWriteMs`, the
+   * newest value written next. A lost or late cursor write only means a redelivery after a restart (same
+   * `signal_id`s) of what was delivered since the last write that landed; the next write carries the cursor forward.
    */
   #saveCursor(seq: number): void {
     this.#unsaved = seq;
@@ -283,9 +290,13 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
       while (this.#unsaved !== null) {
         const next = this.#unsaved;
         this.#unsaved = null;
+        const started = performance.now();
         await saveDeliveryCursor(db, channel.name, next).catch((error: unknown) =>
           log.warn(`${channel.name}: saving the cursor failed`, error),
         );
+        // Batches handed over meanwhile go with the next write, at most one per `cursorWriteMs` (none when stopping).
+        const wait = this.#cursorWriteMs - (performance.now() - started);
+        if (this.#unsaved !== null && wait > 0 && !this.#stopped) await sleep(wait);
       }
       this.#saving = null;
     })();
