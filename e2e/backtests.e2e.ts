@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   AlphintraClient,
   AuditLogDocument,
@@ -12,6 +13,7 @@ import {
   CancelBacktestDocument,
   CreateStrategyDocument,
   type PerformanceSummaryFieldsFragment,
+  RegisterModelDocument,
   RunBacktestDocument,
   StrategyPerformanceDocument,
 } from '@alphintra/client';
@@ -26,13 +28,27 @@ import {
   runningStrategySpecs,
   schema,
 } from '@alphintra/db';
-import { backtest } from '@alphintra/engine';
-import { DEFAULT_BACKTEST_SETTINGS, type Platform, silentLog, startPlatform } from '@alphintra/platform';
+import { backtest, EXAMPLE_MODEL, templateById } from '@alphintra/engine';
+import {
+  DEFAULT_BACKTEST_SETTINGS,
+  EXAMPLE_MODEL_FILE,
+  type Platform,
+  silentLog,
+  startPlatform,
+} from '@alphintra/platform';
 import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candlesOf, collect, expectUserError, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
+import {
+  backtestOf,
+  candlesOf,
+  collect,
+  expectUserError,
+  TRADES_SLICE,
+  testPlatformConfig,
+  waitFor,
+} from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
 const redisUrl = serviceUrl('REDIS_URL');
@@ -426,6 +442,66 @@ describe.each(modes)('backtests on $mode', ({ real, enabled }) => {
     const { backtest: none } = await admin.request(BacktestDocument, { id: '6f1c2c5e-0000-4000-8000-000000000000' });
     expect(none).toBeNull();
   });
+
+  it.runIf(enabled)(
+    'backtests a draft AI_ML document with a model its user may use, and refuses one pinning a private model of another',
+    async () => {
+      const document = templateById('model-example')?.document;
+      if (document?.model === undefined) throw new Error('no model template');
+      const { createStrategy } = await alice.request(CreateStrategyDocument, {
+        input: { name: `alice draft ${uniqueSuffix()}`, template: 'ema-crossover', symbols: ['XRPETH'] },
+      });
+      const strategyId = createStrategy.strategy.id;
+
+      // The example model is public: alice backtests a draft reading it, and gets what the engine gives with it.
+      const { runBacktest } = await alice.request(RunBacktestDocument, { input: { strategyId, document, from, to } });
+      const id = runBacktest.backtest.id;
+      await waitFor('the draft job to succeed', async () => {
+        const { backtest: job } = await alice.request(BacktestDocument, { id });
+        if (job?.status === 'FAILED') throw new Error(`the draft job failed: ${job.error}`);
+        return job?.status === 'SUCCEEDED';
+      });
+      const { signals } = await resultOf(alice, id);
+      const candles = await candlesOf(TRADES_SLICE);
+      const draft = {
+        id: strategyId,
+        name: createStrategy.strategy.name,
+        version: 0,
+        source: 'AI_ML' as const,
+        symbols: ['XRPETH'],
+        interval: document.interval,
+        document,
+        status: 'ACTIVE' as const,
+        mode: 'LIVE' as const,
+        activatedAt: Date.parse(from),
+      };
+      const expected = (await backtestOf(platform.database.db, [draft], candles)).filter(
+        (signal) => signal.timestamp <= Date.parse(to),
+      );
+      expect(expected.length).toBeGreaterThan(0);
+      expect(signals.map((signal) => signal.id)).toEqual(expected.map((signal) => signal.id));
+
+      // Bob's own copy of the model is private to him: alice's draft may not read it.
+      const { registerModel } = await bob.request(RegisterModelDocument, {
+        input: {
+          name: `bob-model-${uniqueSuffix()}`,
+          onnx: readFileSync(EXAMPLE_MODEL_FILE).toString('base64'),
+          features: EXAMPLE_MODEL.features,
+          outputs: [...EXAMPLE_MODEL.outputs],
+        },
+      });
+      const pin = {
+        name: registerModel.model.name,
+        version: registerModel.version.version,
+        checksum: registerModel.version.checksum,
+      };
+      await expectUserError(
+        alice.request(RunBacktestDocument, { input: { strategyId, document: { ...document, model: pin }, from, to } }),
+        'BAD_USER_INPUT',
+        'input.document/model/name',
+      );
+    },
+  );
 
   it.runIf(enabled)('fails a job left RUNNING by a runner that died, once its lease ran out', async () => {
     const [spec] = await runningStrategySpecs(platform.database.db);

@@ -8,7 +8,7 @@ import {
 } from '@alphintra/core';
 import { getInstrument, getStrategies, getStrategyVersion, type NewBacktest } from '@alphintra/db';
 import { validateStrategyDocument } from '@alphintra/engine';
-import { badInput, forbidden, isStorableTime, mayRead, userError } from '@alphintra/subgraph-kit';
+import { badInput, checkModelPin, forbidden, isStorableTime, mayRead, userError } from '@alphintra/subgraph-kit';
 import { GraphQLError } from 'graphql';
 import type { RunBacktestInput } from './__generated__/resolvers.ts';
 import { backtestLimits, type SignalContext } from './context.ts';
@@ -54,7 +54,13 @@ export async function readableVersion(
   const base = { id: strategy.id, name: strategy.name, status: 'ACTIVE', mode: 'LIVE', activatedAt: null } as const;
   if (document !== undefined && document !== null) {
     if (version != null) throw badInput(`${field}document`, 'give a version or a document, not both');
-    const problems = validateStrategyDocument(document);
+    // A draft that reads a model: the version it pins must be one the caller may use, with that checksum, and the
+    // document is checked against the model's outputs, as createStrategy checks it.
+    const { model, problem } = await checkModelPin(ctx.deps.db, ctx.identity, document);
+    const problems = [
+      ...(problem === undefined ? [] : [problem]),
+      ...validateStrategyDocument(document, model ? { model } : {}),
+    ];
     if (problems.length > 0) throw documentError(problems);
     const draft = document as StrategyDocument;
     const intervals = ctx.deps.intervals;
@@ -67,7 +73,7 @@ export async function readableVersion(
     return {
       ...base,
       version: 0,
-      source: 'NO_CODE',
+      source: draft.model === undefined ? 'NO_CODE' : 'AI_ML',
       symbols: strategy.symbols,
       interval: draft.interval,
       document: draft,

@@ -1,9 +1,7 @@
-import type { Identity } from '@alphintra/auth';
-import { type DocumentProblem, MODEL_LIMITS, type ModelDefinition, type ModelFeatures } from '@alphintra/core';
-import { getModelVersion } from '@alphintra/db';
+import { type DocumentProblem, MODEL_LIMITS, type ModelFeatures } from '@alphintra/core';
 import { validateModelFeatures } from '@alphintra/engine';
 import { loadOnnxModel, ModelCheckError, modelChecksum } from '@alphintra/engine/onnx';
-import { badInput, mayRead } from '@alphintra/subgraph-kit';
+import { badInput } from '@alphintra/subgraph-kit';
 import { GraphQLError } from 'graphql';
 import type { RegisterModelInput } from './__generated__/resolvers.ts';
 import type { StrategyServiceDeps } from './context.ts';
@@ -73,37 +71,6 @@ export async function validateRegisterModel(deps: StrategyServiceDeps, input: Re
     throw error;
   }
   return { name, onnx, checksum, features, outputs, description };
-}
-
-/**
- * The model version a document pins, looked up for its validation: the definition when the caller may read it and
- * the checksum matches, else the problem (with its path) saying why not.
- */
-export async function pinnedModel(
-  deps: StrategyServiceDeps,
-  identity: Identity,
-  document: unknown,
-): Promise<{ model?: ModelDefinition; problem?: DocumentProblem }> {
-  const pin = typeof document === 'object' && document !== null ? (document as { model?: unknown }).model : undefined;
-  if (typeof pin !== 'object' || pin === null) return {};
-  const { name, version, checksum } = pin as { name?: unknown; version?: unknown; checksum?: unknown };
-  if (typeof name !== 'string' || typeof version !== 'number' || typeof checksum !== 'string') return {};
-  const found = await getModelVersion(deps.db, name, version);
-  if (found === null) {
-    return { problem: { path: '/model', message: `no model "${name}" has a version ${version} (see Query.models)` } };
-  }
-  if (!mayRead(identity, found)) {
-    return { problem: { path: '/model/name', message: `model "${name}" belongs to another user and is private` } };
-  }
-  if (found.checksum !== checksum) {
-    return {
-      problem: {
-        path: '/model/checksum',
-        message: `model "${name}" v${version} has the checksum ${found.checksum}, not ${checksum}`,
-      },
-    };
-  }
-  return { model: { name, version, checksum, features: found.features, outputs: found.outputs } };
 }
 
 /** One BAD_USER_INPUT for a list of problems under `field`, each with its path. */

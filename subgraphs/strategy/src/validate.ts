@@ -2,11 +2,10 @@ import type { Identity } from '@alphintra/auth';
 import type { DocumentProblem, StrategyDocument, StrategySource } from '@alphintra/core';
 import { getInstrument } from '@alphintra/db';
 import { templateById, validateStrategyDocument } from '@alphintra/engine';
-import { badInput } from '@alphintra/subgraph-kit';
+import { badInput, checkModelPin } from '@alphintra/subgraph-kit';
 import { GraphQLError } from 'graphql';
 import type { CreateStrategyInput, UpdateStrategyInput } from './__generated__/resolvers.ts';
 import type { StrategyServiceDeps } from './context.ts';
-import { pinnedModel } from './models.ts';
 
 /** Longest change note kept. */
 const MAX_CHANGE_NOTE = 500;
@@ -38,7 +37,7 @@ export async function documentProblems(
   identity: Identity,
   document: unknown,
 ): Promise<DocumentProblem[]> {
-  const { model, problem } = await pinnedModel(deps, identity, document);
+  const { model, problem } = await checkModelPin(deps.db, identity, document);
   const problems = [
     ...(problem === undefined ? [] : [problem]),
     ...validateStrategyDocument(document, {
