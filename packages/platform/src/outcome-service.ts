@@ -202,7 +202,10 @@ export class OutcomeService {
       const interval = items[0]?.interval ?? '1m';
       const series = this.#until.get(key);
       const from = Math.min(...items.map((item) => item.signal.timestamp));
-      const history = await this.#stored(symbol, interval, from, series?.until);
+      // A followed series stands at `until`: its candles after the signals' are applied as they come, so only those
+      // up to `until` are history here, and there are none when every signal is newer (the usual live case).
+      const history =
+        series !== undefined && from > series.until ? [] : await this.#stored(symbol, interval, from, series?.until);
       for (const { signal } of items) {
         const closed = this.#tracker.track(signal, interval, history);
         if (closed !== null) this.#keep(closed, interval);
