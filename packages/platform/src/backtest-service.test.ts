@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createMemoryPubSub } from '@alphintra/bus';
 import {
   type BacktestProgressMessage,
@@ -24,6 +23,7 @@ import {
   openDatabase,
 } from '@alphintra/db';
 import { backtest, templateById } from '@alphintra/engine';
+import { loadRecordedKlines } from '@alphintra/engine/fixtures';
 import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABANDONED_ERROR, BacktestService } from './backtest-service.ts';
@@ -32,34 +32,6 @@ import { loadModels, registerExampleModel } from './models.ts';
 
 const SYMBOL = 'UNITTESTBTC';
 const MINUTE = INTERVALS['1m'];
-
-/** The recorded 1m candles of fixtures/market/klines-1m-UNITTESTBTC.csv (13,681 real candles, Nov 2017). */
-function recordedKlines(): Candle[] {
-  const text = readFileSync(new URL('../../../fixtures/market/klines-1m-UNITTESTBTC.csv', import.meta.url), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [openTime, open, high, low, close, volume] = line.split(',') as [string, ...string[]];
-      const start = Number(openTime);
-      return {
-        symbol: SYMBOL,
-        interval: '1m' as const,
-        openTime: start,
-        closeTime: start + MINUTE,
-        open: open as string,
-        high: high as string,
-        low: low as string,
-        close: close as string,
-        volume: volume as string,
-        trades: 0,
-        lastTradeTime: start + MINUTE - 1,
-        source: 'replay',
-        complete: true,
-      };
-    });
-}
 
 /**
  * What became of a signal, worked out here from the candles by the rules of docs/architecture.md ("Signal
@@ -108,7 +80,7 @@ describe.each([
 ])('BacktestService on $name', ({ url, enabled }) => {
   let database: Database;
   let drop = async () => {};
-  const candles = recordedKlines();
+  const candles = loadRecordedKlines();
   const pubsub = createMemoryPubSub();
   let spec: StrategySpec;
   let job: Omit<NewBacktest, 'owner'>;

@@ -1,3 +1,4 @@
+import type { DocumentProblem } from '@alphintra/core';
 import { GraphQLError } from 'graphql';
 
 /** Error codes a client can act on; anything else is masked as INTERNAL_SERVER_ERROR. */
@@ -20,6 +21,24 @@ export function userError(code: UserErrorCode, message: string, field?: string):
 /** A BAD_USER_INPUT error naming the input field at fault, e.g. `input.parameters.fastPeriod`. */
 export function badInput(field: string, message: string): GraphQLError {
   return userError('BAD_USER_INPUT', `${field}: ${message}`, field);
+}
+
+/**
+ * One BAD_USER_INPUT error for all the problems of an input value (a strategy document, a model's features):
+ * `extensions.problems` lists each `{ path, message }` and `extensions.field` names the first
+ * (`input.document/rules/0/side`).
+ */
+export function problemsError(field: string, problems: readonly DocumentProblem[]): GraphQLError {
+  const first = problems[0] ?? { path: '', message: 'invalid' };
+  const detail = problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  return new GraphQLError(`${field} has ${count}: ${detail}`, {
+    extensions: {
+      code: 'BAD_USER_INPUT',
+      field: `${field}${first.path}`,
+      problems: problems.map(({ path, message }) => ({ path, message })),
+    },
+  });
 }
 
 const PASS_THROUGH = new Set<string>([

@@ -1,15 +1,15 @@
-import {
-  type DocumentProblem,
-  INTERVALS,
-  type Interval,
-  isUuid,
-  type StrategyDocument,
-  type StrategySpec,
-} from '@alphintra/core';
+import { INTERVALS, type Interval, isUuid, type StrategyDocument, type StrategySpec } from '@alphintra/core';
 import { getInstrument, getStrategies, getStrategyVersion, type NewBacktest } from '@alphintra/db';
 import { validateStrategyDocument } from '@alphintra/engine';
-import { badInput, checkModelPin, forbidden, isStorableTime, mayRead, userError } from '@alphintra/subgraph-kit';
-import { GraphQLError } from 'graphql';
+import {
+  badInput,
+  checkModelPin,
+  forbidden,
+  isStorableTime,
+  mayRead,
+  problemsError,
+  userError,
+} from '@alphintra/subgraph-kit';
 import type { RunBacktestInput } from './__generated__/resolvers.ts';
 import { backtestLimits, type SignalContext } from './context.ts';
 
@@ -23,19 +23,6 @@ const SYMBOL = /^[A-Z0-9]{2,30}$/;
 /** A `DateTime` argument as epoch ms (the scalar has checked it). */
 export function epochMs(value: Date | string | number): number {
   return value instanceof Date ? value.getTime() : new Date(value).getTime();
-}
-
-/** One BAD_USER_INPUT error for all of a draft document's problems, each in `extensions.problems`. */
-function documentError(problems: readonly DocumentProblem[]): GraphQLError {
-  const first = problems[0] ?? { path: '', message: 'invalid document' };
-  const detail = problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');
-  return new GraphQLError(`input.document has ${problems.length === 1 ? 'a problem' : 'problems'}: ${detail}`, {
-    extensions: {
-      code: 'BAD_USER_INPUT',
-      field: `input.document${first.path}`,
-      problems: problems.map(({ path, message }) => ({ path, message })),
-    },
-  });
 }
 
 /** The strategy version (stored, or a draft document as version 0) a caller may backtest, as the engine runs it. */
@@ -61,7 +48,7 @@ export async function readableVersion(
       ...(problem === undefined ? [] : [problem]),
       ...validateStrategyDocument(document, model ? { model } : {}),
     ];
-    if (problems.length > 0) throw documentError(problems);
+    if (problems.length > 0) throw problemsError(`${field}document`, problems);
     const draft = document as StrategyDocument;
     const intervals = ctx.deps.intervals;
     if (intervals !== undefined && !intervals.includes(draft.interval)) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   DateTimeScalar,
   DecimalScalar,
+  JSONScalar,
   type RunningSubgraph,
   type SubgraphStartOptions,
   startSubgraph,
@@ -10,7 +11,6 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import { createContext, type SignalContext, type SignalServiceDeps } from './context.ts';
-import { JSONScalar } from './json.ts';
 import {
   Backtest,
   BacktestResult,

@@ -1,8 +1,7 @@
-import { type DocumentProblem, MODEL_LIMITS, type ModelFeatures } from '@alphintra/core';
+import { MODEL_LIMITS, type ModelFeatures } from '@alphintra/core';
 import { validateModelFeatures } from '@alphintra/engine';
 import { loadOnnxModel, ModelCheckError, modelChecksum } from '@alphintra/engine/onnx';
-import { badInput } from '@alphintra/subgraph-kit';
-import { GraphQLError } from 'graphql';
+import { badInput, problemsError } from '@alphintra/subgraph-kit';
 import type { RegisterModelInput } from './__generated__/resolvers.ts';
 import type { StrategyServiceDeps } from './context.ts';
 
@@ -71,18 +70,4 @@ export async function validateRegisterModel(deps: StrategyServiceDeps, input: Re
     throw error;
   }
   return { name, onnx, checksum, features, outputs, description };
-}
-
-/** One BAD_USER_INPUT for a list of problems under `field`, each with its path. */
-function problemsError(field: string, problems: readonly DocumentProblem[]): GraphQLError {
-  const first = problems[0] ?? { path: '', message: 'invalid' };
-  const detail = problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');
-  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-  return new GraphQLError(`${field} has ${count}: ${detail}`, {
-    extensions: {
-      code: 'BAD_USER_INPUT',
-      field: `${field}${first.path}`,
-      problems: problems.map(({ path, message }) => ({ path, message })),
-    },
-  });
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   DateTimeScalar,
+  JSONScalar,
   type RunningSubgraph,
   type SubgraphStartOptions,
   startSubgraph,
@@ -9,7 +10,6 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import { createContext, type StrategyContext, type StrategyServiceDeps } from './context.ts';
-import { JSONScalar } from './json.ts';
 import { AccessMutation } from './resolvers/AccessMutation.ts';
 import { AccessQuery } from './resolvers/AccessQuery.ts';
 import { ApiKey } from './resolvers/ApiKey.ts';

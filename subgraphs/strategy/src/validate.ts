@@ -2,8 +2,7 @@ import type { Identity } from '@alphintra/auth';
 import type { DocumentProblem, StrategyDocument, StrategySource } from '@alphintra/core';
 import { getInstrument } from '@alphintra/db';
 import { templateById, validateStrategyDocument } from '@alphintra/engine';
-import { badInput, checkModelPin } from '@alphintra/subgraph-kit';
-import { GraphQLError } from 'graphql';
+import { badInput, checkModelPin, problemsError } from '@alphintra/subgraph-kit';
 import type { CreateStrategyInput, UpdateStrategyInput } from './__generated__/resolvers.ts';
 import type { StrategyServiceDeps } from './context.ts';
 
@@ -58,27 +57,13 @@ export async function documentProblems(
   return [];
 }
 
-/**
- * One BAD_USER_INPUT error for all of a document's problems: `extensions.problems` lists each `{ path, message }`
- * and `extensions.field` names the first (`input.document/rules/0/side`).
- */
-export function documentError(problems: readonly DocumentProblem[]): GraphQLError {
-  const first = problems[0] ?? { path: '', message: 'invalid document' };
-  const field = `input.document${first.path}`;
-  const detail = problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');
-  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-  return new GraphQLError(`input.document has ${count}: ${detail}`, {
-    extensions: { code: 'BAD_USER_INPUT', field, problems: problems.map(({ path, message }) => ({ path, message })) },
-  });
-}
-
 async function checkDocument(
   deps: StrategyServiceDeps,
   identity: Identity,
   document: unknown,
 ): Promise<StrategyDocument> {
   const problems = await documentProblems(deps, identity, document);
-  if (problems.length > 0) throw documentError(problems);
+  if (problems.length > 0) throw problemsError('input.document', problems);
   return document as StrategyDocument;
 }
 
