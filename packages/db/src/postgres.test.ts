@@ -1,6 +1,9 @@
 import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from './client.ts';
 import { openPostgres } from './postgres.ts';
+import { strategies } from './schema/strategies.ts';
 
 const postgresUrl = serviceUrl('DATABASE_URL');
 
@@ -34,6 +37,35 @@ describe.skipIf(!postgresUrl)('openPostgres: sslmode in DATABASE_URL', () => {
   it('connects in clear with sslmode=disable and with prefer when the server has no TLS', async () => {
     for (const mode of ['disable', 'prefer']) {
       const database = await openPostgres(withSslMode(mode));
+      await database.close();
+    }
+  });
+});
+
+describe.skipIf(!postgresUrl)('openPostgres: prepared statements', () => {
+  let url = '';
+  let drop = async () => {};
+  beforeAll(async () => {
+    ({ url, drop } = await createTestDatabase(postgresUrl as string));
+  });
+  afterAll(() => drop());
+
+  it('prepares a Drizzle query with parameters once per connection and runs it again by name', async () => {
+    const database = await openPostgres(url);
+    try {
+      const { db } = database;
+      // A transaction holds one connection, whose prepared statements `pg_prepared_statements` lists.
+      const prepared = await db.transaction(async (tx) => {
+        for (const name of ['first', 'second', 'third']) {
+          await tx.select({ id: strategies.id }).from(strategies).where(eq(strategies.name, name));
+        }
+        return rowsOf<{ statement: string }>(
+          await tx.execute(sql`select statement from pg_prepared_statements where statement like ${'%"strategies"%'}`),
+        );
+      });
+      expect(prepared).toHaveLength(1);
+      expect(prepared[0]?.statement).toMatch(/^select "id" from "strategies" where "strategies"\."name" = \$1$/);
+    } finally {
       await database.close();
     }
   });

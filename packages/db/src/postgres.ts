@@ -3,6 +3,7 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { type Database, MIGRATIONS_FOLDER } from './client.ts';
 import * as schema from './schema/index.ts';
+import { registerPostgresClient } from './transaction.ts';
 
 /**
  * A Postgres server through postgres.js; migrations applied. postgres.js reconnects on its own: a query made
@@ -10,11 +11,51 @@ import * as schema from './schema/index.ts';
  */
 export async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzle({ client, schema, casing: 'snake_case' });
+  const db = drizzle({ client: preparedStatements(client), schema, casing: 'snake_case' });
+  registerPostgresClient(db, client);
   await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db,
     kind: 'postgres',
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+type Callback = (sql: postgres.Sql) => unknown;
+
+/**
+ * The client Drizzle is given: every query with parameters runs as a prepared statement. Drizzle asks postgres.js
+ * for an unnamed statement unless a query was built with `.prepare(name)`, and for an unnamed statement with
+ * parameters postgres.js first learns their types (Parse and Describe, one round trip), then binds and executes
+ * (a second one), while the server parses and plans the text each time. Prepared (postgres.js' own default for
+ * its tagged queries), a connection parses a text once per parameter types and every later run is one round trip
+ * without parsing. Queries without parameters keep the simple protocol, already one round trip. Transactions and
+ * savepoints hand their callbacks a client wrapped the same way.
+ */
+function preparedStatements(sql: postgres.Sql): postgres.Sql {
+  const wrapCallback = (args: unknown[]): unknown[] => {
+    const callback = args.at(-1);
+    if (typeof callback !== 'function') return args;
+    return [...args.slice(0, -1), (inner: postgres.Sql) => (callback as Callback)(preparedStatements(inner))];
+  };
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      switch (property) {
+        case 'unsafe':
+          return (query: string, parameters: unknown[] = [], options: Record<string, unknown> = {}) =>
+            target.unsafe(
+              query,
+              parameters as postgres.ParameterOrJSON<never>[],
+              parameters.length > 0 ? { ...options, prepare: true } : options,
+            );
+        case 'begin':
+        case 'savepoint':
+          return (...args: unknown[]) => (value as (...all: unknown[]) => unknown).apply(target, wrapCallback(args));
+        default:
+          return value;
+      }
+    },
+  });
 }

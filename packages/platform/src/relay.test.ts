@@ -3,6 +3,7 @@ import {
   createStrategy,
   type Database,
   insertSignals,
+  loadDeliveryCursor,
   openDatabase,
   readOutbox,
   type StoredSignal,
@@ -156,6 +157,67 @@ describe('OutboxRelay', () => {
     for (const channel of channels) expect(channel.received.map((s) => s.id)).toEqual(stored.map((s) => s.id));
     // 150 signals in batches of 10 is at least 15 reads; three relays reading alone would make at least 45.
     expect(reader.reads - before).toBeLessThan(45);
+  });
+  it('reads the outbox once per wake when it caught up, not again to find it empty', async () => {
+    const channel = recordingChannel('one read per wake');
+    const inner = new OutboxReader(database.db);
+    let reads = 0;
+    const reader = {
+      read: (afterSeq: number, limit: number) => {
+        reads++;
+        return inner.read(afterSeq, limit);
+      },
+      latest: () => inner.latest(),
+    };
+    // No poll within the test: every read is the start's or a wake's.
+    const relay = new OutboxRelay({ db: database.db, channel, reader, log: silentLog, pollMs: 60_000 });
+    await relay.start();
+    await until(() => reads === 1, 'the first read');
+    const stored: Signal[] = [];
+    for (let round = 0; round < 5; round++) {
+      stored.push(...(await store(3)));
+      relay.wake();
+      await until(() => channel.received.length >= stored.length, 'the batch');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await relay.stop();
+    expect(channel.received.map((s) => s.id)).toEqual(stored.map((s) => s.id));
+    // The start's read, then one per wake: a batch shorter than `batchSize` was all there was.
+    expect(reads).toBe(1 + 5);
+  });
+
+  it('writes its cursor at most once per cursorWriteMs however often it delivers, and the newest one on stop', async () => {
+    const channel = recordingChannel('spaced cursor');
+    let cursorWrites = 0;
+    // The relay's own database use is its cursor (it reads the outbox through `reader`): count the writes.
+    const db = new Proxy(database.db, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'execute' || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          cursorWrites++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const reader = new OutboxReader(database.db);
+    const relay = new OutboxRelay({ db, channel, reader, log: silentLog, pollMs: 60_000, cursorWriteMs: 250 });
+    await relay.start();
+    const writesAtStart = cursorWrites;
+    const started = performance.now();
+    const stored: Signal[] = [];
+    for (let round = 0; round < 20; round++) {
+      stored.push(...(await store(1)));
+      relay.wake();
+      await until(() => channel.received.length >= stored.length, 'the batch');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const elapsed = performance.now() - started;
+    await relay.stop();
+    // 20 deliveries: one write at the first, then at most one per 250 ms of the run, and the last one on stop.
+    expect(cursorWrites - writesAtStart).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 250));
+    expect(cursorWrites - writesAtStart).toBeLessThan(20);
+    expect(await loadDeliveryCursor(database.db, channel.name)).toBe(channel.received.at(-1)?.seq);
   });
 });
 

@@ -180,6 +180,7 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
   /** The cursor write in flight, and the newest cursor still to write after it (writes are coalesced). */
   #saving: Promise<void> | null = null;
   #unsaved: number | null = null;
+  #lastCursorWrite = Number.NEGATIVE_INFINITY;
 
   constructor(options: OutboxRelayOptions<T>) {
     this.#options = options;
@@ -274,6 +275,9 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
       this.#cursor = last;
       this.#delivered += batch.length;
       this.#saveCursor(last);
+      // A short batch was all the outbox held when it was read (sequence order is commit order): the next signals
+      // come with a wake, or the poll, rather than an empty read now.
+      if (batch.length < this.#batchSize && !this.#pending) await this.#idle(this.#pollMs);
     }
   }
 
@@ -288,15 +292,16 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
     const { db, channel, log } = this.#options;
     this.#saving = (async () => {
       while (this.#unsaved !== null) {
+        // At most one write per `cursorWriteMs`, counted from the last one's start: batches handed over meanwhile
+        // go with the next write (at once when stopping).
+        const wait = this.#lastCursorWrite + this.#cursorWriteMs - performance.now();
+        if (wait > 0 && !this.#stopped) await sleep(wait);
         const next = this.#unsaved;
         this.#unsaved = null;
-        const started = performance.now();
+        this.#lastCursorWrite = performance.now();
         await saveDeliveryCursor(db, channel.name, next).catch((error: unknown) =>
           log.warn(`${channel.name}: saving the cursor failed`, error),
         );
-        // Batches handed over meanwhile go with the next write, at most one per `cursorWriteMs` (none when stopping).
-        const wait = this.#cursorWriteMs - (performance.now() - started);
-        if (this.#unsaved !== null && wait > 0 && !this.#stopped) await sleep(wait);
       }
       this.#saving = null;
     })();

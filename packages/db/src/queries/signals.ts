@@ -1,9 +1,10 @@
 import type { Signal, SignalAction } from '@alphintra/core';
 import { and, count, desc, eq, gte, inArray, lt, max, type SQL, sql } from 'drizzle-orm';
-import { type Db, rowsOf } from '../client.ts';
+import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import { deliveryCursors, type SignalRow, signals } from '../schema/signals.ts';
 import { strategies } from '../schema/strategies.ts';
+import { oneTripTransaction } from '../transaction.ts';
 import { type Page, readableBy } from './strategies.ts';
 
 /** A signal as stored: with its delivery sequence (`signals.seq`), the outbox order. */
@@ -111,19 +112,18 @@ const OUTBOX_LOCK = 0x5167_6e01;
 export async function insertSignals(db: Db, batch: readonly Signal[]): Promise<Signal[]> {
   if (batch.length === 0) return [];
   const json = JSON.stringify(batch.map(toJsonRow));
-  const inserted = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
-    // `with ordinality` and `order by` keep the batch's order in `seq`.
-    return rowsOf<{ id: string }>(
-      await tx.execute(sql`
-        insert into signals (${INSERT_COLUMNS})
-        select ${INSERT_COLUMNS}
-        from json_populate_recordset(null::signals, ${json}::json) with ordinality as batch
-        order by batch.ordinality
-        on conflict (id) do nothing
-        returning id`),
-    );
-  });
+  // `with ordinality` and `order by` keep the batch's order in `seq`.
+  const [, rows] = await oneTripTransaction(db, [
+    sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`,
+    sql`
+      insert into signals (${INSERT_COLUMNS})
+      select ${INSERT_COLUMNS}
+      from json_populate_recordset(null::signals, ${json}::json) with ordinality as batch
+      order by batch.ordinality
+      on conflict (id) do nothing
+      returning id`,
+  ]);
+  const inserted = rows as { id: string }[];
   const fresh = new Set(inserted.map((row) => row.id));
   return batch.filter((signal) => fresh.has(signal.id));
 }
@@ -160,18 +160,19 @@ export async function loadDeliveryCursor(db: Db, channel: string): Promise<numbe
   return row?.lastSeq ?? null;
 }
 
-/** Moves a channel's cursor forward (never back). */
+/**
+ * Moves a channel's cursor forward (never back). Committed without waiting for the WAL flush
+ * (`synchronous_commit` off for this transaction only): a cursor write lost in a server crash only means that the
+ * channel redelivers (same `signal_id`s) what it delivered since its last cursor that reached the disk, and the
+ * relays of a busy outbox write their cursors many times a second, each of which would otherwise wait for a flush.
+ */
 export async function saveDeliveryCursor(db: Db, channel: string, lastSeq: number): Promise<void> {
-  await db
-    .insert(deliveryCursors)
-    .values({ channel, lastSeq, updatedAt: new Date() })
-    .onConflictDoUpdate({
-      target: deliveryCursors.channel,
-      set: {
-        lastSeq: sql`greatest(${deliveryCursors.lastSeq}, excluded.last_seq)`,
-        updatedAt: sql`excluded.updated_at`,
-      },
-    });
+  await db.execute(sql`
+    with relaxed as (select set_config('synchronous_commit', 'off', true))
+    insert into delivery_cursors (channel, last_seq, updated_at)
+    select ${channel}, ${lastSeq}::bigint, now() from relaxed
+    on conflict (channel) do update set
+      last_seq = greatest(delivery_cursors.last_seq, excluded.last_seq), updated_at = excluded.updated_at`);
 }
 
 export interface SignalFilter {
