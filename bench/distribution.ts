@@ -41,7 +41,10 @@ export interface DistributionBenchResult {
   /** From just before the signal is handed to the distributor to its receipt by each reader, at `latencyRate`. */
   readonly latencyToKafka: LatencySummary | null;
   readonly latencyToPubsub: LatencySummary | null;
-  /** ... to a GraphQL subscriber through the gateway (graphql-ws, the typed client's `LiveSignals`). */
+  /**
+   * ... to a GraphQL subscriber through the gateway (graphql-ws, the typed client's `LiveSignals`) of an API process
+   * (`PLATFORM_ROLE=api`) beside the platform.
+   */
   readonly latencyToGateway: LatencySummary | null;
 }
 
@@ -62,7 +65,9 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   const { createStrategy, runningStrategySpecs } = await import('@alphintra/db');
   const { templateById } = await import('@alphintra/engine');
   const { loadConfig, silentLog, startPlatform } = await import('@alphintra/platform');
-  const { createTestDatabase, syntheticSignal, uniqueSuffix } = await import('@alphintra/testkit');
+  const { createTestDatabase, startPlatformProcess, syntheticSignal, uniqueSuffix } = await import(
+    '@alphintra/testkit'
+  );
 
   const total = options.signals ?? 200_000;
   const batchSize = options.batchSize ?? 500;
@@ -207,9 +212,18 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   const kafkaMs = lastKafka - start;
   const pubsubMs = lastPubsub - start;
 
-  // A GraphQL subscriber through the gateway, on the symbol the latency run's signals are on.
+  // A GraphQL subscriber on the symbol the latency run's signals are on, through the gateway of an API process
+  // (`PLATFORM_ROLE=api`) on the platform's database and pub/sub, as a deployment runs it: the GraphQL work is not
+  // charged to the process that stores and delivers.
   const latencySymbol = symbols[0] as string;
-  const client = new AlphintraClient({ url: platform.gateway.url });
+  const api = await startPlatformProcess({
+    PLATFORM_ROLE: 'api',
+    DATABASE_URL: created.url,
+    REDIS_URL: options.redisUrl,
+    REDIS_CHANNEL_PREFIX: channelPrefix,
+    KAFKA_BROKERS: options.kafkaBrokers,
+  });
+  const client = new AlphintraClient({ url: api.url });
   const events = client.subscribe(LiveSignalsDocument, { filter: { symbols: [latencySymbol] } });
   const reading = (async () => {
     for await (const event of events) {
@@ -284,7 +298,8 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
 
   await events.return?.();
   await reading.catch(() => {});
-  await client.close();
+  await client.close().catch(() => {});
+  await api.stop();
   await consumer.close();
   await readerBus.close();
   await listener.close();

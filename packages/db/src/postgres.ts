@@ -13,13 +13,31 @@ export async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzle({ client: preparedStatements(client), schema, casing: 'snake_case' });
   registerPostgresClient(db, client);
-  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // Processes that start together (the platform and an API process) migrate one after the other: the second finds
+  // nothing left to apply.
+  const lock = await client.reserve().catch(async (error: unknown) => {
+    await client.end({ timeout: 1 });
+    throw error;
+  });
+  await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+  try {
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    // A connection that died took its lock with it, and is back in the pool already.
+    await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.then(
+      () => lock.release(),
+      () => {},
+    );
+  }
   return {
     db,
     kind: 'postgres',
     close: () => client.end({ timeout: 5 }),
   };
 }
+
+/** Held while migrating (a session lock). */
+const MIGRATION_LOCK = 0x5167_6e03;
 
 type Callback = (sql: postgres.Sql) => unknown;
 

@@ -125,6 +125,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REPLAY_SPEED: '-2' })).toThrow(/REPLAY_SPEED="-2" must be a positive number, or "max"/);
     expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT="http" must be a port number/);
     expect(() => loadConfig({ PORT: 'max' })).toThrow(/PORT="max"/);
+    expect(() => loadConfig({ PLATFORM_ROLE: 'engine' })).toThrow(/PLATFORM_ROLE="engine" must be all .* or api/);
+    // An API process serves another process's data: embedded PGlite and the in-process pub/sub cannot be shared.
+    expect(() => loadConfig({ PLATFORM_ROLE: 'api' })).toThrow(/set DATABASE_URL and REDIS_URL/);
+    expect(() => loadConfig({ PLATFORM_ROLE: 'api', DATABASE_URL: 'postgres://db/x' })).toThrow(/REDIS_URL/);
+  });
+
+  it('runs the whole platform unless PLATFORM_ROLE=api asks for the API alone', () => {
+    expect(loadConfig({}).role).toBe('all');
+    const servers = { DATABASE_URL: 'postgres://db/x', REDIS_URL: 'redis://cache:6379' };
+    expect(loadConfig({ ...servers, PLATFORM_ROLE: 'api' }).role).toBe('api');
+    expect(loadConfig({ ...servers, PLATFORM_ROLE: 'all' }).role).toBe('all');
   });
 
   it('reads every gateway limit from its variable, the default when unset', () => {

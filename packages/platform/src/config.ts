@@ -11,7 +11,15 @@ import { type BacktestRunnerSettings, DEFAULT_BACKTEST_RUNNER_SETTINGS } from '.
 import { type KafkaSecurity, parseKafkaSecurity, parseRedisTls } from './connections.ts';
 
 /** Everything `startPlatform` needs, read from the environment by `loadConfig`. */
+/**
+ * What a process runs (`PLATFORM_ROLE`): `all` (the default) the whole platform; `api` only the subgraphs and the
+ * gateway, on the PostgreSQL, Redis and bus of a platform running in another process.
+ */
+export type PlatformRole = 'all' | 'api';
+
 export interface PlatformConfig {
+  /** `PLATFORM_ROLE`; unset = `all`. */
+  readonly role?: PlatformRole;
   /** Postgres server; unset = embedded PGlite in `dataDir` (or in memory when `dataDir` is null). */
   readonly databaseUrl?: string | undefined;
   readonly dataDir: string | null;
@@ -312,6 +320,19 @@ function parseSpeed(value: string | undefined): number {
   return parsed;
 }
 
+function parseRole(env: NodeJS.ProcessEnv): PlatformRole {
+  const value = env['PLATFORM_ROLE'] || 'all';
+  if (value !== 'all' && value !== 'api') {
+    throw new Error(`PLATFORM_ROLE="${value}" must be all (the whole platform) or api (subgraphs and gateway only)`);
+  }
+  if (value === 'api' && (!env['DATABASE_URL'] || !env['REDIS_URL'])) {
+    throw new Error(
+      'PLATFORM_ROLE=api serves the data of a platform running in another process: set DATABASE_URL and REDIS_URL to the ones that platform uses',
+    );
+  }
+  return value;
+}
+
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 4000;
   const parsed = Number(value);
@@ -412,6 +433,7 @@ export function parseLimits(env: NodeJS.ProcessEnv): LimitSettings {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const marketData = parseMarketDataConfig(env);
   return {
+    role: parseRole(env),
     databaseUrl: env['DATABASE_URL'] || undefined,
     dataDir: resolve(env['DATA_DIR'] || '.data', 'pglite'),
     redisUrl: env['REDIS_URL'] || undefined,

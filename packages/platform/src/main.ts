@@ -1,8 +1,11 @@
-/** `pnpm start`: the whole platform in one process, configured from the environment. */
+/**
+ * `pnpm start`: the whole platform in one process, configured from the environment; with `PLATFORM_ROLE=api`, only
+ * its API (subgraphs and gateway) for a platform running in another process.
+ */
 import { DataDirInUseError } from '@alphintra/db/pglite';
 import { loadConfig } from './config.ts';
 import { processLog } from './log.ts';
-import { startPlatform } from './platform.ts';
+import { startApiProcess, startPlatform } from './platform.ts';
 
 const log = (() => {
   try {
@@ -37,42 +40,52 @@ const config = (() => {
   }
 })();
 const started = performance.now();
-// A first start also runs the example model's AI_ML strategy beside the two rule strategies.
-const platform = await startPlatform({ ...config, seedModelStrategy: true }).catch(fail);
-const { engines } = platform;
-log.info(
-  `up in ${Math.round(performance.now() - started)} ms: database ${engines.database}, pub/sub ${engines.pubsub}, bus ${engines.bus}`,
-);
-const { replay, live } = config.marketData;
-if (replay !== null) {
-  log.info(`replaying ${replay.join(', ')} at ${config.replaySpeed}x${config.replayLoop ? ', looping' : ''}`);
-} else if (live !== null) {
+const running: { close(): Promise<void> } = await (async () => {
+  if (config.role === 'api') {
+    const api = await startApiProcess(config).catch(fail);
+    log.info(`API process up in ${Math.round(performance.now() - started)} ms, serving the platform on its database`);
+    log.info(`subgraphs: ${api.subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`);
+    log.info(`gateway: http://localhost:${new URL(api.gateway.url).port}/graphql (GraphiQL in a browser)`);
+    return api;
+  }
+  // A first start also runs the example model's AI_ML strategy beside the two rule strategies.
+  const platform = await startPlatform({ ...config, seedModelStrategy: true }).catch(fail);
+  const { engines } = platform;
   log.info(
-    `live market data from binance${live.coinbase ? ' (backup: coinbase)' : ''}: ${platform.marketData.symbols.join(', ')}`,
+    `up in ${Math.round(performance.now() - started)} ms: database ${engines.database}, pub/sub ${engines.pubsub}, bus ${engines.bus}`,
   );
-}
-log.info(`subgraphs: ${platform.subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`);
-log.info(`gateway: http://localhost:${new URL(platform.gateway.url).port}/graphql (GraphiQL in a browser)`);
-
-const statsTimer = setInterval(() => {
-  const md = platform.marketData.stats;
-  const dist = platform.distributor.stats;
-  log.info(`trades ${md.trades}, candles ${md.candles}, quarantined ${md.quarantined}, signals stored ${dist.stored}`);
-}, 30_000);
-statsTimer.unref();
+  const { replay, live } = config.marketData;
+  if (replay !== null) {
+    log.info(`replaying ${replay.join(', ')} at ${config.replaySpeed}x${config.replayLoop ? ', looping' : ''}`);
+  } else if (live !== null) {
+    log.info(
+      `live market data from binance${live.coinbase ? ' (backup: coinbase)' : ''}: ${platform.marketData.symbols.join(', ')}`,
+    );
+  }
+  log.info(`subgraphs: ${platform.subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`);
+  log.info(`gateway: http://localhost:${new URL(platform.gateway.url).port}/graphql (GraphiQL in a browser)`);
+  const statsTimer = setInterval(() => {
+    const md = platform.marketData.stats;
+    const dist = platform.distributor.stats;
+    log.info(
+      `trades ${md.trades}, candles ${md.candles}, quarantined ${md.quarantined}, signals stored ${dist.stored}`,
+    );
+  }, 30_000);
+  statsTimer.unref();
+  return platform;
+})();
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info(`${signal}: shutting down`);
-  clearInterval(statsTimer);
   // A part that cannot close (a server that never answers) must not keep the process alive forever.
   setTimeout(() => {
     log.error('shutdown took over 15 s; exiting anyway');
     process.exit(1);
   }, 15_000).unref();
-  await platform.close();
+  await running.close();
   process.exit(0);
 }
 // A failure inside one request or message must not take the platform down: report it and carry on.

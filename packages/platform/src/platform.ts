@@ -22,10 +22,15 @@ import { startMarketDataSubgraph } from '@alphintra/market-data-subgraph';
 import { startSignalSubgraph } from '@alphintra/signal-subgraph';
 import { startStrategySubgraph } from '@alphintra/strategy-subgraph';
 import type { RunningSubgraph } from '@alphintra/subgraph-kit';
-import { DEFAULT_WEBHOOK_SETTINGS, WebhookDispatcher, webhookChannel } from '@alphintra/webhooks';
+import { DEFAULT_WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings, webhookChannel } from '@alphintra/webhooks';
 import { BacktestService } from './backtest-service.ts';
 import { kafkaChannel, kafkaOutcomeChannel, pubsubChannel } from './channels.ts';
-import { DEFAULT_BACKTEST_SETTINGS, DEFAULT_SIGNALS_PARTITIONS, type PlatformConfig } from './config.ts';
+import {
+  type BacktestSettings,
+  DEFAULT_BACKTEST_SETTINGS,
+  DEFAULT_SIGNALS_PARTITIONS,
+  type PlatformConfig,
+} from './config.ts';
 import { seedDefaultStrategies } from './defaults.ts';
 import { SignalDistributor } from './distributor.ts';
 import { EngineService } from './engine-service.ts';
@@ -138,6 +143,179 @@ async function openPubSub(config: PlatformConfig, log: Log): Promise<ClosablePub
   });
 }
 
+/** What the subgraphs and the gateway run on. */
+interface ApiParts {
+  readonly config: PlatformConfig;
+  readonly database: Database;
+  readonly bus: EventBus;
+  readonly pubsub: ClosablePubSub;
+  readonly candles: CandleStore;
+  readonly metrics: PlatformMetrics;
+  readonly webhooks: WebhookSettings;
+  readonly backtests: BacktestSettings;
+  /** Webhook deliveries were queued: the dispatcher of this process looks now (elsewhere it polls). */
+  readonly wakeWebhooks: () => void;
+  /** A backtest was queued: the runner of this process looks now (elsewhere it polls). */
+  readonly wakeBacktests: () => void;
+}
+
+/** The three subgraphs and the gateway in front of them. */
+async function startApi(
+  parts: ApiParts,
+  logFor: (component: string) => Log,
+  onClose: (name: string, close: () => Promise<void>) => void,
+): Promise<{ gateway: RunningGateway; subgraphs: RunningSubgraph[] }> {
+  const { config, database, bus, pubsub, candles, metrics } = parts;
+  const log = logFor('platform');
+  const host = '127.0.0.1';
+  const auth = config.auth ?? null;
+  if (auth === null) {
+    log.warn(
+      'development mode: no AUTH_JWT_SECRET or AUTH_JWKS_URL, so every caller is an admin; set one before exposing the gateway',
+    );
+  } else {
+    log.info(`authentication: ${auth.jwtSecret ? 'HS256 tokens' : `tokens from ${auth.jwksUrl}`} and API keys`);
+  }
+  const identity = auth === null ? undefined : new IdentityVerifier(auth.internalSecret);
+  const subgraphs = await Promise.all([
+    startStrategySubgraph(
+      {
+        db: database.db,
+        bus,
+        intervals: PLATFORM_INTERVALS,
+        maxStrategies: config.maxStrategies,
+        maxModelBytes: config.maxModelBytes,
+        onApiKeyRevoked: (id) =>
+          pubsub
+            .publish(API_KEY_REVOCATIONS_CHANNEL, { id })
+            .catch((error: unknown) =>
+              logFor('strategy').warn(`API key ${id} is revoked, but open subscriptions were not told`, error),
+            ),
+        onEventError: (error, event) =>
+          logFor('strategy').warn(
+            `${event.type} of strategy ${event.strategyId} committed, but its event was not produced; engines reconcile from the database`,
+            error,
+          ),
+      },
+      { port: config.subgraphPorts.strategy, host, identity },
+    ),
+    startMarketDataSubgraph(
+      { db: database.db, candles, intervals: PLATFORM_INTERVALS, pubsub },
+      { port: config.subgraphPorts.marketData, host, identity },
+    ),
+    startSignalSubgraph(
+      {
+        db: database.db,
+        pubsub,
+        webhooks: parts.webhooks,
+        onWebhookDue: parts.wakeWebhooks,
+        backtests: parts.backtests,
+        intervals: PLATFORM_INTERVALS,
+        onBacktestQueued: parts.wakeBacktests,
+      },
+      { port: config.subgraphPorts.signal, host, identity },
+    ),
+  ]);
+  for (const subgraph of subgraphs) onClose(`${subgraph.name} subgraph`, () => subgraph.close());
+  const gateway = await startGateway({
+    subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
+    port: config.port,
+    host: config.host,
+    plugins: [...gatewayMetricsPlugins(metrics.registry), ...(config.gatewayPlugins ?? [])],
+    readiness: {
+      database: () => latestSignalSeq(database.db),
+      bus: async () => bus.ping?.(),
+      pubsub: async () => pubsub.ping?.(),
+    },
+    logging: config.gatewayLogging ?? gatewayLogger(logFor('gateway')),
+    auth:
+      auth === null
+        ? undefined
+        : {
+            ...auth,
+            verifyApiKey: (key) => apiKeyIdentity(database.db, key),
+            // Through the pub/sub (Redis when configured), so a revocation reaches every gateway process.
+            onApiKeyRevoked: (listener) =>
+              void pubsub.subscribe(API_KEY_REVOCATIONS_CHANNEL, (m: { id: string }) => listener(m.id), {}),
+          },
+    ...(config.limits === undefined ? {} : { limits: config.limits }),
+  });
+  onClose('gateway', () => gateway.close());
+  return { gateway, subgraphs };
+}
+
+/** What a process started, closed in reverse order: `onClose` as each part starts, `closeAll` to stop. */
+function closers(log: Log) {
+  const parts: { name: string; close: () => Promise<void> }[] = [];
+  const onClose = (name: string, close: () => Promise<void>) => {
+    parts.push({ name, close });
+  };
+  const closeAll = async () => {
+    for (const { name, close } of parts.reverse()) {
+      if (process.env['DEBUG_SHUTDOWN']) log.info(`closing ${name}`);
+      await close().catch((error: unknown) => log.warn(`error while closing ${name}`, error));
+    }
+    parts.length = 0;
+  };
+  return { onClose, closeAll };
+}
+
+/** A running API process (`PLATFORM_ROLE=api`). */
+export interface ApiProcess {
+  readonly gateway: RunningGateway;
+  readonly subgraphs: readonly RunningSubgraph[];
+  readonly database: Database;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts only the API, the three subgraphs and the gateway, on the PostgreSQL, Redis and bus of a platform that runs
+ * in another process (`PLATFORM_ROLE=api`): to serve more clients, or to keep GraphQL off the process that stores
+ * and delivers signals. Subscriptions are fed by the Redis pub/sub and queries read PostgreSQL; strategy changes
+ * reach the engines through the database (and the bus, when it is Kafka); what this process queues (webhook
+ * deliveries, backtests) is picked up by the platform's dispatcher and runner at their next poll.
+ */
+export async function startApiProcess(
+  config: PlatformConfig,
+  logFor: (component: string) => Log = processLog,
+): Promise<ApiProcess> {
+  if (!config.databaseUrl || !config.redisUrl) {
+    throw new Error(
+      'an API process needs the PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) of the platform it serves',
+    );
+  }
+  const { onClose, closeAll } = closers(logFor('platform'));
+  try {
+    const database = await openDatabase({ url: config.databaseUrl });
+    onClose('database', () => database.close());
+    const bus = await openBus(config, logFor('kafka'));
+    onClose('bus', () => bus.close());
+    const pubsub = await openPubSub(config, logFor('redis'));
+    onClose('pub/sub', () => pubsub.close());
+    const metrics = new PlatformMetrics({ db: database.db, bus, channels: () => [] });
+    const { gateway, subgraphs } = await startApi(
+      {
+        config,
+        database,
+        bus,
+        pubsub,
+        candles: new DrizzleCandleStore(database.db),
+        metrics,
+        webhooks: config.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
+        backtests: config.backtests ?? DEFAULT_BACKTEST_SETTINGS,
+        wakeWebhooks: () => {},
+        wakeBacktests: () => {},
+      },
+      logFor,
+      onClose,
+    );
+    return { gateway, subgraphs, database, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
 /**
  * Starts the whole platform in one process: database (migrated), bus and pub/sub, market data, inference
  * engine, the three subgraphs and the gateway; then the replay of recorded trades.
@@ -147,15 +325,7 @@ export async function startPlatform(
   logFor: (component: string) => Log = processLog,
 ): Promise<Platform> {
   const log = logFor('platform');
-  const closers: { name: string; close: () => Promise<void> }[] = [];
-  const onClose = (name: string, close: () => Promise<void>) => closers.push({ name, close });
-  const closeAll = async () => {
-    for (const { name, close } of closers.reverse()) {
-      if (process.env['DEBUG_SHUTDOWN']) log.info(`closing ${name}`);
-      await close().catch((error: unknown) => log.warn(`error while closing ${name}`, error));
-    }
-    closers.length = 0;
-  };
+  const { onClose, closeAll } = closers(log);
   try {
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir ?? undefined });
     onClose('database', () => database.close());
@@ -278,80 +448,22 @@ export async function startPlatform(
     onClose('backtests', () => backtests.stop());
     await marketData.start();
 
-    const host = '127.0.0.1';
-    const auth = config.auth ?? null;
-    if (auth === null) {
-      log.warn(
-        'development mode: no AUTH_JWT_SECRET or AUTH_JWKS_URL, so every caller is an admin; set one before exposing the gateway',
-      );
-    } else {
-      log.info(`authentication: ${auth.jwtSecret ? 'HS256 tokens' : `tokens from ${auth.jwksUrl}`} and API keys`);
-    }
-    const identity = auth === null ? undefined : new IdentityVerifier(auth.internalSecret);
-    const subgraphs = await Promise.all([
-      startStrategySubgraph(
-        {
-          db: database.db,
-          bus,
-          intervals: PLATFORM_INTERVALS,
-          maxStrategies: config.maxStrategies,
-          maxModelBytes: config.maxModelBytes,
-          onApiKeyRevoked: (id) =>
-            pubsub
-              .publish(API_KEY_REVOCATIONS_CHANNEL, { id })
-              .catch((error: unknown) =>
-                logFor('strategy').warn(`API key ${id} is revoked, but open subscriptions were not told`, error),
-              ),
-          onEventError: (error, event) =>
-            logFor('strategy').warn(
-              `${event.type} of strategy ${event.strategyId} committed, but its event was not produced; engines reconcile from the database`,
-              error,
-            ),
-        },
-        { port: config.subgraphPorts.strategy, host, identity },
-      ),
-      startMarketDataSubgraph(
-        { db: database.db, candles, intervals: PLATFORM_INTERVALS, pubsub },
-        { port: config.subgraphPorts.marketData, host, identity },
-      ),
-      startSignalSubgraph(
-        {
-          db: database.db,
-          pubsub,
-          webhooks: webhookSettings,
-          onWebhookDue: () => webhooks.wake(),
-          backtests: backtestSettings,
-          intervals: PLATFORM_INTERVALS,
-          onBacktestQueued: () => backtests.wake(),
-        },
-        { port: config.subgraphPorts.signal, host, identity },
-      ),
-    ]);
-    for (const subgraph of subgraphs) onClose(`${subgraph.name} subgraph`, () => subgraph.close());
-    const gateway = await startGateway({
-      subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
-      port: config.port,
-      host: config.host,
-      plugins: [...gatewayMetricsPlugins(metrics.registry), ...(config.gatewayPlugins ?? [])],
-      readiness: {
-        database: () => latestSignalSeq(database.db),
-        bus: async () => bus.ping?.(),
-        pubsub: async () => pubsub.ping?.(),
+    const { gateway, subgraphs } = await startApi(
+      {
+        config,
+        database,
+        bus,
+        pubsub,
+        candles,
+        metrics,
+        webhooks: webhookSettings,
+        backtests: backtestSettings,
+        wakeWebhooks: () => webhooks.wake(),
+        wakeBacktests: () => backtests.wake(),
       },
-      logging: config.gatewayLogging ?? gatewayLogger(logFor('gateway')),
-      auth:
-        auth === null
-          ? undefined
-          : {
-              ...auth,
-              verifyApiKey: (key) => apiKeyIdentity(database.db, key),
-              // Through the pub/sub (Redis when configured), so a revocation reaches every gateway process.
-              onApiKeyRevoked: (listener) =>
-                void pubsub.subscribe(API_KEY_REVOCATIONS_CHANNEL, (m: { id: string }) => listener(m.id), {}),
-            },
-      ...(config.limits === undefined ? {} : { limits: config.limits }),
-    });
-    onClose('gateway', () => gateway.close());
+      logFor,
+      onClose,
+    );
 
     // After a restart on kept data, replay what was already stored at full speed: it re-creates the same candles,
     // which the store recognises and the engine does not see again, and new ones flow again at once.
