@@ -67,6 +67,7 @@ async function main(): Promise<void> {
           ['signals stored /s (sustained)', count(d.storedPerSecond), `>= ${count(TARGETS.signalsPerSecond)}`],
           ['... delivered to Kafka /s', count(d.kafkaPerSecond), `>= ${count(TARGETS.signalsPerSecond)}`],
           ['... delivered to Redis pub/sub /s', count(d.pubsubPerSecond), `>= ${count(TARGETS.signalsPerSecond)}`],
+          ['... all of it delivered and followed by the outcome service /s', count(d.caughtUpPerSecond), ''],
           ['lost (Kafka / pub/sub)', `${d.signals - d.kafkaReceived} / ${d.signals - d.pubsubReceived}`, '0 / 0'],
           ['commits (group commit)', count(d.commits), ''],
           ['CPU of the process per signal', `${d.cpuMicrosPerSignal.toFixed(1)} µs`, ''],

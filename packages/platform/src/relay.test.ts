@@ -242,6 +242,32 @@ describe('OutboxReader', () => {
     await database?.close();
   });
 
+  it('keeps its window on the newest signals when a reader behind it reads', async () => {
+    let minute = 10_000;
+    const batch = () =>
+      Array.from({ length: 10 }, () => {
+        minute++;
+        return syntheticSignal(strategy, BASE + minute * 60_000);
+      });
+    await insertSignals(database.db, batch());
+    const start = (await readOutbox(database.db, { afterSeq: 0, limit: 100_000 })).at(-1)?.seq ?? 0;
+    await insertSignals(database.db, batch());
+    await insertSignals(database.db, batch());
+    const reader = new OutboxReader(database.db, { windowSize: 1_000 });
+    // The readers at the head read the newest signals: one database read, kept.
+    const head = await reader.read(start, 20);
+    expect(head).toHaveLength(20);
+    const reads = reader.reads;
+    // A reader far behind reads from the database...
+    expect((await reader.read(0, 5)).map((s) => s.seq)).toEqual(
+      (await readOutbox(database.db, { afterSeq: 0, limit: 5 })).map((s) => s.seq),
+    );
+    expect(reader.reads).toBe(reads + 1);
+    // ...and the readers at the head are still answered from memory.
+    expect((await reader.read(start + 5, 10)).map((s) => s.seq)).toEqual(head.slice(5, 15).map((s) => s.seq));
+    expect(reader.reads).toBe(reads + 1);
+  });
+
   it('answers every read as the database does, from its window or not, shadow signals left out', async () => {
     let minute = 0;
     const reader = new OutboxReader(database.db, { windowSize: 25 });

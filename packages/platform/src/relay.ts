@@ -101,6 +101,9 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
   }
 
   #remember(afterSeq: number, to: number, rows: readonly StoredSignal[]): void {
+    // A reader behind the window (one slower than the others, or catching up) leaves it to the newest signals, which
+    // the others are reading: replacing it would send every reader to the database in turn.
+    if (afterSeq < this.#from && this.#to > this.#from) return;
     if (afterSeq === this.#to && this.#to > this.#from) {
       for (const row of rows) this.#window.push(row);
     } else {
