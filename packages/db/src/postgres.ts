@@ -3,7 +3,6 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { type Database, MIGRATIONS_FOLDER } from './client.ts';
 import * as schema from './schema/index.ts';
-import { registerPostgresClient } from './transaction.ts';
 
 /**
  * A Postgres server through postgres.js; migrations applied. postgres.js reconnects on its own: a query made
@@ -12,22 +11,17 @@ import { registerPostgresClient } from './transaction.ts';
 export async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzle({ client: preparedStatements(client), schema, casing: 'snake_case' });
-  registerPostgresClient(db, client);
   // Processes that start together (the platform and an API process) migrate one after the other: the second finds
-  // nothing left to apply.
-  const lock = await client.reserve().catch(async (error: unknown) => {
+  // nothing left to apply. The lock is held by a session of its own, and ends with it.
+  const lock = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (error) {
     await client.end({ timeout: 1 });
     throw error;
-  });
-  await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
-  try {
-    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } finally {
-    // A connection that died took its lock with it, and is back in the pool already.
-    await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.then(
-      () => lock.release(),
-      () => {},
-    );
+    await lock.end({ timeout: 1 });
   }
   return {
     db,

@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { rowsOf } from './client.ts';
 import { strategies } from './schema/strategies.ts';
 import { DATABASE_ADAPTERS, useTestDatabase } from './test-database.ts';
-import { oneTripTransaction } from './transaction.ts';
+import { pipelinedTransaction } from './transaction.ts';
 
-describe.each(DATABASE_ADAPTERS)('oneTripTransaction on $name', (adapter) => {
+describe.each(DATABASE_ADAPTERS)('pipelinedTransaction on $name', (adapter) => {
   const test = useTestDatabase(adapter);
 
   it.runIf(adapter.enabled)('runs the statements in order in one transaction and answers each one’s rows', async () => {
     const { db } = test.database;
     await db.execute(sql`create table trip_rows (n int primary key)`);
-    const [inserted, counted] = await oneTripTransaction(db, [
+    const [inserted, counted] = await pipelinedTransaction(db, [
       sql`insert into trip_rows select generate_series(1, ${3}::int) returning n`,
       // Sees the rows the statement before it inserted: same transaction, in order.
       sql`select count(*)::int as rows, txid_current() = txid_current() as same from trip_rows`,
@@ -25,7 +25,7 @@ describe.each(DATABASE_ADAPTERS)('oneTripTransaction on $name', (adapter) => {
     async () => {
       const { db } = test.database;
       await db.execute(sql`create table trip_all_or_nothing (n int primary key)`);
-      const failing = oneTripTransaction(db, [
+      const failing = pipelinedTransaction(db, [
         sql`insert into trip_all_or_nothing values (${1}::int)`,
         sql`insert into trip_all_or_nothing values (${1}::int)`,
       ]);
@@ -39,10 +39,10 @@ describe.each(DATABASE_ADAPTERS)('oneTripTransaction on $name', (adapter) => {
         // The second statement fails after the first one inserted n: by dividing by zero, or by inserting n again.
         const second = n % 2 === 0 ? sql`select 1 / 0` : sql`insert into trip_all_or_nothing values (${n}::int)`;
         await expect(
-          oneTripTransaction(db, [sql`insert into trip_all_or_nothing values (${n}::int)`, second]),
+          pipelinedTransaction(db, [sql`insert into trip_all_or_nothing values (${n}::int)`, second]),
         ).rejects.toMatchObject({ cause: { code: n % 2 === 0 ? '22012' : '23505' } });
       }
-      await Promise.all(Array.from({ length: 20 }, (_, n) => oneTripTransaction(db, [sql`select ${n}::int as n`])));
+      await Promise.all(Array.from({ length: 20 }, (_, n) => pipelinedTransaction(db, [sql`select ${n}::int as n`])));
       expect(await count()).toBe(0);
     },
   );
@@ -53,7 +53,7 @@ describe.each(DATABASE_ADAPTERS)('oneTripTransaction on $name', (adapter) => {
       const { db } = test.database;
       const id = await test.strategyRow('trip');
       await db.transaction(async (tx) => {
-        const [renamed] = await oneTripTransaction(tx, [
+        const [renamed] = await pipelinedTransaction(tx, [
           sql`update strategies set name = ${'renamed in trip'} where id = ${id} returning name`,
         ]);
         expect(renamed).toEqual([{ name: 'renamed in trip' }]);

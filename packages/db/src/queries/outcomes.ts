@@ -4,7 +4,7 @@ import type { Db } from '../client.ts';
 import { type SignalOutcomeRow, signalOutcomes } from '../schema/outcomes.ts';
 import { signals } from '../schema/signals.ts';
 import { strategyVersions } from '../schema/strategies.ts';
-import { oneTripTransaction } from '../transaction.ts';
+import { pipelinedTransaction } from '../transaction.ts';
 import { signalFromRow } from './signals.ts';
 
 /** A closed outcome as stored: with its delivery sequence (the outcome outbox order); `id` is the signal's. */
@@ -96,7 +96,7 @@ export async function saveOutcomes(db: Db, writes: readonly OutcomeWrite[]): Pro
       return_pct: float(outcome.returnPct),
     })),
   );
-  const [, written] = await oneTripTransaction(db, [
+  const [, written] = await pipelinedTransaction(db, [
     sql`select pg_advisory_xact_lock(${OUTCOME_OUTBOX_LOCK})`,
     sql`
         insert into signal_outcomes (signal_id, strategy_id, strategy_version, symbol, interval, action, status,

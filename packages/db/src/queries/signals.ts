@@ -4,7 +4,7 @@ import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import { deliveryCursors, type SignalRow, signals } from '../schema/signals.ts';
 import { strategies } from '../schema/strategies.ts';
-import { oneTripTransaction } from '../transaction.ts';
+import { pipelinedTransaction } from '../transaction.ts';
 import { type Page, readableBy } from './strategies.ts';
 
 /** A signal as stored: with its delivery sequence (`signals.seq`), the outbox order. */
@@ -113,7 +113,7 @@ export async function insertSignals(db: Db, batch: readonly Signal[]): Promise<S
   if (batch.length === 0) return [];
   const json = JSON.stringify(batch.map(toJsonRow));
   // `with ordinality` and `order by` keep the batch's order in `seq`.
-  const [, rows] = await oneTripTransaction(db, [
+  const [, rows] = await pipelinedTransaction(db, [
     sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`,
     sql`
       insert into signals (${INSERT_COLUMNS})
