@@ -31,23 +31,39 @@ function readableBy(db: Db, identity: Identity): (signal: PublishedSignal) => Pr
 /** Statuses after which a job does not change. */
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
+/** How often a progress subscription reads its job when no message came: the backstop for a missed message. */
+const RECHECK_MS = 1_000;
+
 /**
- * A job as it is now, then again after each message on its channel, until it has ended. Subscribed before the
- * first read, so a message published in between is not missed (at worst the same state comes twice).
+ * A job as it is now, then again after each message on its channel, until it has ended. The channel is asked for
+ * its first message before the first read, so the pub/sub subscribes as early as it can; but with Redis the
+ * subscription becomes active only once the server has answered, and a message published before that is gone. So
+ * the job is also read again whenever a second passes without a message, and a state that changed is sent: a
+ * job that ends in that window still ends on the subscription, a second later at most.
  */
 async function* backtestUpdates(
   ctx: SignalContext,
   id: string,
   messages: AsyncIterableIterator<BacktestProgressMessage>,
 ): AsyncGenerator<BacktestRecord> {
+  let message = messages.next();
   try {
     let job = await ownBacktest(ctx, id, 'id');
     yield job;
     while (!FINAL.has(job.status)) {
-      const next = await messages.next();
-      if (next.done) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const recheck = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), RECHECK_MS);
+      });
+      const woke = await Promise.race([message, recheck]);
+      clearTimeout(timer);
+      if (woke !== null) {
+        if (woke.done) return;
+        message = messages.next();
+      }
       const [current] = await getBacktests(ctx.deps.db, [id]);
       if (current === undefined) return;
+      if (woke === null && current.status === job.status && current.candlesDone === job.candlesDone) continue;
       job = current;
       yield job;
     }
