@@ -1,10 +1,9 @@
 import type { Interval, Signal, SignalOutcome } from '@alphintra/core';
 import { and, asc, eq, gte, inArray, lt, max, sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
+import { type Db, rowsOf } from '../client.ts';
 import { type SignalOutcomeRow, signalOutcomes } from '../schema/outcomes.ts';
 import { signals } from '../schema/signals.ts';
 import { strategyVersions } from '../schema/strategies.ts';
-import { pipelinedTransaction } from '../transaction.ts';
 import { signalFromRow } from './signals.ts';
 
 /** A closed outcome as stored: with its delivery sequence (the outcome outbox order); `id` is the signal's. */
@@ -96,9 +95,10 @@ export async function saveOutcomes(db: Db, writes: readonly OutcomeWrite[]): Pro
       return_pct: float(outcome.returnPct),
     })),
   );
-  const [, written] = await pipelinedTransaction(db, [
-    sql`select pg_advisory_xact_lock(${OUTCOME_OUTBOX_LOCK})`,
-    sql`
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${OUTCOME_OUTBOX_LOCK})`);
+    return rowsOf<{ signal_id: string; status: string }>(
+      await tx.execute(sql`
         insert into signal_outcomes (signal_id, strategy_id, strategy_version, symbol, interval, action, status,
           opened_at, entry_price, closed_at, exit_price, return_pct, seq)
         select signal_id, strategy_id, strategy_version, symbol, interval, action, status, opened_at, entry_price,
@@ -112,9 +112,9 @@ export async function saveOutcomes(db: Db, writes: readonly OutcomeWrite[]): Pro
           status = excluded.status, closed_at = excluded.closed_at, exit_price = excluded.exit_price,
           return_pct = excluded.return_pct, seq = excluded.seq, updated_at = now()
         where signal_outcomes.status = 'OPEN' and excluded.status <> 'OPEN'
-        returning signal_id, status`,
-  ]);
-  const rows = written as { signal_id: string; status: string }[];
+        returning signal_id, status`),
+    );
+  });
   return rows.filter((row) => row.status !== 'OPEN').map((row) => row.signal_id);
 }
 

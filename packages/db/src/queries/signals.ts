@@ -1,10 +1,9 @@
 import type { Signal, SignalAction } from '@alphintra/core';
 import { and, count, desc, eq, gte, inArray, lt, max, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
+import { type Db, rowsOf } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import { deliveryCursors, type SignalRow, signals } from '../schema/signals.ts';
 import { strategies } from '../schema/strategies.ts';
-import { pipelinedTransaction } from '../transaction.ts';
 import { type Page, readableBy } from './strategies.ts';
 
 /** A signal as stored: with its delivery sequence (`signals.seq`), the outbox order. */
@@ -112,18 +111,19 @@ const OUTBOX_LOCK = 0x5167_6e01;
 export async function insertSignals(db: Db, batch: readonly Signal[]): Promise<Signal[]> {
   if (batch.length === 0) return [];
   const json = JSON.stringify(batch.map(toJsonRow));
-  // `with ordinality` and `order by` keep the batch's order in `seq`.
-  const [, rows] = await pipelinedTransaction(db, [
-    sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`,
-    sql`
-      insert into signals (${INSERT_COLUMNS})
-      select ${INSERT_COLUMNS}
-      from json_populate_recordset(null::signals, ${json}::json) with ordinality as batch
-      order by batch.ordinality
-      on conflict (id) do nothing
-      returning id`,
-  ]);
-  const inserted = rows as { id: string }[];
+  const inserted = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+    // `with ordinality` and `order by` keep the batch's order in `seq`.
+    return rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        insert into signals (${INSERT_COLUMNS})
+        select ${INSERT_COLUMNS}
+        from json_populate_recordset(null::signals, ${json}::json) with ordinality as batch
+        order by batch.ordinality
+        on conflict (id) do nothing
+        returning id`),
+    );
+  });
   const fresh = new Set(inserted.map((row) => row.id));
   return batch.filter((signal) => fresh.has(signal.id));
 }
