@@ -8,7 +8,7 @@ import { SIGNALS_CHANNEL, type StrategySpec } from '@alphintra/core';
 import { latestSignalSeq, openDatabase, type StoredSignal } from '@alphintra/db';
 import { BUNDLED_TRADES } from '@alphintra/market-data';
 import { type Log, type OutboxRelay, type Platform, startPlatform } from '@alphintra/platform';
-import { createTestDatabase, serviceUrl, syntheticSignal, uniqueSuffix } from '@alphintra/testkit';
+import { createTestDatabase, serviceUrl, syntheticSignal, TcpProxy, uniqueSuffix } from '@alphintra/testkit';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -21,7 +21,7 @@ import {
   storedSignals,
   subscribeSignals,
 } from './distribution.ts';
-import { candlesOf, TcpProxy, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
+import { candlesOf, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
 const redisUrl = serviceUrl('REDIS_URL');

@@ -3,7 +3,7 @@ import { TOPICS } from '@alphintra/bus';
 import { type Candle, candleChannel } from '@alphintra/core';
 import { listSignals, runningStrategySpecs } from '@alphintra/db';
 import { type Log, type Platform, startPlatform } from '@alphintra/platform';
-import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
+import { createTestDatabase, serviceUrl, TcpProxy, uniqueSuffix } from '@alphintra/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +12,6 @@ import {
   collect,
   PROBE_CANDLE_OPEN,
   probeUntilLive,
-  TcpProxy,
   TRADES_SLICE,
   testPlatformConfig,
   waitFor,

@@ -1,7 +1,7 @@
 import { AlphintraClient, LiveSignalsDocument } from '@alphintra/client';
 import { listSignals, runningStrategySpecs } from '@alphintra/db';
 import { type Log, type Platform, startPlatform } from '@alphintra/platform';
-import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
+import { createTestDatabase, serviceUrl, TcpProxy, uniqueSuffix } from '@alphintra/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   backtestOf,
@@ -9,7 +9,6 @@ import {
   collect,
   probeUntilLive,
   readSignalTopic,
-  TcpProxy,
   TRADES_SLICE,
   testPlatformConfig,
   waitFor,

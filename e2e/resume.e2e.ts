@@ -8,9 +8,9 @@ import {
 } from '@alphintra/client';
 import { readOutbox, runningStrategySpecs, type StoredSignal } from '@alphintra/db';
 import { type Platform, silentLog, startPlatform } from '@alphintra/platform';
-import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
+import { createTestDatabase, serviceUrl, TcpProxy, uniqueSuffix } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backtestOf, candlesOf, collect, TcpProxy, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
+import { backtestOf, candlesOf, collect, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
 const redisUrl = serviceUrl('REDIS_URL');

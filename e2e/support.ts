@@ -1,4 +1,3 @@
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TOPICS } from '@alphintra/bus';
 import { GraphQLRequestError } from '@alphintra/client';
@@ -216,69 +215,6 @@ const PROBE_CANDLE: Candle = {
   source: 'replay',
   complete: true,
 };
-
-/**
- * A TCP proxy in front of a real server, so a test can take the server away from the platform (every connection
- * dropped, the port closed: new connections are refused) and bring it back on the same port, without touching
- * the server other tests share.
- */
-export class TcpProxy {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  #port = 0;
-
-  private constructor(targetHost: string, targetPort: number) {
-    this.#server = createServer((client) => {
-      const upstream = connect(targetPort, targetHost);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-  }
-
-  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy(targetHost, targetPort);
-    await proxy.#listen();
-    return proxy;
-  }
-
-  get port(): number {
-    return this.#port;
-  }
-
-  /** The server "goes away": open connections are cut and the port stops accepting. */
-  async cut(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    for (const socket of this.#sockets) socket.destroy();
-    await closed;
-  }
-
-  /** The server is back, on the same port. */
-  restore(): Promise<void> {
-    return this.#listen();
-  }
-
-  async close(): Promise<void> {
-    if (this.#server.listening) await this.cut();
-  }
-
-  #listen(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(this.#port, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        this.#port = (this.#server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
-  }
-}
 
 /**
  * A market clock running `speed` times faster than the wall clock from now on, for the platform and the fake

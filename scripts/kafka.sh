@@ -257,9 +257,10 @@ cmd_start() {
 
   # setsid: the broker gets its own session, so it outlives this script and the shell (or CI step)
   # that ran it until `stop`. The inner shell writes its own pid before exec'ing java, so the pid
-  # file names the java process itself.
+  # file names the java process itself. It is written whole (a rename), so a read never finds it empty
+  # or half written.
   # shellcheck disable=SC2016 # expanded by the inner shell
-  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "${PID_FILE}" \
+  setsid bash -c 'echo $$ >"$1.new" && mv "$1.new" "$1"; shift; exec "$@"' _ "${PID_FILE}" \
     "${JAVA}" -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j.configuration="file:${SCRIPT_DIR}/kafka/log4j.properties" \
     -cp "${LIB_DIR}/*" kafka.Kafka "${CONFIG_FILE}" \
@@ -267,8 +268,11 @@ cmd_start() {
 
   # The pid file appears as soon as the inner shell runs: on a busy machine that can take seconds.
   local waited=0
+  local written
   until pid="$(running_pid)"; do
-    if [[ -s "${PID_FILE}" ]] || ((waited++ >= 300)); then
+    written=""
+    [[ -f "${PID_FILE}" ]] && written="$(<"${PID_FILE}")"
+    if { [[ "${written}" =~ ^[0-9]+$ ]] && ! kill -0 "${written}" 2>/dev/null; } || ((waited++ >= 300)); then
       # A pid file naming a dead process: java exited at once (bad option, missing class...).
       print_log_tail
       rm -f "${PID_FILE}"

@@ -1,4 +1,4 @@
-import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
+import { createTestDatabase, serviceUrl, TcpProxy } from '@alphintra/testkit';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from './client.ts';
@@ -67,6 +67,53 @@ describe.skipIf(!postgresUrl)('openPostgres: prepared statements', () => {
       expect(prepared[0]?.statement).toMatch(/^select "id" from "strategies" where "strategies"\."name" = \$1$/);
     } finally {
       await database.close();
+    }
+  });
+});
+
+describe.skipIf(!postgresUrl)('openPostgres: a connection that closes inside a transaction', () => {
+  let url = '';
+  let drop = async () => {};
+  beforeAll(async () => {
+    ({ url, drop } = await createTestDatabase(postgresUrl as string));
+  });
+  afterAll(() => drop());
+
+  // postgres.js answers a failed transaction with a ROLLBACK on the same connection. Unpatched, that write is
+  // scheduled for the next turn of the event loop on a connection whose socket is gone, and throws there, out of
+  // every caller's reach: the process dies (porsager/postgres#1208).
+  it('fails the transaction with CONNECTION_CLOSED, throws nothing outside it, and the next query reconnects', async () => {
+    const target = new URL(url);
+    // Ends the client's connection right after forwarding the query: the reply never comes, the connection closes.
+    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432), {
+      cutAfter: (chunk) => chunk.includes('pg_sleep'),
+    });
+    const through = new URL(url);
+    through.hostname = '127.0.0.1';
+    through.port = String(proxy.port);
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    const database = await openPostgres(through.toString());
+    try {
+      const failure = await database.db
+        .transaction((tx) => tx.execute(sql`select pg_sleep(5)`))
+        .then(
+          () => null,
+          (error: Error & { code?: string }) => error,
+        );
+      expect(proxy.cuts).toBe(1);
+      expect(failure?.code).toBe('CONNECTION_CLOSED');
+      // The ROLLBACK's write would have run within these turns.
+      for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(uncaught).toEqual([]);
+      const rows = rowsOf<{ one: number }>(await database.db.execute(sql`select 1 as one`));
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', record);
+      await database.close();
+      await proxy.close();
     }
   });
 });

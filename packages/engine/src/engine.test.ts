@@ -231,6 +231,52 @@ describe('InferenceEngine', () => {
     expect(rsi).toEqual(fromHistory);
   });
 
+  it("lets a replaced version evaluate the candles up to its successor's activation, then only the successor", () => {
+    // Signals on every candle: which version gave each one is the whole question.
+    const always = (stopPercent: number): StrategyDocument => ({
+      version: 1,
+      interval: '1m',
+      indicators: {},
+      rules: [{ id: 'always', side: 'BUY', when: { gt: [{ field: 'close' }, 0] } }],
+      stopLoss: { percent: stopPercent },
+      takeProfit: { percent: 2 * stopPercent },
+    });
+    const v1 = documentSpec(always(1), { id: 'switch', activatedAt: (candles[0] as Candle).openTime });
+    // Activated when the candle store held candles up to 199 while this engine had evaluated up to 99 only.
+    const v2 = documentSpec(always(1.5), { id: 'switch', version: 2, activatedAt: (candles[199] as Candle).closeTime });
+    const engine = new InferenceEngine({ strategies: [v1] });
+    const seen: Signal[] = [];
+    candles.slice(0, 300).forEach((candle, i) => {
+      if (i === 100) {
+        engine.setStrategies([v2]);
+        expect(engine.versionStats().map((s) => s.version)).toEqual([2]);
+      }
+      // A reload that changes nothing (the engine's periodic check) keeps the replaced version to its end.
+      if (i === 150) engine.setStrategies([v2]);
+      seen.push(...engine.onCandle(candle));
+    });
+    const expected = candles.slice(0, 300).map((c, i) => ({ timestamp: c.closeTime, version: i <= 199 ? 1 : 2 }));
+    expect(seen.map((s) => ({ timestamp: s.timestamp, version: s.strategyVersion }))).toEqual(expected);
+
+    // Caught up with the store when the change comes: the replaced version has nothing left to evaluate.
+    const caughtUp = new InferenceEngine({ strategies: [v1] });
+    const now = { ...v2, activatedAt: (candles[249] as Candle).closeTime };
+    const after: Signal[] = [];
+    candles.slice(0, 300).forEach((candle, i) => {
+      if (i === 250) caughtUp.setStrategies([now]);
+      after.push(...caughtUp.onCandle(candle));
+    });
+    expect(after.map((s) => s.strategyVersion)).toEqual([...Array(250).fill(1), ...Array(50).fill(2)]);
+
+    // Deactivated, with nothing in its place: no candle after the reload signals.
+    const stopped = new InferenceEngine({ strategies: [v1] });
+    const before = candles.slice(0, 100).flatMap((candle) => stopped.onCandle(candle));
+    stopped.setStrategies([]);
+    expect(before).toHaveLength(100);
+    expect(candles.slice(100, 300).flatMap((candle) => stopped.onCandle(candle))).toEqual([]);
+    expect(stopped.stats.indicatorNodes).toBe(0);
+  });
+
   it('returns specs whose document does not compile, with the problems, and runs the others', () => {
     const bad = documentSpec(
       { ...emaCrossDocument(), rules: [{ id: 'x', side: 'BUY', when: { gt: [{ ind: 'nope' }, 1] } }] },

@@ -59,6 +59,8 @@ interface Series {
   readonly history: RingBuffer<PreparedCandle>;
   readonly market: MarketContext;
   lastOpenTime: number;
+  /** The close time of the newest candle fed to the series. */
+  lastCloseTime: number;
   /** The candle being processed asynchronously (a model strategy runs on the series), if any. */
   busy: Promise<unknown> | null;
 }
@@ -77,6 +79,8 @@ export class InferenceEngine {
   /** Runners by series key, in (strategy id, version) order so a candle's signals come out in a stable order. */
   #bySeries = new Map<string, readonly StrategyRunner[]>();
   #versions = new Map<string, VersionRecord>();
+  /** Runners of versions a reload replaced, still evaluating the candles up to their successor's activation. */
+  #retiring: StrategyRunner[] = [];
   #models: ReadonlyMap<string, LoadedModel> = new Map();
   /** Series with at least one model strategy. */
   #modelSeries = new Set<string>();
@@ -169,11 +173,11 @@ export class InferenceEngine {
         runners.set(key, runner);
       }
     }
-    for (const [key, runner] of this.#runners) if (runners.get(key) !== runner) runner.detach();
+    const retiring = this.#retire(runners, versions);
 
     const bySeries = new Map<string, StrategyRunner[]>();
     const modelSeries = new Set<string>();
-    const ordered = [...runners.values()].sort(compareRunners);
+    const ordered = [...runners.values(), ...retiring].sort(compareRunners);
     for (const runner of ordered) {
       const key = seriesKey(runner.symbol, runner.spec.interval);
       if (runner.model !== null) modelSeries.add(key);
@@ -185,7 +189,58 @@ export class InferenceEngine {
     this.#bySeries = bySeries;
     this.#modelSeries = modelSeries;
     this.#versions = versions;
+    this.#retiring = retiring;
     return rejected;
+  }
+
+  /**
+   * The runners of the old set that keep evaluating: a version replaced by another of its strategy (an update, a
+   * promotion, a rollback) evaluates the candles that close up to its successor's activation, which is market
+   * time (the newest stored candle when the change was made). An engine behind the candle store would otherwise
+   * leave those candles to no version, since the successor only signals after its activation. A strategy left
+   * with no running version (deactivated, archived) stops at once. The rest are detached.
+   */
+  #retire(
+    runners: ReadonlyMap<string, StrategyRunner>,
+    versions: ReadonlyMap<string, VersionRecord>,
+  ): StrategyRunner[] {
+    const successorStart = new Map<string, number>();
+    for (const runner of runners.values()) {
+      const { id, activatedAt } = runner.spec;
+      if (activatedAt !== null) successorStart.set(id, Math.max(activatedAt, successorStart.get(id) ?? activatedAt));
+    }
+    const retiring: StrategyRunner[] = [];
+    const settle = (runner: StrategyRunner, until: number | null | undefined) => {
+      const series = this.#series.get(seriesKey(runner.symbol, runner.spec.interval));
+      if (until === null || until === undefined || (series !== undefined && series.lastCloseTime >= until)) {
+        runner.detach();
+        return;
+      }
+      runner.retiresAfter = until;
+      retiring.push(runner);
+    };
+    for (const runner of this.#retiring) {
+      settle(runner, successorStart.has(runner.spec.id) ? runner.retiresAfter : undefined);
+    }
+    for (const [key, runner] of this.#runners) {
+      if (runners.get(key) === runner) continue;
+      settle(runner, versions.has(versionKey(runner.spec)) ? undefined : successorStart.get(runner.spec.id));
+    }
+    return retiring;
+  }
+
+  /** Drops the series' retiring runners whose last candle has been evaluated. */
+  #dropRetired(key: string, closeTime: number): void {
+    const done = (runner: StrategyRunner) =>
+      runner.retiresAfter !== null &&
+      closeTime >= runner.retiresAfter &&
+      seriesKey(runner.symbol, runner.spec.interval) === key;
+    for (const runner of this.#retiring) if (done(runner)) runner.detach();
+    this.#retiring = this.#retiring.filter((runner) => !done(runner));
+    this.#bySeries.set(
+      key,
+      (this.#bySeries.get(key) ?? []).filter((runner) => !done(runner)),
+    );
   }
 
   #hasOtherDocument(version: string, fingerprint: string): boolean {
@@ -204,6 +259,7 @@ export class InferenceEngine {
         history: new RingBuffer(this.#historySize),
         market: new MarketContext(MARKET_ATR_PERIOD),
         lastOpenTime: Number.NEGATIVE_INFINITY,
+        lastCloseTime: Number.NEGATIVE_INFINITY,
         busy: null,
       };
       this.#series.set(key, series);
@@ -311,6 +367,7 @@ export class InferenceEngine {
       return null;
     }
     series.lastOpenTime = candle.openTime;
+    series.lastCloseTime = candle.closeTime;
     this.#candles++;
     series.history.push(prepared);
     series.graph.update(prepared.values);
@@ -329,8 +386,14 @@ export class InferenceEngine {
     // twice per version per candle cost more than a thousand simple strategies' rules.
     const timed = this.#candles % TIMING_EVERY === 0;
     let clock = timed ? performance.now() : 0;
+    const { closeTime } = prepared.candle;
+    let retired = false;
     for (const runner of runners) {
       const record = runner.record;
+      if (runner.retiresAfter !== null) {
+        retired ||= closeTime >= runner.retiresAfter;
+        if (closeTime > runner.retiresAfter) continue;
+      }
       if (record.state === 'ERROR') continue;
       let modelMs = 0;
       try {
@@ -360,6 +423,7 @@ export class InferenceEngine {
       }
     }
     this.#signals += signals.length;
+    if (retired) this.#dropRetired(seriesKey(prepared.candle.symbol, prepared.candle.interval), closeTime);
     return signals;
   }
 

@@ -99,6 +99,11 @@ export class StrategyRunner {
   #detached = false;
   /** Candles since the last signal, counted as if the runner had signalled during warm-up too. */
   #sinceSignal = Number.POSITIVE_INFINITY;
+  /**
+   * Set once a reload replaced the runner's version: the close time of the last candle it still evaluates, its
+   * successor's activation (market time). Null while its version runs.
+   */
+  retiresAfter: number | null = null;
 
   constructor(
     record: VersionRecord,

@@ -310,6 +310,31 @@ describe.each([
     expect(row).toMatchObject({ status: 'FAILED', error: ABANDONED_ERROR });
   });
 
+  it.runIf(enabled)('never fails its own job, whose lease it renews, however late its pages come', async () => {
+    const created = await createBacktest(database.db, { ...job, owner: 'carl' }, 3);
+    // A clock that moves an hour at every read: every lease has run out by the next read, as if each page (or the
+    // worker's start) had taken that long. Only the runner's own leases can keep the job alive.
+    let clock = Date.now();
+    const runner = new BacktestService({
+      db: database.db,
+      store: new DrizzleCandleStore(database.db),
+      pubsub,
+      log: silentLog,
+      settings: { pollMs: 5, pageCandles: 200, progressMs: 0 },
+      now: () => {
+        clock += 3_600_000;
+        return clock;
+      },
+    });
+    await runner.start();
+    const row = await until('the job to end', async () => {
+      const [found] = await getBacktests(database.db, [created.id]);
+      return found?.status === 'QUEUED' || found?.status === 'RUNNING' ? undefined : found;
+    });
+    await runner.stop();
+    expect(row).toMatchObject({ status: 'SUCCEEDED', error: null });
+  });
+
   it.runIf(enabled)('puts a job back in the queue when its runner stops cleanly mid-job', async () => {
     const created = await createBacktest(database.db, { ...job, owner: 'dave' }, 3);
     const runner = service({ pageCandles: 20 });

@@ -13,6 +13,7 @@ import {
   finishBacktest,
   insertBacktestSignals,
   pinnedModel,
+  renewBacktestLeases,
   reportBacktestProgress,
   requeueBacktest,
 } from '@alphintra/db';
@@ -80,8 +81,8 @@ interface Running {
  * `backtestChannel(id)`, and stores its signals, their outcomes and its summary. It talks to the rest only through
  * the database and the pub/sub, so it can run in a process of its own.
  *
- * A job is never left RUNNING: its lease is renewed at every page, and a runner fails the jobs whose lease ran out
- * (their process died) with {@link ABANDONED_ERROR}; a runner that stops cleanly puts its jobs back in the queue,
+ * A job is never left RUNNING: its lease is renewed at every page and at every poll of its runner, and a runner
+ * fails the other runners' jobs whose lease ran out (their process died) with {@link ABANDONED_ERROR}; a runner that stops cleanly puts its jobs back in the queue,
  * where they start over. A cancelled job is seen at the runner's next page, and its worker is terminated.
  */
 export class BacktestService {
@@ -139,8 +140,12 @@ export class BacktestService {
   }
 
   async #tick(): Promise<void> {
+    // This process's jobs are alive whatever their lease says (a worker slow to start, a long page, a busy event
+    // loop): their leases are renewed at every poll too, and only another process's jobs can run out.
+    const mine = [...this.#running.keys()];
+    await renewBacktestLeases(this.#db, mine, this.#leaseUntil());
     const now = new Date(this.#now());
-    const abandoned = await failAbandonedBacktests(this.#db, now, ABANDONED_ERROR);
+    const abandoned = await failAbandonedBacktests(this.#db, now, ABANDONED_ERROR, mine);
     for (const id of abandoned) {
       this.#log.warn(`backtest ${id} failed: ${ABANDONED_ERROR}`);
       await this.#publish({ id, status: 'FAILED', candlesDone: 0, candlesTotal: null });

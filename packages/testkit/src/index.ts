@@ -5,5 +5,6 @@ export * from './kafka-broker.ts';
 export * from './platform-process.ts';
 export * from './services.ts';
 export * from './signals.ts';
+export * from './tcp-proxy.ts';
 export * from './tls-redis.ts';
 export * from './webhook-receiver.ts';

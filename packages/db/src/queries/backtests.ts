@@ -6,7 +6,7 @@ import {
   type StrategyDocument,
   type StrategySource,
 } from '@alphintra/core';
-import { and, asc, count, desc, eq, gt, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
 import {
@@ -271,15 +271,36 @@ export async function requeueBacktest(db: Db, id: string): Promise<boolean> {
 
 /**
  * Fails the RUNNING jobs whose lease ran out before `now` (their runner's process died): never left RUNNING.
- * Returns their ids.
+ * `running`, the jobs the caller runs itself, are alive whatever their lease says and are left alone. Returns the
+ * ids of the jobs failed.
  */
-export async function failAbandonedBacktests(db: Db, now: Date, error: string): Promise<string[]> {
+export async function failAbandonedBacktests(
+  db: Db,
+  now: Date,
+  error: string,
+  running: readonly string[] = [],
+): Promise<string[]> {
   const rows = await db
     .update(backtests)
     .set({ status: 'FAILED', error, finishedAt: now, leaseUntil: null })
-    .where(and(eq(backtests.status, 'RUNNING'), lt(backtests.leaseUntil, now)))
+    .where(
+      and(
+        eq(backtests.status, 'RUNNING'),
+        lt(backtests.leaseUntil, now),
+        running.length > 0 ? notInArray(backtests.id, [...running]) : undefined,
+      ),
+    )
     .returning({ id: backtests.id });
   return rows.map((row) => row.id);
+}
+
+/** Renews the leases of the RUNNING jobs among `ids` (a runner's own, between their progress reports). */
+export async function renewBacktestLeases(db: Db, ids: readonly string[], leaseUntil: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(backtests)
+    .set({ leaseUntil })
+    .where(and(eq(backtests.status, 'RUNNING'), inArray(backtests.id, [...ids])));
 }
 
 function signalCursor(row: Pick<BacktestSignalRow, 'timestamp' | 'id'>): string {
