@@ -186,6 +186,44 @@ describe('OutboxRelay', () => {
     expect(reads).toBe(1 + 5);
   });
 
+  it('with gatherMs, reads once caught up only after that long, taking in one batch what the wakes announced', async () => {
+    const channel = recordingChannel('gathering');
+    const inner = new OutboxReader(database.db);
+    let reads = 0;
+    const reader = {
+      read: (afterSeq: number, limit: number) => {
+        reads++;
+        return inner.read(afterSeq, limit);
+      },
+      latest: () => inner.latest(),
+    };
+    const batches: number[] = [];
+    const relay = new OutboxRelay({
+      db: database.db,
+      channel,
+      reader,
+      log: silentLog,
+      pollMs: 60_000,
+      gatherMs: 2_000,
+      onDelivered: (signals) => batches.push(signals.length),
+    });
+    await relay.start();
+    await until(() => reads === 1, 'the first read');
+    const stored = await store(3);
+    relay.wake();
+    await until(() => channel.received.length === 3, 'the first batch');
+    // Four more batches stored and announced while the relay gathers: one read takes them all.
+    for (let round = 0; round < 4; round++) {
+      stored.push(...(await store(3)));
+      relay.wake();
+    }
+    await until(() => channel.received.length === stored.length, 'the gathered batches');
+    await relay.stop();
+    expect(channel.received.map((s) => s.id)).toEqual(stored.map((s) => s.id));
+    expect(batches).toEqual([3, 12]);
+    expect(reads).toBe(3);
+  });
+
   it('writes its cursor at most once per cursorWriteMs however often it delivers, and the newest one on stop', async () => {
     const channel = recordingChannel('spaced cursor');
     let cursorWrites = 0;

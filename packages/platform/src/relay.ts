@@ -153,6 +153,12 @@ export interface OutboxRelayOptions<T extends OutboxRecord = StoredSignal> {
    * writes (a crash redelivers at most what was handed over since the last write). Default 50.
    */
   readonly cursorWriteMs?: number;
+  /**
+   * Once caught up, the least time before the next read, ms, however soon a wake comes: a channel whose consumer is
+   * not waiting on each signal (the outcome service) takes the signals of many batches in one read and one hand-over.
+   * Does not slow a relay that is behind (its batches are full). Default 0.
+   */
+  readonly gatherMs?: number;
   /** Called after each batch the channel took (metrics). */
   readonly onDelivered?: (signals: readonly T[]) => void;
 }
@@ -173,6 +179,7 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
   readonly #batchSize: number;
   readonly #pollMs: number;
   readonly #cursorWriteMs: number;
+  readonly #gatherMs: number;
   #cursor = 0;
   #delivered = 0;
   #failures = 0;
@@ -184,6 +191,9 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
   #saving: Promise<void> | null = null;
   #unsaved: number | null = null;
   #lastCursorWrite = Number.NEGATIVE_INFINITY;
+  /** Resolves when `stop` is called (ends a gathering wait). */
+  readonly #stopping: Promise<void>;
+  #stop: () => void = () => {};
 
   constructor(options: OutboxRelayOptions<T>) {
     this.#options = options;
@@ -191,6 +201,10 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
     this.#batchSize = options.batchSize ?? 500;
     this.#pollMs = options.pollMs ?? 100;
     this.#cursorWriteMs = options.cursorWriteMs ?? 50;
+    this.#gatherMs = options.gatherMs ?? 0;
+    this.#stopping = new Promise((resolve) => {
+      this.#stop = resolve;
+    });
   }
 
   get name(): string {
@@ -237,6 +251,7 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stop();
     this.wake();
     await this.#running;
     await this.#saving;
@@ -279,8 +294,11 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
       this.#delivered += batch.length;
       this.#saveCursor(last);
       // A short batch was all the outbox held when it was read (sequence order is commit order): the next signals
-      // come with a wake, or the poll, rather than an empty read now.
-      if (batch.length < this.#batchSize && !this.#pending) await this.#idle(this.#pollMs);
+      // come with a wake, or the poll, rather than an empty read now; a gathering relay lets them gather first.
+      if (batch.length < this.#batchSize) {
+        if (this.#gatherMs > 0 && !this.#stopped) await Promise.race([sleep(this.#gatherMs), this.#stopping]);
+        if (!this.#pending) await this.#idle(this.#pollMs);
+      }
     }
   }
 
