@@ -107,6 +107,40 @@ describe.each(adapters)('CandleStore contract: $name', (adapter) => {
     expect(await store.latest('EXACT', '1m')).toEqual(odd);
   });
 
+  it.runIf(adapter.enabled)('reads several series from their own starts in one call, in the order asked', async () => {
+    const stored = [
+      ...range(0, 6).map((m) => candle('SINCE-A', m)),
+      ...range(0, 4).map((m) => candle('SINCE-B', m)),
+      ...range(0, 3).map((m) => candle('SINCE-A', m * 5, '5m')),
+      candle('SINCE-EXACT', 7, '1m', { open: '0.00000001', volume: '0.10000000', complete: false }),
+    ];
+    await store.put(stored);
+    const asked = [
+      { symbol: 'SINCE-B', interval: '1m' as const, from: BASE + 2 * MINUTE },
+      { symbol: 'SINCE-A', interval: '5m' as const, from: BASE },
+      { symbol: 'SINCE-NONE', interval: '1m' as const, from: BASE },
+      { symbol: 'SINCE-A', interval: '1m' as const, from: BASE + 4 * MINUTE + 1 },
+      { symbol: 'SINCE-EXACT', interval: '1m' as const, from: BASE },
+    ];
+    // Worked out from what was stored: each series' candles from its start, series in the order asked.
+    const expected = asked.flatMap(({ symbol, interval, from }) =>
+      stored
+        .filter((c) => c.symbol === symbol && c.interval === interval && c.openTime >= from)
+        .sort((a, b) => a.openTime - b.openTime),
+    );
+    expect(expected.map((c) => `${c.symbol} ${c.interval} ${(c.openTime - BASE) / MINUTE}`)).toEqual([
+      'SINCE-B 1m 2',
+      'SINCE-B 1m 3',
+      'SINCE-A 5m 0',
+      'SINCE-A 5m 5',
+      'SINCE-A 5m 10',
+      'SINCE-A 1m 5',
+      'SINCE-EXACT 1m 7',
+    ]);
+    expect(await store.since(asked)).toEqual(expected);
+    expect(await store.since([])).toEqual([]);
+  });
+
   it.runIf(adapter.enabled)('selects by from (inclusive), to (exclusive) and last, ascending', async () => {
     // Out of order on purpose: the store keeps each series sorted.
     await store.put([...range(6, 11), ...range(1, 6)].map((m) => candle('SEL', m)));

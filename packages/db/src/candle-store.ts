@@ -1,6 +1,6 @@
-import type { Candle, CandleQuery, CandleStore, Interval } from '@alphintra/core';
+import type { Candle, CandleQuery, CandleSeriesFrom, CandleStore, Interval } from '@alphintra/core';
 import type { Db } from './client.ts';
-import { insertCandles, latestCandle, pruneCandles, queryCandles } from './queries/market.ts';
+import { candlesSince, insertCandles, latestCandle, pruneCandles, queryCandles } from './queries/market.ts';
 
 /** The candle store over the database (PGlite or PostgreSQL): the platform's source of truth for candles. */
 export class DrizzleCandleStore implements CandleStore {
@@ -16,6 +16,10 @@ export class DrizzleCandleStore implements CandleStore {
 
   query(query: CandleQuery): Promise<Candle[]> {
     return queryCandles(this.#db, query);
+  }
+
+  since(series: readonly CandleSeriesFrom[]): Promise<Candle[]> {
+    return candlesSince(this.#db, series);
   }
 
   latest(symbol: string, interval: Interval): Promise<Candle | null> {

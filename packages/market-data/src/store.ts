@@ -1,4 +1,4 @@
-import type { Candle, CandleQuery, CandleStore, Interval } from '@alphintra/core';
+import type { Candle, CandleQuery, CandleSeriesFrom, CandleStore, Interval } from '@alphintra/core';
 
 /** Options of `MemoryCandleStore`. */
 export interface MemoryCandleStoreOptions {
@@ -69,6 +69,12 @@ export class MemoryCandleStore implements CandleStore {
     const end = query.to === undefined ? series.length : lowerBound(series, query.to);
     if (last !== undefined) begin = Math.max(begin, end - last);
     return series.slice(begin, Math.max(begin, end));
+  }
+
+  async since(series: readonly CandleSeriesFrom[]): Promise<Candle[]> {
+    const found: Candle[] = [];
+    for (const { symbol, interval, from } of series) found.push(...(await this.query({ symbol, interval, from })));
+    return found;
   }
 
   async latest(symbol: string, interval: Interval): Promise<Candle | null> {

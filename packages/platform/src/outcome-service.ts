@@ -248,17 +248,45 @@ export class OutcomeService {
     if (!this.#stopped) this.#options.log.warn('following outcomes failed', error);
   };
 
+  /**
+   * Applies every followed series' stored candles after where it stands, all read in one query: the sweep runs
+   * while signals are being delivered, and a read per series (hundreds of round trips at once) held the relays up.
+   */
   async #advanceAll(): Promise<void> {
-    for (const series of [...this.#until.values()]) await this.#advance(series);
+    const followed = [...this.#until.values()];
+    if (followed.length === 0) return;
+    const candles = await retryForever(
+      `reading the stored candles of ${followed.length} followed series`,
+      () =>
+        this.#options.store.since(
+          followed.map(({ symbol, interval, until }) => ({ symbol, interval, from: until + 1 })),
+        ),
+      (m, e) => this.#options.log.warn(m, e),
+      () => this.#stopped,
+    );
+    const bySeries = new Map<string, Candle[]>();
+    for (const candle of candles) {
+      const key = seriesKey(candle.symbol, candle.interval);
+      const list = bySeries.get(key);
+      if (list === undefined) bySeries.set(key, [candle]);
+      else list.push(candle);
+    }
+    for (const series of followed) this.#apply(series, bySeries.get(seriesKey(series.symbol, series.interval)) ?? []);
     await this.#flush();
   }
 
   /** Applies a followed series' stored candles after where it stands. */
   async #advance(series: { readonly symbol: string; readonly interval: Interval; until: number }): Promise<void> {
+    if (this.#until.get(seriesKey(series.symbol, series.interval)) !== series) return;
+    this.#apply(series, await this.#stored(series.symbol, series.interval, series.until + 1, undefined));
+  }
+
+  /** Feeds a followed series' candles after where it stands (ascending) to the tracker. */
+  #apply(series: { readonly symbol: string; readonly interval: Interval; until: number }, candles: readonly Candle[]) {
     const key = seriesKey(series.symbol, series.interval);
     if (this.#until.get(key) !== series) return;
-    const candles = await this.#stored(series.symbol, series.interval, series.until + 1, undefined);
     for (const candle of candles) {
+      if (candle.openTime <= series.until) continue;
       for (const closed of this.#tracker.onCandle(candle)) this.#keep(closed, series.interval);
       series.until = candle.openTime;
     }

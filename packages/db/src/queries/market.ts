@@ -1,8 +1,8 @@
-import type { Candle, Interval } from '@alphintra/core';
+import type { Candle, CandleSeriesFrom, Interval } from '@alphintra/core';
 import { and, asc, count, desc, eq, gte, inArray, lt, notInArray, type SQL, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { Db } from '../client.ts';
+import { type Db, rowsOf } from '../client.ts';
 import {
   type CandleRow,
   candles,
@@ -136,6 +136,34 @@ export async function queryCandles(db: Db, selection: CandleSelection): Promise<
   }
   const rows = await db.select().from(candles).where(where).orderBy(desc(candles.openTime)).limit(last);
   return rows.reverse().map(candleFromRow);
+}
+
+/**
+ * The candles of several series, each from its own `from` on, in one query: the series in the order given, each
+ * ascending by `openTime`. The series come as one JSON parameter (one statement text whatever their number), and
+ * each is one index range scan (a lateral join), never a scan of the table.
+ */
+export async function candlesSince(db: Db, series: readonly CandleSeriesFrom[]): Promise<Candle[]> {
+  if (series.length === 0) return [];
+  const wanted = JSON.stringify(
+    series.map(({ symbol, interval, from }, n) => {
+      if (!Number.isFinite(from)) throw new RangeError(`from must be a finite time, got ${from}`);
+      return { n, symbol, interval, since: new Date(from).toISOString() };
+    }),
+  );
+  // Times as epoch milliseconds: a raw query gets no column mapping, and the drivers give timestamps differently.
+  const millis = (column: string) => sql.raw(`(extract(epoch from c.${column}) * 1000)::float8`);
+  const result = await db.execute(sql`
+    select c.symbol, c.interval, ${millis('open_time')} as "openTime", ${millis('close_time')} as "closeTime",
+      c.open::text as open, c.high::text as high, c.low::text as low, c.close::text as close,
+      c.volume::text as volume, c.trades, c.source, c.complete, ${millis('last_trade_time')} as "lastTradeTime"
+    from json_to_recordset(${wanted}::json) as w(n int, symbol text, "interval" text, since timestamptz)
+    cross join lateral (
+      select * from ${candles}
+      where ${candles.symbol} = w.symbol and ${candles.interval} = w."interval" and ${candles.openTime} >= w.since
+    ) c
+    order by w.n, c.open_time`);
+  return rowsOf<Candle>(result).map((row) => ({ ...row, interval: row.interval as Interval }));
 }
 
 /** The newest stored candle of a series, or null. */
