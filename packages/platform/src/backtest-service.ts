@@ -82,8 +82,8 @@ interface Running {
  * the database and the pub/sub, so it can run in a process of its own.
  *
  * A job is never left RUNNING: its lease is renewed at every page and at every poll of its runner, and a runner
- * fails the other runners' jobs whose lease ran out (their process died) with {@link ABANDONED_ERROR}; a runner that stops cleanly puts its jobs back in the queue,
- * where they start over. A cancelled job is seen at the runner's next page, and its worker is terminated.
+ * fails the other runners' jobs whose lease ran out (their process died) with {@link ABANDONED_ERROR}; a runner
+ * that stops cleanly puts its jobs back in the queue, where they start over. A cancelled job is seen at the runner's next page, and its worker is terminated.
  */
 export class BacktestService {
   readonly #db: Db;

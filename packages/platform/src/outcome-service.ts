@@ -283,14 +283,13 @@ export class OutcomeService {
 
   /** Feeds a followed series' candles after where it stands (ascending) to the tracker. */
   #apply(series: { readonly symbol: string; readonly interval: Interval; until: number }, candles: readonly Candle[]) {
-    const key = seriesKey(series.symbol, series.interval);
-    if (this.#until.get(key) !== series) return;
     for (const candle of candles) {
-      if (candle.openTime <= series.until) continue;
       for (const closed of this.#tracker.onCandle(candle)) this.#keep(closed, series.interval);
       series.until = candle.openTime;
     }
-    if (!this.#tracker.isFollowing(series.symbol, series.interval)) this.#until.delete(key);
+    if (!this.#tracker.isFollowing(series.symbol, series.interval)) {
+      this.#until.delete(seriesKey(series.symbol, series.interval));
+    }
   }
 
   #keep(outcome: SignalOutcome, interval: Interval): void {

@@ -40,6 +40,20 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** A signal outbox reader that counts every read asked of it, answered from memory or not. */
+function countingReader(db: Database['db']) {
+  const inner = new OutboxReader(db);
+  const reader = {
+    calls: 0,
+    read: (afterSeq: number, limit: number) => {
+      reader.calls++;
+      return inner.read(afterSeq, limit);
+    },
+    latest: () => inner.latest(),
+  };
+  return reader;
+}
+
 describe('OutboxRelay', () => {
   let database: Database;
   let strategy: { id: string; name: string; version: number; source: 'NO_CODE' };
@@ -160,19 +174,11 @@ describe('OutboxRelay', () => {
   });
   it('reads the outbox once per wake when it caught up, not again to find it empty', async () => {
     const channel = recordingChannel('one read per wake');
-    const inner = new OutboxReader(database.db);
-    let reads = 0;
-    const reader = {
-      read: (afterSeq: number, limit: number) => {
-        reads++;
-        return inner.read(afterSeq, limit);
-      },
-      latest: () => inner.latest(),
-    };
+    const reader = countingReader(database.db);
     // No poll within the test: every read is the start's or a wake's.
     const relay = new OutboxRelay({ db: database.db, channel, reader, log: silentLog, pollMs: 60_000 });
     await relay.start();
-    await until(() => reads === 1, 'the first read');
+    await until(() => reader.calls === 1, 'the first read');
     const stored: Signal[] = [];
     for (let round = 0; round < 5; round++) {
       stored.push(...(await store(3)));
@@ -183,20 +189,12 @@ describe('OutboxRelay', () => {
     await relay.stop();
     expect(channel.received.map((s) => s.id)).toEqual(stored.map((s) => s.id));
     // The start's read, then one per wake: a batch shorter than `batchSize` was all there was.
-    expect(reads).toBe(1 + 5);
+    expect(reader.calls).toBe(1 + 5);
   });
 
   it('with gatherMs, reads once caught up only after that long, taking in one batch what the wakes announced', async () => {
     const channel = recordingChannel('gathering');
-    const inner = new OutboxReader(database.db);
-    let reads = 0;
-    const reader = {
-      read: (afterSeq: number, limit: number) => {
-        reads++;
-        return inner.read(afterSeq, limit);
-      },
-      latest: () => inner.latest(),
-    };
+    const reader = countingReader(database.db);
     const batches: number[] = [];
     const relay = new OutboxRelay({
       db: database.db,
@@ -208,7 +206,7 @@ describe('OutboxRelay', () => {
       onDelivered: (signals) => batches.push(signals.length),
     });
     await relay.start();
-    await until(() => reads === 1, 'the first read');
+    await until(() => reader.calls === 1, 'the first read');
     const stored = await store(3);
     relay.wake();
     await until(() => channel.received.length === 3, 'the first batch');
@@ -221,7 +219,7 @@ describe('OutboxRelay', () => {
     await relay.stop();
     expect(channel.received.map((s) => s.id)).toEqual(stored.map((s) => s.id));
     expect(batches).toEqual([3, 12]);
-    expect(reads).toBe(3);
+    expect(reader.calls).toBe(3);
   });
 
   it('writes its cursor at most once per cursorWriteMs however often it delivers, and the newest one on stop', async () => {
