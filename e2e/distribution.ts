@@ -144,6 +144,24 @@ export function expectExactlyOnceInOrder(
   }
 }
 
+/**
+ * Waits until every stored signal has been seen on a channel (`seen` gives the ids seen so far); a timeout says how
+ * many are missing and the sequences of the first and last of them, so a failed run tells a lost batch from a
+ * consumer that stalled.
+ */
+export async function waitForEvery(channel: string, stored: readonly StoredSignal[], seen: () => Set<string>) {
+  try {
+    await waitFor(`every signal on ${channel}`, () => seen().size >= stored.length);
+  } catch (error) {
+    const ids = seen();
+    const missing = stored.filter((signal) => !ids.has(signal.id)).map((signal) => signal.seq);
+    throw new Error(
+      `${(error as Error).message}: ${missing.length} of ${stored.length} missing, sequences ` +
+        `${missing.slice(0, 5).join(', ')}${missing.length > 10 ? ' ... ' : ', '}${missing.slice(-5).join(', ')}`,
+    );
+  }
+}
+
 /** Waits until `count()` stops changing between two looks `pauseMs` apart (signals still being stored). */
 export async function settled(what: string, count: () => Promise<number>, pauseMs = 500) {
   let last = -1;
@@ -161,17 +179,19 @@ export async function settled(what: string, count: () => Promise<number>, pauseM
 }
 
 /**
- * A TCP proxy in front of PostgreSQL that reads just enough of the wire protocol to lose one commit reply: on a
- * connection that has sent an insert into `signals`, the first COMMIT (a simple Query, or the extended protocol's
- * Bind of a statement parsed as COMMIT, which is what postgres.js sends) is forwarded to the server; the server's
- * reply is held back, and once it says the COMMIT completed, both sides of the connection are cut. Only once.
+ * A TCP proxy in front of PostgreSQL that reads just enough of the wire protocol to lose one commit reply. Signals
+ * are stored by one statement, `select ... from store_signals($1)`, outside any transaction block: PostgreSQL commits
+ * it when it processes the Sync that follows, then answers ReadyForQuery. On the first such statement (a simple
+ * Query, or the extended protocol's Bind of a statement parsed as it, which is what postgres.js sends), the proxy
+ * forwards it, holds the server's reply back, and once the reply holds the statement's CommandComplete and then
+ * ReadyForQuery with the status "idle" (committed, no transaction open), cuts both sides of the connection. Only once.
  */
 export class CommitCuttingProxy {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
-  /** COMMITs forwarded to the server whose reply the client never got. */
+  /** Signal commits forwarded to the server whose reply the client never got. */
   cuts = 0;
-  /** The server's reply to the cut COMMIT was CommandComplete "COMMIT": the transaction is durable. */
+  /** The server's reply to the cut statement reached ReadyForQuery "idle": its implicit transaction committed. */
   committedOnServer = false;
   #done = false;
 
@@ -207,11 +227,10 @@ export class CommitCuttingProxy {
     const statements = new Map<string, string>();
     let fromClient = Buffer.alloc(0);
     let startup = true;
-    let armed = false;
     let cutting = false;
     let held = Buffer.alloc(0);
 
-    const isCommit = (query: string) => /^\s*commit\b/i.test(query);
+    const storesSignals = (query: string) => /\bstore_signals\(/i.test(query);
     client.on('data', (chunk: Buffer) => {
       fromClient = Buffer.concat([fromClient, chunk]);
       let commitSent = false;
@@ -234,18 +253,13 @@ export class CommitCuttingProxy {
         fromClient = fromClient.subarray(length + 1);
         const strings = body.toString('utf8').split('\0');
         if (type === 'Q') {
-          const [query = ''] = strings;
-          if (/insert into "?signals"?[ (]/i.test(query)) armed = true;
-          else if (armed && isCommit(query)) commitSent = true;
+          if (storesSignals(strings[0] ?? '')) commitSent = true;
         } else if (type === 'P') {
           const [name = '', query = ''] = strings;
           statements.set(name, query);
-          if (/insert into "?signals"?[ (]/i.test(query)) armed = true;
         } else if (type === 'B') {
           const [, statement = ''] = strings;
-          const query = statements.get(statement) ?? '';
-          if (/insert into "?signals"?[ (]/i.test(query)) armed = true;
-          else if (armed && isCommit(query)) commitSent = true;
+          if (storesSignals(statements.get(statement) ?? '')) commitSent = true;
         }
       }
       upstream.write(chunk);
@@ -261,11 +275,20 @@ export class CommitCuttingProxy {
         return;
       }
       held = Buffer.concat([held, chunk]);
-      // CommandComplete ('C') with the tag COMMIT: the server has committed; the client must not hear it.
-      if (held.includes(Buffer.from('COMMIT\0'))) {
-        this.committedOnServer = true;
-        client.destroy();
-        upstream.destroy();
+      // The held messages: CommandComplete ('C') of the statement, then ReadyForQuery ('Z') with status 'I'.
+      let completed = false;
+      for (let at = 0; at + 5 <= held.length; ) {
+        const type = String.fromCharCode(held[at] as number);
+        const length = held.readInt32BE(at + 1);
+        if (at + 1 + length > held.length) break;
+        if (type === 'C') completed = true;
+        if (type === 'Z' && completed && held[at + 5] === 'I'.charCodeAt(0)) {
+          this.committedOnServer = true;
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        at += 1 + length;
       }
     });
     client.on('close', () => upstream.destroy());

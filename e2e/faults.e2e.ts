@@ -20,6 +20,7 @@ import {
   settled,
   storedSignals,
   subscribeSignals,
+  waitForEvery,
 } from './distribution.ts';
 import { candlesOf, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
 
@@ -155,7 +156,7 @@ describe.skipIf(!enabled)('distribution under faults: every signal on every chan
     await waitFor('the Kafka relay to catch up', () => kafka.stats.cursor >= latest, 120_000);
     await waitFor('the pub/sub relay to catch up', () => pubsub.stats.cursor >= latest);
     const stored = await storedSignals(platform.database.db);
-    await waitFor('every signal on Kafka', () => new Set(reader.records.map((r) => r.id)).size >= stored.length);
+    await waitForEvery('Kafka', stored, () => new Set(reader.records.map((r) => r.id)));
     await waitFor('every signal on the pub/sub', () => heard().length >= stored.length);
 
     expect(stored.length).toBeGreaterThan(storedWhileDown);
@@ -258,7 +259,7 @@ describe.skipIf(!enabled)('distribution under faults: every signal on every chan
         .filter((item) => !isProbe(item))
         .map((item) => item.id);
     await waitFor('the subscriber to hear everything after the cursor', () => afterReconnect().length >= due.length);
-    await waitFor('every signal on Kafka', () => new Set(reader.records.map((r) => r.id)).size >= stored.length);
+    await waitForEvery('Kafka', stored, () => new Set(reader.records.map((r) => r.id)));
 
     // After it reconnected, the subscriber heard exactly what the relay delivered from its cursor on.
     expect(afterReconnect()).toEqual(due);
@@ -334,7 +335,7 @@ describe.skipIf(!enabled)('distribution under faults: every signal on every chan
       async () => (await kafkaCursor()) >= (stored.at(-1)?.seq ?? 0),
       120_000,
     );
-    await waitFor('every signal on Kafka', () => new Set(reader.records.map((r) => r.id)).size >= stored.length);
+    await waitForEvery('Kafka', stored, () => new Set(reader.records.map((r) => r.id)));
     second.kill('SIGTERM');
     await new Promise((resolve) => second.once('exit', resolve));
 
@@ -381,7 +382,7 @@ describe.skipIf(!enabled)('distribution under faults: every signal on every chan
     const kafka = relayOf(platform, 'kafka');
     await waitFor('the Kafka relay to catch up', () => kafka.stats.cursor >= latest);
     const stored = await storedSignals(platform.database.db);
-    await waitFor('every signal on Kafka', () => new Set(reader.records.map((r) => r.id)).size >= stored.length);
+    await waitForEvery('Kafka', stored, () => new Set(reader.records.map((r) => r.id)));
 
     // The cut happened after the COMMIT reached the server, which committed it; the client never heard back.
     expect(proxy.cuts).toBe(1);

@@ -12,6 +12,7 @@ import {
   signalSeqs,
   signalStats,
   signalsAfterSeq,
+  storeSignals,
 } from './queries/signals.ts';
 import { DATABASE_ADAPTERS, useTestDatabase } from './test-database.ts';
 
@@ -110,6 +111,44 @@ describe.each(DATABASE_ADAPTERS)('signal sequence, resume and statistics queries
       seq(first[1]),
     ]);
   });
+
+  it.runIf(enabled)(
+    'stores a batch in one statement: its new signals as read back, and what was committed before',
+    async () => {
+      const owner = await strategyRow();
+      const db = test.database.db;
+      const before = await latestSignalSeq(db);
+      const first = [signalOf(owner, { minute: 1 }), signalOf(owner, { minute: 2, shadow: true })];
+      const stored = await storeSignals(db, first);
+      expect(stored.afterSeq).toBe(before);
+      // What it answers is what the outbox holds: the same signals, sequences and order.
+      const outbox = await readOutbox(db, { afterSeq: before, limit: 100, shadow: true });
+      expect(stored.signals).toEqual(outbox);
+      expect(outbox.map((s) => s.id)).toEqual(first.map((s) => s.id));
+
+      // One already stored, one new given twice: the new one once, at its first place; the batch follows the first.
+      const fresh = signalOf(owner, { minute: 3, symbol: 'ETHBTC' });
+      const second = await storeSignals(db, [first[0] as Signal, fresh, fresh]);
+      expect(second.afterSeq).toBe(stored.signals.at(-1)?.seq);
+      expect(second.signals.map((s) => s.id)).toEqual([fresh.id]);
+      expect(second.signals).toEqual(await readOutbox(db, { afterSeq: second.afterSeq, limit: 100 }));
+      expect((await storeSignals(db, [fresh])).signals).toEqual([]);
+
+      // Stored at once on several connections: one after the other, each following the one committed before it.
+      const batches = Array.from({ length: 6 }, (_, index) =>
+        Array.from({ length: 5 }, (_, n) => signalOf(owner, { minute: 100 + index * 10 + n })),
+      );
+      const results = await Promise.all(batches.map((batch) => storeSignals(db, batch)));
+      const byCommit = [...results].sort((a, b) => a.afterSeq - b.afterSeq);
+      expect(byCommit[0]?.afterSeq).toBe(second.signals.at(-1)?.seq);
+      for (let index = 1; index < byCommit.length; index++) {
+        expect(byCommit[index]?.afterSeq).toBe(byCommit[index - 1]?.signals.at(-1)?.seq);
+      }
+      expect(byCommit.flatMap((result) => result.signals)).toEqual(
+        await readOutbox(db, { afterSeq: second.signals.at(-1)?.seq ?? 0, limit: 100 }),
+      );
+    },
+  );
 
   it.runIf(enabled)('pages history from a cursor with ties on the time, by id', async () => {
     const owner = await strategyRow();

@@ -1,5 +1,5 @@
 import type { Signal } from '@alphintra/core';
-import { type Db, insertSignals } from '@alphintra/db';
+import { type Db, type StoredBatch, type StoredSignal, storeSignals } from '@alphintra/db';
 import type { Log } from './log.ts';
 import { retryForever } from './retry.ts';
 
@@ -7,15 +7,18 @@ import { retryForever } from './retry.ts';
 export interface SignalDistributorOptions {
   readonly db: Db;
   readonly log: Log;
-  /** Called after each commit that stored new signals: the relays look at the outbox now. */
-  readonly onStored?: () => void;
+  /**
+   * Called after each commit that stored new signals, in commit order, with what it stored: the relays look at the
+   * outbox now (and a reader in this process may keep the batch rather than read it back).
+   */
+  readonly onStored?: (batch: StoredBatch) => void;
   /** Most signals per insert when calls are coalesced (a single larger call is never split). Default 5,000. */
   readonly maxBatch?: number;
 }
 
 interface Pending {
   readonly signals: readonly Signal[];
-  readonly resolve: (stored: Signal[]) => void;
+  readonly resolve: (stored: StoredSignal[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -33,7 +36,7 @@ interface Pending {
 export class SignalDistributor {
   readonly #db: Db;
   readonly #log: Log;
-  readonly #onStored: () => void;
+  readonly #onStored: (batch: StoredBatch) => void;
   readonly #maxBatch: number;
   #queue: Pending[] = [];
   #flushing = false;
@@ -55,7 +58,7 @@ export class SignalDistributor {
   }
 
   /** Stores the signals (with their outbox entries) and wakes the relays; resolves with the new ones. */
-  distribute(signals: readonly Signal[]): Promise<Signal[]> {
+  distribute(signals: readonly Signal[]): Promise<StoredSignal[]> {
     if (signals.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.#queue.push({ signals, resolve, reject });
@@ -72,11 +75,11 @@ export class SignalDistributor {
     while (this.#queue.length > 0) {
       const group = this.#take();
       const batch = group.flatMap((pending) => pending.signals);
-      let stored: Signal[];
+      let stored: StoredBatch;
       try {
         stored = await retryForever(
           'storing signals',
-          () => insertSignals(this.#db, batch),
+          () => storeSignals(this.#db, batch),
           (message, error) => this.#log.warn(message, error),
           () => this.#stopped,
         );
@@ -86,9 +89,15 @@ export class SignalDistributor {
       }
       this.#commits++;
       // A signal is new for the first call that carried it (the same id twice in one group is stored once).
-      const fresh = new Set(stored.map((signal) => signal.id));
+      const fresh = new Map(stored.signals.map((signal) => [signal.id, signal]));
       for (const pending of group) {
-        const mine = pending.signals.filter((signal) => fresh.delete(signal.id));
+        const mine: StoredSignal[] = [];
+        for (const signal of pending.signals) {
+          const row = fresh.get(signal.id);
+          if (row === undefined) continue;
+          fresh.delete(signal.id);
+          mine.push(row);
+        }
         this.#duplicates += pending.signals.length - mine.length;
         for (const signal of mine) {
           if (signal.shadow) this.#shadow++;
@@ -96,7 +105,7 @@ export class SignalDistributor {
         }
         pending.resolve(mine);
       }
-      if (stored.length > 0) this.#onStored();
+      if (stored.signals.length > 0) this.#onStored(stored);
     }
     this.#flushing = false;
   }

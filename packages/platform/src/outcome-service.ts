@@ -15,7 +15,7 @@ import {
 import { OutcomeTracker, type SignalOutcome } from '@alphintra/engine';
 import type { Log } from './log.ts';
 import type { CandleMessage } from './market-data-service.ts';
-import { type DeliveryChannel, type OutboxReader, OutboxRelay, type OutboxSource } from './relay.ts';
+import { type CursorWriter, type DeliveryChannel, type OutboxReader, OutboxRelay, type OutboxSource } from './relay.ts';
 import { retryForever, SerialQueue } from './retry.ts';
 
 /** The name of the outcome service's cursor on the signal outbox (`delivery_cursors`). */
@@ -37,6 +37,8 @@ export interface OutcomeServiceOptions {
   readonly log: Log;
   /** The process's signal outbox reader, shared with the other relays. Default: one of its own. */
   readonly reader?: OutboxReader;
+  /** The process's cursor writer, shared with the other relays. Default: one of its own. */
+  readonly cursors?: CursorWriter;
   /** Called with the signal ids of outcomes just closed and committed (to wake the Kafka outcome relay). */
   readonly onClosed?: (signalIds: readonly string[]) => void;
   /** How often every followed series is read from the candle store even without a bus candle. Default 5 s. */
@@ -87,6 +89,7 @@ export class OutcomeService {
       // Nobody waits on an OPEN outcome: reading the signals of several batches at once makes one write of them.
       gatherMs: options.gatherMs ?? OUTCOME_GATHER_MS,
       ...(options.reader === undefined ? {} : { reader: options.reader }),
+      ...(options.cursors === undefined ? {} : { cursors: options.cursors }),
     });
   }
 

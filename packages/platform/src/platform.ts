@@ -39,7 +39,7 @@ import { MarketDataService, type MarketSource, PLATFORM_INTERVALS } from './mark
 import { PlatformMetrics } from './metrics.ts';
 import { registerExampleModel } from './models.ts';
 import { OutcomeService, outcomeOutbox } from './outcome-service.ts';
-import { OutboxReader, OutboxRelay } from './relay.ts';
+import { CursorWriter, OutboxReader, OutboxRelay } from './relay.ts';
 
 /** A running platform. */
 export interface Platform {
@@ -383,12 +383,15 @@ export async function startPlatform(
     onClose('webhook dispatcher', () => webhooks.stop());
     const webhooksQueue = webhookChannel({ db: database.db, onQueued: () => webhooks.wake() });
     const reader = new OutboxReader(database.db);
+    // Every relay of this process writes its cursor through one writer: one statement for all of them.
+    const cursors = new CursorWriter({ db: database.db, log: logFor('relays') });
     const relays = [pubsubChannel(pubsub), kafkaChannel(bus), webhooksQueue].map(
       (channel) =>
         new OutboxRelay({
           db: database.db,
           channel,
           reader,
+          cursors,
           log: logFor(`relay ${channel.name}`),
           onDelivered: (signals) => metrics.signalsDelivered(channel.name, signals),
         }),
@@ -403,6 +406,7 @@ export async function startPlatform(
       db: database.db,
       channel: kafkaOutcomeChannel(bus),
       reader: outcomeOutbox(database.db),
+      cursors,
       log: logFor('relay kafka-outcomes'),
     });
     await outcomeRelay.start();
@@ -412,6 +416,7 @@ export async function startPlatform(
       store: candles,
       bus,
       reader,
+      cursors,
       log: logFor('outcomes'),
       onClosed: () => outcomeRelay.wake(),
     });
@@ -420,7 +425,10 @@ export async function startPlatform(
     const distributor = new SignalDistributor({
       db: database.db,
       log: logFor('distributor'),
-      onStored: () => {
+      // The relays of this process take each committed batch from memory (the reader keeps it) rather than read it
+      // back; relays elsewhere, and these after a gap, read the outbox.
+      onStored: (batch) => {
+        reader.stored(batch);
         for (const relay of relays) relay.wake();
         outcomes.wake();
       },

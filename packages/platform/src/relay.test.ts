@@ -7,12 +7,13 @@ import {
   openDatabase,
   readOutbox,
   type StoredSignal,
+  storeSignals,
 } from '@alphintra/db';
 import { templateById } from '@alphintra/engine';
 import { syntheticSignal } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from './log.ts';
-import { type DeliveryChannel, OutboxReader, OutboxRelay } from './relay.ts';
+import { CursorWriter, type DeliveryChannel, OutboxReader, OutboxRelay } from './relay.ts';
 
 const BASE = Date.UTC(2026, 0, 1);
 
@@ -52,6 +53,22 @@ function countingReader(db: Database['db']) {
     latest: () => inner.latest(),
   };
   return reader;
+}
+
+/** The database, counting its `execute` calls (a relay's cursor writes, when it reads through a reader). */
+function countingExecutes(db: Database['db']) {
+  let count = 0;
+  const counted = new Proxy(db, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== 'execute' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        count++;
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { db: counted, executes: () => count };
 }
 
 describe('OutboxRelay', () => {
@@ -224,22 +241,12 @@ describe('OutboxRelay', () => {
 
   it('writes its cursor at most once per cursorWriteMs however often it delivers, and the newest one on stop', async () => {
     const channel = recordingChannel('spaced cursor');
-    let cursorWrites = 0;
     // The relay's own database use is its cursor (it reads the outbox through `reader`): count the writes.
-    const db = new Proxy(database.db, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (property !== 'execute' || typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          cursorWrites++;
-          return value.apply(target, args);
-        };
-      },
-    });
+    const { db, executes } = countingExecutes(database.db);
     const reader = new OutboxReader(database.db);
     const relay = new OutboxRelay({ db, channel, reader, log: silentLog, pollMs: 60_000, cursorWriteMs: 250 });
     await relay.start();
-    const writesAtStart = cursorWrites;
+    const writesAtStart = executes();
     const started = performance.now();
     const stored: Signal[] = [];
     for (let round = 0; round < 20; round++) {
@@ -251,9 +258,36 @@ describe('OutboxRelay', () => {
     const elapsed = performance.now() - started;
     await relay.stop();
     // 20 deliveries: one write at the first, then at most one per 250 ms of the run, and the last one on stop.
-    expect(cursorWrites - writesAtStart).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 250));
-    expect(cursorWrites - writesAtStart).toBeLessThan(20);
+    expect(executes() - writesAtStart).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 250));
+    expect(executes() - writesAtStart).toBeLessThan(20);
     expect(await loadDeliveryCursor(database.db, channel.name)).toBe(channel.received.at(-1)?.seq);
+  });
+
+  it('shares one cursor writer among relays: one write carries every cursor, the newest of each on stop', async () => {
+    const channels = [recordingChannel('shared cursor a'), recordingChannel('shared cursor b')];
+    const { db, executes } = countingExecutes(database.db);
+    const cursors = new CursorWriter({ db, log: silentLog, intervalMs: 200 });
+    const reader = new OutboxReader(database.db);
+    const relays = channels.map(
+      (channel) => new OutboxRelay({ db: database.db, channel, reader, cursors, log: silentLog, pollMs: 60_000 }),
+    );
+    for (const relay of relays) await relay.start();
+    const started = performance.now();
+    const stored: Signal[] = [];
+    for (let round = 0; round < 20; round++) {
+      stored.push(...(await store(1)));
+      for (const relay of relays) relay.wake();
+      await until(() => channels.every((channel) => channel.received.length >= stored.length), 'the batch');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const elapsed = performance.now() - started;
+    for (const relay of relays) await relay.stop();
+    // 40 deliveries (20 per relay): one write at the first, then at most one per 200 ms for both, and one on stop.
+    expect(executes()).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 200));
+    for (const channel of channels) {
+      expect(channel.received.map((s) => s.id)).toEqual(stored.map((s) => s.id));
+      expect(await loadDeliveryCursor(database.db, channel.name)).toBe(channel.received.at(-1)?.seq);
+    }
   });
 });
 
@@ -304,7 +338,41 @@ describe('OutboxReader', () => {
     expect(reader.reads).toBe(reads + 1);
   });
 
-  it('answers every read as the database does, from its window or not, shadow signals left out', async () => {
+  it('takes the batches stored in its process from memory, and reads only what another process stored', async () => {
+    let minute = 50_000;
+    const batch = (n: number) =>
+      Array.from({ length: n }, () => {
+        minute++;
+        return { ...syntheticSignal(strategy, BASE + minute * 60_000), shadow: minute % 5 === 0 };
+      });
+    const reader = new OutboxReader(database.db);
+    const start = (await storeSignals(database.db, batch(3))).signals.at(-1)?.seq ?? 0;
+    // Batches this process stores, handed to the reader as the distributor does: no read of the database.
+    const readsBefore = reader.reads;
+    const ours = [];
+    for (let round = 0; round < 5; round++) {
+      const stored = await storeSignals(database.db, batch(4));
+      reader.stored(stored);
+      ours.push(...stored.signals);
+    }
+    const live = (signals: readonly StoredSignal[]) => signals.filter((s) => !s.shadow);
+    expect(await reader.read(start, 100)).toEqual(live(ours));
+    expect(await reader.read(ours[6]?.seq ?? 0, 3)).toEqual(live(ours.slice(7)).slice(0, 3));
+    expect(reader.reads).toBe(readsBefore);
+    // Another process stores (no hand-over), then this one again: the gap is read from the database, once.
+    const theirs = await storeSignals(database.db, batch(6));
+    const after = await storeSignals(database.db, batch(4));
+    reader.stored(after);
+    const last = ours.at(-1)?.seq ?? 0;
+    expect(await reader.read(last, 100)).toEqual(
+      await readOutbox(database.db, { afterSeq: last, limit: 100 }).then((rows) => live(rows)),
+    );
+    expect(reader.reads).toBe(readsBefore + 1);
+    expect(await reader.read(theirs.signals.at(-1)?.seq ?? 0, 100)).toEqual(live(after.signals));
+    expect(reader.reads).toBe(readsBefore + 1);
+  });
+
+  it('answers every read as the database does, from its window or not, fed or read, shadow signals left out', async () => {
     let minute = 0;
     const reader = new OutboxReader(database.db, { windowSize: 25 });
     // A fixed pseudo-random walk of reads (positions behind, at and past the window) between inserts.
@@ -318,14 +386,25 @@ describe('OutboxReader', () => {
         minute++;
         return { ...syntheticSignal(strategy, BASE + minute * 60_000), shadow: minute % 7 === 0 };
       });
-      await insertSignals(database.db, batch);
+      // Two in three batches stored by this process (handed to the reader), the others by another process.
+      const stored = await storeSignals(database.db, batch);
+      if (random(3) > 0) reader.stored(stored);
       const all = await readOutbox(database.db, { afterSeq: 0, limit: 10_000 });
       const newest = all.at(-1)?.seq ?? 0;
       for (let probe = 0; probe < 4; probe++) {
         const afterSeq = random(newest + 2);
         const limit = 1 + random(15);
         const expected = all.filter((s) => s.seq > afterSeq).slice(0, limit);
-        expect((await reader.read(afterSeq, limit)).map((s) => s.seq)).toEqual(expected.map((s) => s.seq));
+        // An answer may stop early at the newest batch this process stored (the rest comes with the next read, as
+        // a relay reads on): read on until the limit or an empty answer, and it is what the database answers.
+        const answered: StoredSignal[] = [];
+        for (let at = afterSeq; answered.length < limit; ) {
+          const part = await reader.read(at, limit - answered.length);
+          if (part.length === 0) break;
+          answered.push(...part);
+          at = part.at(-1)?.seq ?? at;
+        }
+        expect(answered.map((s) => s.seq)).toEqual(expected.map((s) => s.seq));
       }
     }
   });

@@ -4,8 +4,10 @@ import {
   latestSignalSeq,
   loadDeliveryCursor,
   readOutbox,
+  type StoredBatch,
   type StoredSignal,
   saveDeliveryCursor,
+  saveDeliveryCursors,
 } from '@alphintra/db';
 import type { Log } from './log.ts';
 
@@ -52,6 +54,8 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
   #window: StoredSignal[] = [];
   #from = 0;
   #to = 0;
+  /** The window ends with a batch stored by this process (`stored`), not a database read. */
+  #endsStored = false;
   /** Reads in flight by their `afterSeq`: a second relay at the same place waits for the same read. */
   readonly #inflight = new Map<number, { readonly limit: number; readonly rows: Promise<StoredSignal[]> }>();
   #reads = 0;
@@ -76,6 +80,9 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
     if (afterSeq >= this.#from && afterSeq < this.#to) {
       const known = this.#slice(afterSeq, limit);
       if (known.length === limit) return known;
+      // The window ends with the newest batch this process stored: that is the end of the outbox as far as this
+      // process knows, and a newer batch comes with a wake (another process's, with the relay's next poll).
+      if (this.#endsStored && known.length > 0) return known;
       // The window ends first: the rest from the database, after the window.
       return [...known, ...(await this.read(this.#to, limit - known.length))];
     }
@@ -100,10 +107,24 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
     }
   }
 
-  #remember(afterSeq: number, to: number, rows: readonly StoredSignal[]): void {
+  /**
+   * A batch this process just committed (`storeSignals`): kept, so that the relays take it from memory instead of
+   * reading it back. Exact, like a read: every signal up to `batch.afterSeq` was committed before it, and none can
+   * appear between that and the batch. Batches must come in commit order (the distributor commits one at a time); a
+   * batch that does not follow the window (another process stored in between, or the window is behind) starts a new
+   * one, and a relay still behind it reads the gap from the database.
+   */
+  stored(batch: StoredBatch): void {
+    const last = batch.signals.at(-1);
+    if (last === undefined || last.seq <= this.#to) return;
+    const live = batch.signals.filter((signal) => !signal.shadow);
+    this.#remember(batch.afterSeq, last.seq, live, true);
+  }
+
+  #remember(afterSeq: number, to: number, rows: readonly StoredSignal[], newest = false): void {
     // A reader behind the window (one slower than the others, or catching up) leaves it to the newest signals, which
     // the others are reading: replacing it would send every reader to the database in turn.
-    if (afterSeq < this.#from && this.#to > this.#from) return;
+    if (!newest && afterSeq < this.#from && this.#to > this.#from) return;
     if (afterSeq === this.#to && this.#to > this.#from) {
       for (const row of rows) this.#window.push(row);
     } else {
@@ -111,6 +132,7 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
       this.#from = afterSeq;
     }
     this.#to = to;
+    this.#endsStored = newest;
     // Trimmed to the newest `windowSize` once it holds twice that: a copy every `windowSize` signals, not each read.
     const excess = this.#window.length - this.#windowSize;
     if (excess >= this.#windowSize) {
@@ -149,9 +171,11 @@ export interface OutboxRelayOptions<T extends OutboxRecord = StoredSignal> {
   /** How often the outbox is polled when nothing woke the relay (another process wrote). Default 100 ms. */
   readonly pollMs?: number;
   /**
-   * Least time between two cursor writes, ms. Writes never hold up delivery; this bounds how often a busy relay
-   * writes (a crash redelivers at most what was handed over since the last write). Default 50.
+   * Writes the cursor; shared by the relays of a process so that their cursors go in one statement. Default: a
+   * writer of its own, at most one write per `cursorWriteMs`.
    */
+  readonly cursors?: CursorWriter;
+  /** The least time between two cursor writes of the relay's own writer, ms (see `CursorWriter`). Default 50. */
   readonly cursorWriteMs?: number;
   /**
    * Once caught up, the least time before the next read, ms, however soon a wake comes: a channel whose consumer is
@@ -178,7 +202,6 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
   readonly #reader: OutboxSource<T>;
   readonly #batchSize: number;
   readonly #pollMs: number;
-  readonly #cursorWriteMs: number;
   readonly #gatherMs: number;
   #cursor = 0;
   #delivered = 0;
@@ -187,10 +210,7 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
   #running: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #pending = false;
-  /** The cursor write in flight, and the newest cursor still to write after it (writes are coalesced). */
-  #saving: Promise<void> | null = null;
-  #unsaved: number | null = null;
-  #lastCursorWrite = Number.NEGATIVE_INFINITY;
+  readonly #cursors: CursorWriter;
   /** Resolves when `stop` is called (ends a gathering wait). */
   readonly #stopping: Promise<void>;
   #stop: () => void = () => {};
@@ -200,7 +220,13 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
     this.#reader = options.reader ?? (new OutboxReader(options.db) as unknown as OutboxSource<T>);
     this.#batchSize = options.batchSize ?? 500;
     this.#pollMs = options.pollMs ?? 100;
-    this.#cursorWriteMs = options.cursorWriteMs ?? 50;
+    this.#cursors =
+      options.cursors ??
+      new CursorWriter({
+        db: options.db,
+        log: options.log,
+        ...(options.cursorWriteMs === undefined ? {} : { intervalMs: options.cursorWriteMs }),
+      });
     this.#gatherMs = options.gatherMs ?? 0;
     this.#stopping = new Promise((resolve) => {
       this.#stop = resolve;
@@ -254,7 +280,7 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
     this.#stop();
     this.wake();
     await this.#running;
-    await this.#saving;
+    await this.#cursors.flush();
   }
 
   async #loop(): Promise<void> {
@@ -292,7 +318,7 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
       const last = (batch.at(-1) as T).seq;
       this.#cursor = last;
       this.#delivered += batch.length;
-      this.#saveCursor(last);
+      this.#cursors.save(channel.name, last);
       // A short batch was all the outbox held when it was read (sequence order is commit order): the next signals
       // come with a wake, or the poll, rather than an empty read now; a gathering relay lets them gather first.
       if (batch.length < this.#batchSize) {
@@ -302,42 +328,101 @@ export class OutboxRelay<T extends OutboxRecord = StoredSignal> {
     }
   }
 
-  /**
-   * Writes the cursor without holding up the next batch: one write at a time, at most one per `cursorWriteMs`, the
-   * newest value written next. A lost or late cursor write only means a redelivery after a restart (same
-   * `signal_id`s) of what was delivered since the last write that landed; the next write carries the cursor forward.
-   */
-  #saveCursor(seq: number): void {
-    this.#unsaved = seq;
-    if (this.#saving !== null) return;
-    const { db, channel, log } = this.#options;
-    this.#saving = (async () => {
-      while (this.#unsaved !== null) {
-        // At most one write per `cursorWriteMs`, counted from the last one's start: batches handed over meanwhile
-        // go with the next write (at once when stopping).
-        const wait = this.#lastCursorWrite + this.#cursorWriteMs - performance.now();
-        if (wait > 0 && !this.#stopped) await sleep(wait);
-        const next = this.#unsaved;
-        this.#unsaved = null;
-        this.#lastCursorWrite = performance.now();
-        await saveDeliveryCursor(db, channel.name, next).catch((error: unknown) =>
-          log.warn(`${channel.name}: saving the cursor failed`, error),
-        );
-      }
-      this.#saving = null;
-    })();
-  }
-
   #idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#wake = null;
-        resolve();
-      }, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
+    const wait = interruptibleSleep(ms);
+    this.#wake = wait.interrupt;
+    return wait.done.then(() => {
+      if (this.#wake === wait.interrupt) this.#wake = null;
     });
   }
+}
+
+/** Options of {@link CursorWriter}. */
+export interface CursorWriterOptions {
+  readonly db: Db;
+  readonly log: Log;
+  /**
+   * Least time between two writes, ms, counted from the last one's start. Writes never hold up delivery; this bounds
+   * how often busy relays write (a crash redelivers at most what was handed over since the last write). Default 50.
+   */
+  readonly intervalMs?: number;
+}
+
+/**
+ * Writes relays' cursors without holding up their next batch: one write at a time, at most one per `intervalMs`,
+ * carrying the newest cursor of every channel handed over since the last (`saveDeliveryCursors`, one statement).
+ * Shared by the relays of a process, it makes one write where each relay would make its own. A lost or late write
+ * only means a redelivery after a restart (same `signal_id`s) of what was delivered since the last write that
+ * landed; the next write carries the cursors forward.
+ */
+export class CursorWriter {
+  readonly #db: Db;
+  readonly #log: Log;
+  readonly #intervalMs: number;
+  /** The newest cursor of each channel still to write. */
+  readonly #unsaved = new Map<string, number>();
+  #saving: Promise<void> | null = null;
+  #lastWrite = Number.NEGATIVE_INFINITY;
+  /** Flushes waiting: write at once, no spacing. */
+  #flushes = 0;
+  #cutWait: (() => void) | null = null;
+
+  constructor(options: CursorWriterOptions) {
+    this.#db = options.db;
+    this.#log = options.log;
+    this.#intervalMs = options.intervalMs ?? 50;
+  }
+
+  /** Moves `channel`'s cursor to `seq` with the next write. */
+  save(channel: string, seq: number): void {
+    const known = this.#unsaved.get(channel);
+    if (known === undefined || seq > known) this.#unsaved.set(channel, seq);
+    this.#saving ??= this.#write();
+  }
+
+  /** Writes what is waiting now, without spacing; resolves once it is written (a relay stopping). */
+  async flush(): Promise<void> {
+    this.#flushes++;
+    try {
+      this.#cutWait?.();
+      await this.#saving;
+    } finally {
+      this.#flushes--;
+    }
+  }
+
+  async #write(): Promise<void> {
+    while (this.#unsaved.size > 0) {
+      const wait = this.#lastWrite + this.#intervalMs - performance.now();
+      if (wait > 0 && this.#flushes === 0) await this.#pause(wait);
+      const cursors = [...this.#unsaved].map(([channel, lastSeq]) => ({ channel, lastSeq }));
+      this.#unsaved.clear();
+      this.#lastWrite = performance.now();
+      await saveDeliveryCursors(this.#db, cursors).catch((error: unknown) =>
+        this.#log.warn(`saving the cursors of ${cursors.map((cursor) => cursor.channel).join(', ')} failed`, error),
+      );
+    }
+    this.#saving = null;
+  }
+
+  #pause(ms: number): Promise<void> {
+    const wait = interruptibleSleep(ms);
+    this.#cutWait = wait.interrupt;
+    return wait.done.then(() => {
+      if (this.#cutWait === wait.interrupt) this.#cutWait = null;
+    });
+  }
+}
+
+/** A sleep that `interrupt` ends early. */
+function interruptibleSleep(ms: number): { readonly done: Promise<void>; readonly interrupt: () => void } {
+  let interrupt = () => {};
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    interrupt = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  return { done, interrupt };
 }

@@ -64,16 +64,14 @@ export function openOutcomeOf(signal: Signal): SignalOutcome {
   };
 }
 
-/** Serializes the closing of outcomes, so that `signal_outcomes.seq` order is commit order. */
-const OUTCOME_OUTBOX_LOCK = 0x5167_6e02;
-
 /** A `double precision` for JSON: NaN and ±Infinity as the text PostgreSQL reads them from. */
 function float(value: number | null): number | string | null {
   return value === null || Number.isFinite(value) ? value : String(value);
 }
 
 /**
- * Stores outcomes in one transaction: an OPEN one is inserted unless its signal has a row already; a closed one
+ * Stores outcomes in one transaction, serialized by the outcome outbox lock so that `signal_outcomes.seq` order is
+ * commit order: an OPEN one is inserted unless its signal has a row already; a closed one
  * inserts or closes the row (only an OPEN row: a closed outcome never changes) and gives it its place in the outcome
  * outbox (`seq`). Returns the signal ids of the outcomes closed by this call, so a redelivery closes nothing twice.
  */
@@ -95,26 +93,11 @@ export async function saveOutcomes(db: Db, writes: readonly OutcomeWrite[]): Pro
       return_pct: float(outcome.returnPct),
     })),
   );
-  const rows = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${OUTCOME_OUTBOX_LOCK})`);
-    return rowsOf<{ signal_id: string; status: string }>(
-      await tx.execute(sql`
-        insert into signal_outcomes (signal_id, strategy_id, strategy_version, symbol, interval, action, status,
-          opened_at, entry_price, closed_at, exit_price, return_pct, seq)
-        select signal_id, strategy_id, strategy_version, symbol, interval, action, status, opened_at, entry_price,
-          closed_at, exit_price, return_pct,
-          case when status <> 'OPEN' then nextval('signal_outcome_seq') end
-        from (
-          select * from json_populate_recordset(null::signal_outcomes, ${json}::json) with ordinality as batch
-          order by batch.ordinality
-        ) as ordered
-        on conflict (signal_id) do update set
-          status = excluded.status, closed_at = excluded.closed_at, exit_price = excluded.exit_price,
-          return_pct = excluded.return_pct, seq = excluded.seq, updated_at = now()
-        where signal_outcomes.status = 'OPEN' and excluded.status <> 'OPEN'
-        returning signal_id, status`),
-    );
-  });
+  // One statement, so one round trip: `save_outcomes` (migration 0012) takes the outcome outbox lock and upserts.
+  const rows = rowsOf<{ signal_id: string; status: string }>(
+    await db.execute(sql`
+      select saved_signal_id as signal_id, saved_status as status from save_outcomes(${json}::json)`),
+  );
   return rows.filter((row) => row.status !== 'OPEN').map((row) => row.signal_id);
 }
 

@@ -92,40 +92,55 @@ function toJsonRow(signal: Signal) {
   };
 }
 
-/** The columns `insertSignals` writes: every key of `toJsonRow` (`seq` and `created_at` take their defaults). */
-const INSERT_COLUMNS = sql.raw(
-  'id, timestamp, strategy_id, strategy_name, strategy_version, strategy_source, symbol, action, confidence, ' +
-    'quantity, price_target, stop_loss, take_profit, risk_score, market_conditions, volatility, volume_profile, ' +
-    'order_type, time_in_force, max_slippage, market_data_timestamp, latency_ms, explanation, expires_at, shadow',
-);
-
-/** Serializes signal inserts, so that delivery sequence order is commit order (see `signals.seq`). */
-const OUTBOX_LOCK = 0x5167_6e01;
+/**
+ * A batch as stored by `storeSignals`: the new signals with their place in the outbox, and the place before them.
+ */
+export interface StoredBatch {
+  /**
+   * The highest delivery sequence committed before this batch: no signal has a sequence between it and this batch's
+   * first (and none ever will), so a reader that has every signal up to it can add this batch and stay complete.
+   */
+  readonly afterSeq: number;
+  /** The signals that were new, in outbox order (shadow ones included), each with its sequence. */
+  readonly signals: StoredSignal[];
+}
 
 /**
  * Stores signals and, in the same transaction, their place in the outbox (`seq`, in the order given); ids already
- * stored are skipped. Returns the signals that were new. What reaches subscribers, Kafka and webhooks is read back
- * from the outbox by each channel's relay, never handed over from here: a crash between this commit and any
- * delivery loses nothing, and a commit whose reply was lost is found (and delivered) all the same.
+ * stored are skipped. What reaches subscribers, Kafka and webhooks is read back from the outbox by each channel's
+ * relay, never handed over from here: a crash between this commit and any delivery loses nothing, and a commit
+ * whose reply was lost is found (and delivered) all the same.
+ *
+ * One statement, so one round trip: the `store_signals` function (migration 0012) takes the outbox lock, which
+ * serializes inserts so that sequence order is commit order, reads the highest sequence committed before it
+ * (`afterSeq`), and inserts the batch, all committed as the statement ends.
  */
-export async function insertSignals(db: Db, batch: readonly Signal[]): Promise<Signal[]> {
-  if (batch.length === 0) return [];
+export async function storeSignals(db: Db, batch: readonly Signal[]): Promise<StoredBatch> {
+  if (batch.length === 0) return { afterSeq: 0, signals: [] };
   const json = JSON.stringify(batch.map(toJsonRow));
-  const inserted = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
-    // `with ordinality` and `order by` keep the batch's order in `seq`.
-    return rowsOf<{ id: string }>(
-      await tx.execute(sql`
-        insert into signals (${INSERT_COLUMNS})
-        select ${INSERT_COLUMNS}
-        from json_populate_recordset(null::signals, ${json}::json) with ordinality as batch
-        order by batch.ordinality
-        on conflict (id) do nothing
-        returning id`),
-    );
-  });
-  const fresh = new Set(inserted.map((row) => row.id));
-  return batch.filter((signal) => fresh.has(signal.id));
+  const rows = rowsOf<{ prev_seq: number; stored_id: string; stored_seq: number }>(
+    await db.execute(sql`
+      select prev_seq::float8 as prev_seq, stored_id, stored_seq::float8 as stored_seq
+      from store_signals(${json}::json)`),
+  );
+  const first = rows[0];
+  if (first === undefined) return { afterSeq: 0, signals: [] };
+  const seqs = new Map(rows.map((row) => [row.stored_id, row.stored_seq]));
+  const signals: StoredSignal[] = [];
+  for (const signal of batch) {
+    const seq = seqs.get(signal.id);
+    if (seq === undefined) continue;
+    // The same id twice in the batch is stored once, at its first place.
+    seqs.delete(signal.id);
+    signals.push({ ...signal, seq });
+  }
+  signals.sort((a, b) => a.seq - b.seq);
+  return { afterSeq: first.prev_seq, signals };
+}
+
+/** `storeSignals`, answering only the signals that were new. */
+export async function insertSignals(db: Db, batch: readonly Signal[]): Promise<StoredSignal[]> {
+  return (await storeSignals(db, batch)).signals;
 }
 
 /**
@@ -161,18 +176,32 @@ export async function loadDeliveryCursor(db: Db, channel: string): Promise<numbe
 }
 
 /**
- * Moves a channel's cursor forward (never back). Committed without waiting for the WAL flush
+ * Moves channels' cursors forward (never back), all in one statement. Committed without waiting for the WAL flush
  * (`synchronous_commit` off for this transaction only): a cursor write lost in a server crash only means that the
  * channel redelivers (same `signal_id`s) what it delivered since its last cursor that reached the disk, and the
  * relays of a busy outbox write their cursors many times a second, each of which would otherwise wait for a flush.
  */
-export async function saveDeliveryCursor(db: Db, channel: string, lastSeq: number): Promise<void> {
+export async function saveDeliveryCursors(
+  db: Db,
+  cursors: readonly { readonly channel: string; readonly lastSeq: number }[],
+): Promise<void> {
+  // One row per channel (an upsert may not touch a row twice): its highest cursor.
+  const newest = new Map<string, number>();
+  for (const { channel, lastSeq } of cursors) newest.set(channel, Math.max(lastSeq, newest.get(channel) ?? lastSeq));
+  if (newest.size === 0) return;
+  const json = JSON.stringify([...newest].map(([channel, lastSeq]) => ({ channel, last_seq: lastSeq })));
   await db.execute(sql`
     with relaxed as (select set_config('synchronous_commit', 'off', true))
     insert into delivery_cursors (channel, last_seq, updated_at)
-    select ${channel}, ${lastSeq}::bigint, now() from relaxed
+    select cursor.channel, cursor.last_seq, now()
+    from relaxed, json_to_recordset(${json}::json) as cursor(channel text, last_seq bigint)
     on conflict (channel) do update set
       last_seq = greatest(delivery_cursors.last_seq, excluded.last_seq), updated_at = excluded.updated_at`);
+}
+
+/** Moves a channel's cursor forward (never back): `saveDeliveryCursors` for one. */
+export function saveDeliveryCursor(db: Db, channel: string, lastSeq: number): Promise<void> {
+  return saveDeliveryCursors(db, [{ channel, lastSeq }]);
 }
 
 export interface SignalFilter {
