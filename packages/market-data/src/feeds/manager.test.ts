@@ -174,13 +174,17 @@ describe('FeedManager', () => {
     await manager.stop();
   });
 
-  it('holds the watermark while the feed is down, and moves it while the feed is healthy', async () => {
+  it('holds the watermark while the feed is down or not yet subscribed again, and moves it while healthy', async () => {
     let now = T0;
     const { primary, manager, watermarks } = setUp({ now: () => now });
     await manager.start();
     primary.state('CONNECTED');
     // Provider stats are wall-clock times: the feed was heard from just now.
     primary.lastMessageAt = Date.now();
+    await flush();
+    // Connected, not yet subscribed: nothing says the trades of this moment will come.
+    expect(watermarks).toEqual([]);
+    primary.listener?.onConnected();
     await flush();
     const before = watermarks.length;
     expect(before).toBeGreaterThan(0);
@@ -192,8 +196,13 @@ describe('FeedManager', () => {
     primary.lastMessageAt = Date.now();
     await flush();
     expect(watermarks.length).toBe(before);
+    // The socket is open again and heard from (a subscription reply), but the provider has not subscribed yet: the
+    // backfill of what it missed has not started, so the minute it was down must stay open.
     primary.state('CONNECTED');
     primary.lastMessageAt = Date.now();
+    await flush();
+    expect(watermarks.length).toBe(before);
+    primary.listener?.onConnected();
     await flush();
     expect(watermarks.at(-1)).toBeGreaterThan(T0 + 59_000);
     // A provider silent for a minute (not yet declared stale) holds the watermark a minute back.

@@ -104,6 +104,12 @@ interface ProviderSlot {
   downSince: number | null;
   /** Since when the provider is CONNECTED with nothing to backfill (null otherwise). */
   healthySince: number | null;
+  /**
+   * Connected and subscribed (`onConnected` came since the last connect): until then a (re)connected socket may be
+   * heard from (a ping, a subscription reply) before the backfill of what it missed has started, and its symbols'
+   * watermarks must not move past the trades still to be fetched.
+   */
+  subscribed: boolean;
   /** The provider's `lastMessageAt` (wall clock) as last seen, and when that was on the market clock. */
   heardWall: number | null;
   heardAt: number;
@@ -251,6 +257,7 @@ export class FeedManager {
         const now = this.#now();
         if (state === 'CONNECTED') s.downSince = null;
         else {
+          s.subscribed = false;
           s.downSince ??= now;
           s.healthySince = null;
           // A primary that fails again before taking over must not keep the backup's trades out.
@@ -371,6 +378,7 @@ export class FeedManager {
   }
 
   #onConnected(s: ProviderSlot): void {
+    s.subscribed = true;
     for (const symbol of this.#symbols) {
       const seq = this.#sequence(s, symbol);
       if (s === this.#primary && this.#active.get(symbol) !== s) {
@@ -481,7 +489,7 @@ export class FeedManager {
     if (primary.downSince !== null && now - primary.downSince >= this.#failoverAfterMs) {
       this.#failover(`${primary.provider.name} ${primary.state.toLowerCase()} for ${now - primary.downSince} ms`);
     }
-    if (primary.state === 'CONNECTED' && primary.backfills === 0) primary.healthySince ??= now;
+    if (primary.state === 'CONNECTED' && primary.subscribed && primary.backfills === 0) primary.healthySince ??= now;
     if (primary.healthySince !== null && now - primary.healthySince >= this.#failbackAfterMs) {
       for (const [symbol, active] of this.#active) {
         if (active === primary || this.#failbackAt.has(symbol)) continue;
@@ -493,7 +501,7 @@ export class FeedManager {
     }
     for (const symbol of this.#symbols) {
       const s = this.#active.get(symbol);
-      if (s === undefined || s.state !== 'CONNECTED') continue;
+      if (s === undefined || s.state !== 'CONNECTED' || !s.subscribed) continue;
       const seq = s.sequences.get(symbol);
       if (seq?.held != null) continue;
       // Never past what the provider could have told us: a silent connection that is not yet declared stale
@@ -524,6 +532,7 @@ function slot(provider: TradeProvider, role: 'PRIMARY' | 'BACKUP'): ProviderSlot
     detail: null,
     downSince: null,
     healthySince: null,
+    subscribed: false,
     heardWall: null,
     heardAt: Number.NEGATIVE_INFINITY,
     gapsFilled: 0,
