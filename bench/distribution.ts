@@ -232,6 +232,12 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   }
   const kafkaMs = lastKafka - start;
   const pubsubMs = lastPubsub - start;
+  // The sustained run's signals and ids are not needed any more: kept, they are hundreds of megabytes of heap that
+  // every old-generation collection of this process (the platform's too) would walk during the latency run.
+  batches.length = 0;
+  expected.clear();
+  onKafka.clear();
+  onPubsub.clear();
 
   // A GraphQL subscriber on the symbol the latency run's signals are on, through the gateway of an API process
   // (`PLATFORM_ROLE=api`) on the platform's database and pub/sub, as a deployment runs it: the GraphQL work is not
