@@ -1,9 +1,10 @@
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { TOPICS } from '@alphintra/bus';
 import { createRedisPubSub } from '@alphintra/bus/redis';
 import { SIGNALS_CHANNEL, type StandardSignal, type StrategySpec, signalsOfMessage } from '@alphintra/core';
 import { createStrategy, type Db, readOutbox, runningStrategySpecs, type StoredSignal } from '@alphintra/db';
 import { templateById } from '@alphintra/engine';
+import { TcpProxy } from '@alphintra/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { expect } from 'vitest';
 import { collect, waitFor } from './support.ts';
@@ -187,43 +188,30 @@ export async function settled(what: string, count: () => Promise<number>, pauseM
  * ReadyForQuery with the status "idle" (committed, no transaction open), cuts both sides of the connection. Only once.
  */
 export class CommitCuttingProxy {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
   /** Signal commits forwarded to the server whose reply the client never got. */
   cuts = 0;
   /** The server's reply to the cut statement reached ReadyForQuery "idle": its implicit transaction committed. */
   committedOnServer = false;
   #done = false;
-
-  private constructor(targetHost: string, targetPort: number) {
-    this.#server = createServer((client) => this.#relay(client, connect(targetPort, targetHost)));
-  }
+  #proxy: TcpProxy | null = null;
 
   static async start(targetHost: string, targetPort: number): Promise<CommitCuttingProxy> {
-    const proxy = new CommitCuttingProxy(targetHost, targetPort);
-    await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve));
-    return proxy;
+    const cutting = new CommitCuttingProxy();
+    cutting.#proxy = await TcpProxy.start(targetHost, targetPort, {
+      relay: (client, upstream) => cutting.#relay(client, upstream),
+    });
+    return cutting;
   }
 
   get port(): number {
-    return (this.#server.address() as AddressInfo).port;
+    return this.#proxy?.port ?? 0;
   }
 
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    for (const socket of this.#sockets) socket.destroy();
-    await closed;
+    await this.#proxy?.close();
   }
 
   #relay(client: Socket, upstream: Socket): void {
-    for (const socket of [client, upstream]) {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
     const statements = new Map<string, string>();
     let fromClient = Buffer.alloc(0);
     let startup = true;

@@ -7,6 +7,11 @@ export interface TcpProxyOptions {
    * with no reply from the server any more), so the client sees its connection close with that request in flight.
    */
   readonly cutAfter?: (fromClient: Buffer) => boolean;
+  /**
+   * Takes over the forwarding of each connection, both ways (a proxy that reads the protocol it carries); the proxy
+   * still tracks both sockets, drops the pair on an error and cuts them with `cut`.
+   */
+  readonly relay?: (client: Socket, upstream: Socket) => void;
 }
 
 /**
@@ -31,6 +36,10 @@ export class TcpProxy {
           client.destroy();
           upstream.destroy();
         });
+      }
+      if (options.relay !== undefined) {
+        options.relay(client, upstream);
+        return;
       }
       upstream.pipe(client);
       const { cutAfter } = options;

@@ -130,11 +130,11 @@ export async function storeSignals(db: Db, batch: readonly Signal[]): Promise<St
   for (const signal of batch) {
     const seq = seqs.get(signal.id);
     if (seq === undefined) continue;
-    // The same id twice in the batch is stored once, at its first place.
+    // The same id twice in the batch is stored once, at its first place: sequences follow the batch's order, so
+    // these come out in sequence order.
     seqs.delete(signal.id);
     signals.push({ ...signal, seq });
   }
-  signals.sort((a, b) => a.seq - b.seq);
   return { afterSeq: first.prev_seq, signals };
 }
 
