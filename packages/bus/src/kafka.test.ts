@@ -1,7 +1,7 @@
 import { serviceUrl, uniqueSuffix } from '@alphintra/testkit';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KAFKA_PRODUCER_SETTINGS, KafkaEventBus } from './kafka.ts';
+import { KAFKA_PRODUCER_SETTINGS, KafkaEventBus, keyedPartitioner } from './kafka.ts';
 import { DEFAULT_PARTITIONS } from './types.ts';
 
 const brokers = serviceUrl('KAFKA_BROKERS')?.split(',');
@@ -15,6 +15,65 @@ describe('KafkaEventBus producer settings', () => {
     expect(() => new KafkaEventBus({ brokers: ['127.0.0.1:1'], partitions: { 'trading.signals': 0 } })).toThrow(
       /integer >= 1/,
     );
+  });
+});
+
+describe('keyedPartitioner', () => {
+  const metadata = (count: number) =>
+    Array.from({ length: count }, (_, partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 1,
+      replicas: [1],
+      isr: [1],
+      offlineReplicas: [],
+    }));
+
+  it('puts a key where the Java client does: murmur2 of its bytes, made positive, modulo the partition count', () => {
+    // Apache Kafka's UtilsTest.testMurmur2: the Java client's murmur2 of these keys.
+    const javaMurmur2: [string, number][] = [
+      ['21', -973_932_308],
+      ['foobar', -790_332_482],
+      ['a-little-bit-long-string', -985_981_536],
+      ['a-little-bit-longer-string', -1_486_304_829],
+      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58_897_971],
+      ['abc', 479_470_107],
+    ];
+    const partition = keyedPartitioner();
+    for (const count of [1, 3, 6, 7, 12]) {
+      for (const [key, hash] of javaMurmur2) {
+        // Asked twice: the second answer is the remembered one.
+        for (let ask = 0; ask < 2; ask++) {
+          const chosen = partition({
+            topic: 'trading.signals',
+            partitionMetadata: metadata(count),
+            message: { key, value: 'v' },
+          });
+          expect(chosen, `${key} over ${count}`).toBe((hash & 0x7fffffff) % count);
+        }
+      }
+    }
+  });
+
+  it("chooses as kafkajs' default partitioner does, keyed or not, with a partition given or not", () => {
+    const ours = keyedPartitioner();
+    const theirs = Partitioners.DefaultPartitioner();
+    const symbols = Array.from({ length: 300 }, (_, index) => `SYM${index}USDT`);
+    for (const count of [1, 2, 6, 10]) {
+      for (const key of [...symbols, ...symbols]) {
+        const args = { topic: 'trading.signals', partitionMetadata: metadata(count), message: { key, value: 'v' } };
+        expect(ours(args)).toBe(theirs(args));
+      }
+      const given = {
+        topic: 't',
+        partitionMetadata: metadata(count),
+        message: { key: 'BTCUSDT', value: 'v', partition: 0 },
+      };
+      expect(ours(given)).toBe(0);
+      const keyless = ours({ topic: 't', partitionMetadata: metadata(count), message: { value: 'v' } });
+      expect(keyless).toBeGreaterThanOrEqual(0);
+      expect(keyless).toBeLessThan(count);
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import {
   type Admin,
   type Consumer,
+  type ICustomPartitioner,
   type IHeaders,
   type IMemberAssignment,
   Kafka,
@@ -62,6 +63,37 @@ export interface KafkaSasl {
  * is one request per broker, carrying all its records grouped by partition.
  */
 export const KAFKA_PRODUCER_SETTINGS = { idempotent: true, maxInFlightRequests: 1, acks: -1 } as const;
+
+/** Keys whose partition a {@link keyedPartitioner} remembers, per partition count, before it forgets them all. */
+const REMEMBERED_KEYS = 10_000;
+
+/**
+ * kafkajs' default partitioner (the Java client's: murmur2 of the key, modulo the partition count), remembering the
+ * partition of each key: the same choice, without hashing the key and copying the topic's partition list for every
+ * message. Keys are symbols, few and repeated; a message with a partition, or without a string key, goes to the
+ * default partitioner.
+ */
+export const keyedPartitioner: ICustomPartitioner = () => {
+  const fallback = Partitioners.DefaultPartitioner();
+  const known = new Map<number, Map<string, number>>();
+  return (args) => {
+    const { partitionMetadata, message } = args;
+    if (message.partition !== undefined || typeof message.key !== 'string') return fallback(args);
+    const count = partitionMetadata.length;
+    let partitions = known.get(count);
+    if (partitions === undefined) {
+      partitions = new Map();
+      known.set(count, partitions);
+    }
+    let partition = partitions.get(message.key);
+    if (partition === undefined) {
+      partition = fallback(args);
+      if (partitions.size >= REMEMBERED_KEYS) partitions.clear();
+      partitions.set(message.key, partition);
+    }
+    return partition;
+  };
+};
 
 // Long-poll wait of a fetch, and the pause of a fetch loop whose partitions are all paused; kafkajs' 5 s
 // default would hold a new consumer's first records back that long after it starts.
@@ -402,7 +434,7 @@ export class KafkaEventBus implements EventBus {
       const producer = this.#kafka.producer({
         idempotent: KAFKA_PRODUCER_SETTINGS.idempotent,
         maxInFlightRequests: KAFKA_PRODUCER_SETTINGS.maxInFlightRequests,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: keyedPartitioner,
       });
       const connecting = producer.connect().then(() => producer);
       this.#producer = connecting;

@@ -1,0 +1,119 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+// kafkajs' own record encoder, as patched (patches/kafkajs@2.2.4.patch: varints written in place, buffers not
+// zero-filled): the bytes it writes must still be the Kafka record format byte for byte.
+const require = createRequire(import.meta.url);
+const Encoder = require('kafkajs/src/protocol/encoder') as new () => {
+  writeVarInt(value: number): unknown;
+  writeVarLong(value: number | bigint): unknown;
+  writeUVarInt(value: number): unknown;
+  readonly buffer: Buffer;
+};
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (record: {
+  offsetDelta?: number;
+  timestampDelta?: number;
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string>;
+}) => { readonly buffer: Buffer };
+
+/** An unsigned LEB128 varint of a non-negative bigint (the protobuf and Kafka varint). */
+function unsignedVarint(value: bigint): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80n) {
+    bytes.push(Number((rest & 0x7fn) | 0x80n));
+    rest >>= 7n;
+  }
+  bytes.push(Number(rest));
+  return bytes;
+}
+
+/** A signed varint (Kafka `varint` / `varlong`): ZigZag, then LEB128. */
+function signedVarint(value: number | bigint, bits: 32n | 64n): number[] {
+  const v = BigInt(value);
+  const mask = (1n << bits) - 1n;
+  return unsignedVarint(((v << 1n) ^ (v < 0n ? mask : 0n)) & mask);
+}
+
+/**
+ * A record as the Kafka protocol guide lays it out (message format v2): length varint, attributes int8,
+ * timestampDelta varlong, offsetDelta varint, key and value as varint length + bytes (-1 for null), headers as a
+ * varint count of (varint key length, key, varint value length, value).
+ */
+function expectedRecord(record: {
+  offsetDelta: number;
+  timestampDelta: number;
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+}): Buffer {
+  const bytesOf = (text: string | null) =>
+    text === null ? signedVarint(-1, 32n) : [...signedVarint(Buffer.byteLength(text), 32n), ...Buffer.from(text)];
+  const headers = Object.entries(record.headers);
+  const body = [
+    0,
+    ...signedVarint(record.timestampDelta, 64n),
+    ...signedVarint(record.offsetDelta, 32n),
+    ...bytesOf(record.key),
+    ...bytesOf(record.value),
+    ...signedVarint(headers.length, 32n),
+    ...headers.flatMap(([key, value]) => [...bytesOf(key), ...bytesOf(value)]),
+  ];
+  return Buffer.from([...signedVarint(body.length, 32n), ...body]);
+}
+
+const hex = (bytes: Buffer | number[]) => Buffer.from(bytes).toString('hex');
+
+describe('kafkajs encoder (patched)', () => {
+  it('writes the varints of the protobuf encoding guide', () => {
+    // developers.google.com/protocol-buffers/docs/encoding: 150 is 96 01; ZigZag maps 0, -1, 1, -2, 2^31-1 and
+    // -2^31 to 0, 1, 2, 3, 2^32-2 and 2^32-1.
+    const unsigned = new Encoder();
+    unsigned.writeUVarInt(150);
+    expect(hex(unsigned.buffer)).toBe('9601');
+    const vectors: [number, string][] = [
+      [0, '00'],
+      [-1, '01'],
+      [1, '02'],
+      [-2, '03'],
+      [2_147_483_647, 'feffffff0f'],
+      [-2_147_483_648, 'ffffffff0f'],
+    ];
+    for (const [value, bytes] of vectors) {
+      const int = new Encoder();
+      int.writeVarInt(value);
+      expect(hex(int.buffer), `varint ${value}`).toBe(bytes);
+      const long = new Encoder();
+      long.writeVarLong(value);
+      expect(hex(long.buffer), `varlong ${value}`).toBe(bytes);
+    }
+  });
+
+  it('writes varlongs in and out of the 32-bit range as ZigZag LEB128 of 64 bits', () => {
+    for (const value of [63, 64, -64, -65, 8_191, 8_192, 2 ** 31, -(2 ** 31) - 1, 2 ** 40 + 3, -(2 ** 45), 1.7e12]) {
+      const encoder = new Encoder();
+      encoder.writeVarLong(value);
+      expect(hex(encoder.buffer), `varlong ${value}`).toBe(hex(signedVarint(value, 64n)));
+    }
+  });
+
+  it('encodes records byte for byte as the record format lays them out, one encoder after another', () => {
+    const records = [
+      { offsetDelta: 0, timestampDelta: 0, key: 'BTCUSDT', value: '{"a":1}', headers: {} },
+      {
+        offsetDelta: 299,
+        timestampDelta: 70_000,
+        key: 'ETHUSDT',
+        value: JSON.stringify({ explanation: 'EMA(12) crossed EMA(26) — ↑', price: '64 210.5' }),
+        headers: { 'schema-version': '1', 'signal-id': 'sig_01J9Z8', 'strategy-id': 'a0b1c2d3' },
+      },
+      { offsetDelta: 1, timestampDelta: -5, key: null, value: 'x'.repeat(3_000), headers: { 'h-é': 'v' } },
+      { offsetDelta: 70_000, timestampDelta: 2 ** 33, key: '', value: '', headers: { a: '' } },
+    ];
+    for (const record of records) {
+      expect(hex(Record(record).buffer)).toBe(hex(expectedRecord(record)));
+    }
+  });
+});
