@@ -18,6 +18,13 @@ const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (record:
   headers?: Record<string, string>;
 }) => { readonly buffer: Buffer };
 
+const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (args: {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: { key: string; value: string }[];
+  partitioner: (args: { message: { key: string } }) => number;
+}) => Record<string, { key: string; value: string }[]>;
+
 /** An unsigned LEB128 varint of a non-negative bigint (the protobuf and Kafka varint). */
 function unsignedVarint(value: bigint): number[] {
   const bytes: number[] = [];
@@ -96,6 +103,21 @@ describe('kafkajs encoder (patched)', () => {
       const encoder = new Encoder();
       encoder.writeVarLong(value);
       expect(hex(encoder.buffer), `varlong ${value}`).toBe(hex(signedVarint(value, 64n)));
+    }
+  });
+
+  it('groups a send by partition, each partition its messages in the order given', () => {
+    const messages = Array.from({ length: 2_000 }, (_, index) => ({ key: `SYM${index % 13}`, value: String(index) }));
+    const partitionOf = (key: string) => Number(key.slice(3)) % 6;
+    const grouped = groupMessagesPerPartition({
+      topic: 't',
+      partitionMetadata: [{}],
+      messages,
+      partitioner: ({ message }) => partitionOf(message.key),
+    });
+    expect(Object.keys(grouped)).toEqual(['0', '1', '2', '3', '4', '5']);
+    for (const [partition, group] of Object.entries(grouped)) {
+      expect(group).toEqual(messages.filter((message) => partitionOf(message.key) === Number(partition)));
     }
   });
 
