@@ -15,7 +15,7 @@ import {
 import { OutcomeTracker, type SignalOutcome } from '@alphintra/engine';
 import type { Log } from './log.ts';
 import type { CandleMessage } from './market-data-service.ts';
-import { type CursorWriter, type DeliveryChannel, type OutboxReader, OutboxRelay, type OutboxSource } from './relay.ts';
+import { type CursorWriter, type DeliveryChannel, OutboxRelay, type OutboxSource } from './relay.ts';
 import { retryForever, SerialQueue } from './retry.ts';
 
 /** The name of the outcome service's cursor on the signal outbox (`delivery_cursors`). */
@@ -35,8 +35,11 @@ export interface OutcomeServiceOptions {
   readonly store: CandleStore;
   readonly bus: EventBus;
   readonly log: Log;
-  /** The process's signal outbox reader, shared with the other relays. Default: one of its own. */
-  readonly reader?: OutboxReader;
+  /**
+   * Where the service reads the signal outbox: a follower of the process's reader, shared with the other relays.
+   * Default: a reader of its own.
+   */
+  readonly reader?: OutboxSource<StoredSignal>;
   /** The process's cursor writer, shared with the other relays. Default: one of its own. */
   readonly cursors?: CursorWriter;
   /** Called with the signal ids of outcomes just closed and committed (to wake the Kafka outcome relay). */

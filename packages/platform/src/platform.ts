@@ -390,7 +390,7 @@ export async function startPlatform(
         new OutboxRelay({
           db: database.db,
           channel,
-          reader,
+          reader: reader.follower(),
           cursors,
           log: logFor(`relay ${channel.name}`),
           onDelivered: (signals) => metrics.signalsDelivered(channel.name, signals),
@@ -415,7 +415,7 @@ export async function startPlatform(
       db: database.db,
       store: candles,
       bus,
-      reader,
+      reader: reader.follower(),
       cursors,
       log: logFor('outcomes'),
       onClosed: () => outcomeRelay.wake(),

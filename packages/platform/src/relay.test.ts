@@ -372,6 +372,58 @@ describe('OutboxReader', () => {
     expect(reader.reads).toBe(readsBefore + 1);
   });
 
+  it('keeps for a follower behind the others what it has still to read, up to maxWindow', async () => {
+    let minute = 90_000;
+    const batch = (n: number) =>
+      Array.from({ length: n }, () => {
+        minute++;
+        return syntheticSignal(strategy, BASE + minute * 60_000);
+      });
+    const reader = new OutboxReader(database.db, { windowSize: 10, maxWindow: 60 });
+    const fast = reader.follower();
+    const slow = reader.follower();
+    const first = await storeSignals(database.db, batch(5));
+    reader.stored(first);
+    const start = first.afterSeq;
+    expect(await slow.read(start, 5)).toEqual(first.signals);
+    const stored = [...first.signals];
+    // 50 more stored and read by the fast follower at once; the slow one stays after the first five.
+    for (let round = 0; round < 10; round++) {
+      const more = await storeSignals(database.db, batch(5));
+      reader.stored(more);
+      stored.push(...more.signals);
+      expect(await fast.read(more.afterSeq, 100)).toEqual(more.signals);
+    }
+    const readsBefore = reader.reads;
+    // 55 signals held, more than five times `windowSize`: the slow follower reads all of them from memory.
+    expect(reader.held).toBe(55);
+    const afterFirst = first.signals.at(-1)?.seq ?? 0;
+    expect(await slow.read(afterFirst, 100)).toEqual(stored.slice(5));
+    expect(reader.reads).toBe(readsBefore);
+    // Its place is where it read from: the next batch lets go of the five before it, no more.
+    const lastSeq = (stored.at(-1) as StoredSignal).seq;
+    const next = await storeSignals(database.db, batch(5));
+    reader.stored(next);
+    expect(reader.held).toBe(55);
+    // Both read on past the fifty: they go, but for the newest `windowSize`.
+    expect(await slow.read(lastSeq, 100)).toEqual(next.signals);
+    expect(await fast.read(lastSeq, 100)).toEqual(next.signals);
+    reader.stored(await storeSignals(database.db, batch(5)));
+    expect(reader.held).toBe(10);
+    expect(reader.reads).toBe(readsBefore);
+    // A follower more than `maxWindow` behind reads the database: the same answer.
+    const far = reader.follower();
+    expect(await far.read(start, 1)).toEqual(await readOutbox(database.db, { afterSeq: start, limit: 1 }));
+    for (let round = 0; round < 20; round++) {
+      const next = await storeSignals(database.db, batch(5));
+      reader.stored(next);
+    }
+    expect(reader.held).toBeLessThanOrEqual(60);
+    const readsAtFar = reader.reads;
+    expect(await far.read(start, 5)).toEqual(await readOutbox(database.db, { afterSeq: start, limit: 5 }));
+    expect(reader.reads).toBe(readsAtFar + 1);
+  });
+
   it('answers every read as the database does, from its window or not, fed or read, shadow signals left out', async () => {
     let minute = 0;
     const reader = new OutboxReader(database.db, { windowSize: 25 });

@@ -40,29 +40,51 @@ export interface DeliveryChannel<T extends OutboxRecord = StoredSignal> {
   deliver(signals: readonly T[]): Promise<void>;
 }
 
+/** Options of {@link OutboxReader}. */
+export interface OutboxReaderOptions {
+  /** Newest signals the window always keeps, read or stored. Default 20,000. */
+  readonly windowSize?: number;
+  /**
+   * Most signals the window keeps for a follower behind the others (`follower`); one further behind reads the
+   * database. Default 100,000.
+   */
+  readonly maxWindow?: number;
+}
+
 /**
  * Reads the outbox for the relays of one process. Relays usually stand at the same place, so the signals read last
  * are kept (a window of the newest reads) and a relay asking for a range inside it is answered from memory: one
  * database read per batch, not one per channel. The window is exact, not a guess: a read of `seq > a` ending at
  * `b` saw every signal with a sequence in (a, b], because inserts are serialized and sequence order is commit
  * order (`insertSignals`), so nothing can still appear there later.
+ *
+ * Relays reading through a `follower` are waited for: the window keeps every signal from the slowest follower's
+ * place on (up to `maxWindow`), so a relay that falls behind the others under load (the outcome service, which
+ * writes a record per signal) goes on reading from memory instead of reading back, from the database, signals this
+ * process had in hand.
  */
 export class OutboxReader implements OutboxSource<StoredSignal> {
   readonly #db: Db;
   readonly #windowSize: number;
-  /** Live (non-shadow) signals with a sequence in (#from, #to], in order. */
+  readonly #maxWindow: number;
+  /** Live (non-shadow) signals with a sequence in (#from, #to], in order, from `#window[#head]` on. */
   #window: StoredSignal[] = [];
+  /** Signals before it are dropped (the array is compacted once they are half of it). */
+  #head = 0;
   #from = 0;
   #to = 0;
   /** The window ends with a batch stored by this process (`stored`), not a database read. */
   #endsStored = false;
   /** Reads in flight by their `afterSeq`: a second relay at the same place waits for the same read. */
   readonly #inflight = new Map<number, { readonly limit: number; readonly rows: Promise<StoredSignal[]> }>();
+  /** Where each follower last read (`afterSeq`): the window keeps what the slowest still has to read. */
+  readonly #followers: { at: number }[] = [];
   #reads = 0;
 
-  constructor(db: Db, options: { windowSize?: number } = {}) {
+  constructor(db: Db, options: OutboxReaderOptions = {}) {
     this.#db = db;
     this.#windowSize = options.windowSize ?? 20_000;
+    this.#maxWindow = Math.max(this.#windowSize, options.maxWindow ?? 100_000);
   }
 
   /** Database reads so far. */
@@ -70,9 +92,30 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
     return this.#reads;
   }
 
+  /** Signals held in memory. */
+  get held(): number {
+    return this.#window.length - this.#head;
+  }
+
   /** The highest delivery sequence stored. */
   latest(): Promise<number> {
     return latestSignalSeq(this.#db);
+  }
+
+  /**
+   * A source for one relay of this process: it reads as the reader does, and the reader keeps its window from
+   * where that relay reads on (see the class).
+   */
+  follower(): OutboxSource<StoredSignal> {
+    const place = { at: Number.POSITIVE_INFINITY };
+    this.#followers.push(place);
+    return {
+      read: (afterSeq, limit) => {
+        place.at = afterSeq;
+        return this.read(afterSeq, limit);
+      },
+      latest: () => this.latest(),
+    };
   }
 
   /** Up to `limit` live signals after `afterSeq`, in delivery order: what `readOutbox` would answer. */
@@ -129,28 +172,50 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
       for (const row of rows) this.#window.push(row);
     } else {
       this.#window = [...rows];
+      this.#head = 0;
       this.#from = afterSeq;
     }
     this.#to = to;
     this.#endsStored = newest;
-    // Trimmed to the newest `windowSize` once it holds twice that: a copy every `windowSize` signals, not each read.
-    const excess = this.#window.length - this.#windowSize;
-    if (excess >= this.#windowSize) {
-      this.#from = (this.#window[excess - 1] as StoredSignal).seq;
-      this.#window = this.#window.slice(excess);
+    this.#trim();
+  }
+
+  /**
+   * Drops, beyond the newest `windowSize`, what no follower still has to read, and anything beyond `maxWindow`. The
+   * array is copied only once the dropped part is half of it: a constant cost per signal, not a copy per batch.
+   */
+  #trim(): void {
+    const held = this.#window.length - this.#head;
+    if (held <= this.#windowSize) return;
+    let slowest = Number.POSITIVE_INFINITY;
+    for (const follower of this.#followers) slowest = Math.min(slowest, follower.at);
+    // Every follower has read past these (all of them when there is no follower).
+    const passed = this.#firstAfter(slowest) - this.#head;
+    const drop = Math.max(Math.min(held - this.#windowSize, passed), held - this.#maxWindow);
+    if (drop <= 0) return;
+    this.#head += drop;
+    this.#from = (this.#window[this.#head - 1] as StoredSignal).seq;
+    if (this.#head * 2 >= this.#window.length) {
+      this.#window = this.#window.slice(this.#head);
+      this.#head = 0;
     }
   }
 
-  #slice(afterSeq: number, limit: number): StoredSignal[] {
-    // The first signal after `afterSeq`: a binary search, the window being in sequence order.
-    let low = 0;
+  /** The index of the first signal after `afterSeq`: a binary search, the window being in sequence order. */
+  #firstAfter(afterSeq: number): number {
+    let low = this.#head;
     let high = this.#window.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
       if ((this.#window[middle] as StoredSignal).seq <= afterSeq) low = middle + 1;
       else high = middle;
     }
-    return this.#window.slice(low, low + limit);
+    return low;
+  }
+
+  #slice(afterSeq: number, limit: number): StoredSignal[] {
+    const first = this.#firstAfter(afterSeq);
+    return this.#window.slice(first, first + limit);
   }
 }
 
