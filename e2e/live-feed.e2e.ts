@@ -100,7 +100,10 @@ describe.each(engines)('live Binance market data on $engine', ({ postgres, enabl
       BINANCE_WS_URL: fake.wsUrl,
       BINANCE_REST_URL: fake.restUrl,
       FEED_HEARTBEAT_MS: '5000',
-      CANDLE_GRACE_MS: '1000',
+      // Market ms: at 30x, 9 s of market time is 300 ms of wall time. The platform measures a feed's silence to a
+      // 100 ms tick (3 s of market time here), and a busy machine can hold trades in flight for a tenth of a second
+      // more: with 1 s (33 ms of wall time) a stall closed a minute before its last trades arrived.
+      CANDLE_GRACE_MS: '9000',
       WARMUP_CANDLES: '0',
     });
     platform = await startPlatform(
