@@ -84,6 +84,7 @@ async function main(): Promise<void> {
           ['Kafka consumer', latencyLine(d.latencyToKafka)],
           ['Redis subscriber', latencyLine(d.latencyToPubsub)],
           ['GraphQL subscriber via gateway', latencyLine(d.latencyToGateway)],
+          ['(of which: stored, the commit acknowledged)', latencyLine(d.latencyToStored)],
         ],
       ),
     );

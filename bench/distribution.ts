@@ -52,6 +52,11 @@ export interface DistributionBenchResult {
   readonly latencyToKafka: LatencySummary | null;
   readonly latencyToPubsub: LatencySummary | null;
   /**
+   * ... to the distributor's answer, i.e. the commit acknowledged: the part of each reader's latency spent before
+   * any relay can deliver the signal.
+   */
+  readonly latencyToStored: LatencySummary | null;
+  /**
    * ... to a GraphQL subscriber through the gateway (graphql-ws, the typed client's `LiveSignals`) of an API process
    * (`PLATFORM_ROLE=api`) beside the platform.
    */
@@ -152,6 +157,7 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   const kafkaSamples = new Samples();
   const pubsubSamples = new Samples();
   const gatewaySamples = new Samples();
+  const storedSamples = new Samples();
   const onGateway = new Set<string>();
 
   const readerBus = new KafkaEventBus({ brokers: options.kafkaBrokers.split(','), clientId: 'bench', logger: quiet });
@@ -298,7 +304,12 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
         ids.push(signal.id);
       }
       // Not awaited: signals keep coming at their rate whatever a commit costs, as candles do.
-      pending.push(distributor.distribute(batch));
+      pending.push(
+        distributor.distribute(batch).then(() => {
+          const at = performance.now();
+          if (timed) for (let index = 0; index < batch.length; index++) storedSamples.push(at - now);
+        }),
+      );
     }
     await Promise.all(pending);
     while (!ids.every((id) => onKafka.has(id) && onPubsub.has(id) && onGateway.has(id))) {
@@ -326,6 +337,7 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     latencyToKafka: kafkaSamples.summary(),
     latencyToPubsub: pubsubSamples.summary(),
     latencyToGateway: gatewaySamples.summary(),
+    latencyToStored: storedSamples.summary(),
   };
 
   await events.return?.();
