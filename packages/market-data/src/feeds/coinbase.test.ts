@@ -188,11 +188,16 @@ describe('CoinbaseProvider against a fake Coinbase Exchange', () => {
     expect(seen.bad.filter((bad) => bad.kind === 'unmapped-symbol')).toHaveLength(1);
     expect(seen.states).toEqual(['CONNECTED']);
 
+    const resumedAt = Date.now();
     fake.resume();
     await until(() => seen.trades.length >= ROWS.length, 'every trade');
     // The first comes as the `last_match` of the subscription, the others as `match`.
     expect(seen.trades).toEqual(ROWS.map(expectedTrade));
     expect(provider.stats().state).toBe('CONNECTED');
+    // Recorded trades arrive long after their exchange time: the lag is arrival minus exchange time, positive.
+    const lastTime = (seen.trades.at(-1) as Trade).time;
+    expect(provider.stats().lagMs).toBeGreaterThanOrEqual(resumedAt - lastTime);
+    expect(provider.stats().lagMs).toBeLessThanOrEqual(Date.now() - lastTime);
   });
 
   it('is held to the 5 s subscribe rule: the fake closes a connection that does not subscribe', async () => {

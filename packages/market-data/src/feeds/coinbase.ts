@@ -498,7 +498,7 @@ export class CoinbaseProvider implements TradeProvider {
       this.#bad('malformed-trade', text);
       return;
     }
-    this.#lagMs = trade.time - receivedAt;
+    this.#lagMs = receivedAt - trade.time;
     const product = (message as Record<string, unknown>)['product_id'] as string;
     const id = Number(trade.tradeId);
     if (id > (this.#seen.get(product) ?? -1)) this.#seen.set(product, id);

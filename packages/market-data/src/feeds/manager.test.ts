@@ -213,6 +213,33 @@ describe('FeedManager', () => {
     await manager.stop();
   });
 
+  it('after a stall, holds the watermark at the stream’s last trade, not at the time the backlog is read', async () => {
+    let now = T0;
+    const { primary, manager, watermarks } = setUp({ now: () => now });
+    await manager.start();
+    primary.state('CONNECTED');
+    primary.listener?.onConnected();
+    primary.lastMessageAt = Date.now();
+    primary.push(trade('binance', 1, T0 - 50));
+    await flush();
+    expect(watermarks.at(-1)).toBeGreaterThan(T0 - 1_000);
+    // The process stalls for 3 s while the exchange keeps sending: trades of T0 + 100 and T0 + 200 wait in the
+    // socket. The first is read (stamped with the time it is read) and a tick comes before the second is.
+    now = T0 + 3_000;
+    primary.lastMessageAt = Date.now();
+    primary.push(trade('binance', 2, T0 + 100));
+    await flush();
+    // A watermark past T0 + 200 would close the candle of a trade not read yet.
+    expect(Math.max(...watermarks)).toBeLessThanOrEqual(T0 + 100);
+    // The backlog is read to its end, a trade that was sent just now: the watermark follows the clock again.
+    primary.lastMessageAt = Date.now();
+    primary.push(trade('binance', 3, T0 + 200), trade('binance', 4, T0 + 2_990));
+    await flush();
+    expect(watermarks.at(-1)).toBeGreaterThan(T0 + 2_900);
+    expect(watermarks.at(-1)).toBeLessThanOrEqual(T0 + 3_000);
+    await manager.stop();
+  });
+
   it('fails over to the backup from the primary’s last trade on, and back at a minute boundary', async () => {
     let now = T0 + 10_000;
     const { primary, backup, manager, released } = setUp({ backup: true, now: () => now });

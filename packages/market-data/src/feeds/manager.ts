@@ -113,6 +113,11 @@ interface ProviderSlot {
   /** The provider's `lastMessageAt` (wall clock) as last seen, and when that was on the market clock. */
   heardWall: number | null;
   heardAt: number;
+  /**
+   * How far behind the market clock the last trade read from the stream was when it was read (market ms, never
+   * negative): a stream read late (this process stalled while the socket filled) has been read only up to there.
+   */
+  readLagMs: number;
   gapsFilled: number;
   tradesBackfilled: number;
   tradesQuarantined: number;
@@ -284,6 +289,7 @@ export class FeedManager {
   }
 
   #onLive(s: ProviderSlot, trade: Trade): void {
+    s.readLagMs = Math.max(0, this.#now() - trade.time);
     if (!this.#symbols.has(trade.symbol)) {
       this.#quarantine(s, trade, 'UNKNOWN_SYMBOL');
       return;
@@ -508,13 +514,18 @@ export class FeedManager {
       // must not turn minutes it missed into empty candles. Provider stats are wall-clock times and the market
       // clock may run faster (tests): the silence is measured on the market clock, from the tick that first saw
       // the provider's last message (at a 1:1 clock exactly its time; faster, up to a tick of market time later).
+      // A message is heard when it is read, not when it arrived: after this process stalled, the socket holds what
+      // the exchange sent meanwhile, and the first messages read are stamped with a time the rest of the backlog
+      // (older trades, not read yet) is behind. So the stream counts as heard up to that time less how late its
+      // last trade was when read, which is the trade's own time when it came from a backlog, and a network delay
+      // (well within the grace) when it did not.
       const wall = Date.now();
       const lastMessageAt = s.provider.stats().lastMessageAt;
       if (lastMessageAt !== null && lastMessageAt !== s.heardWall) {
         s.heardWall = lastMessageAt;
         s.heardAt = now - Math.max(0, wall - lastMessageAt);
       }
-      const watermark = (lastMessageAt === null ? now : Math.min(now, s.heardAt)) - this.#graceMs;
+      const watermark = (lastMessageAt === null ? now : Math.min(now, s.heardAt - s.readLagMs)) - this.#graceMs;
       if (watermark > (this.#watermarks.get(symbol) ?? Number.NEGATIVE_INFINITY)) {
         this.#watermarks.set(symbol, watermark);
         this.#options.onWatermark(symbol, watermark);
@@ -535,6 +546,7 @@ function slot(provider: TradeProvider, role: 'PRIMARY' | 'BACKUP'): ProviderSlot
     subscribed: false,
     heardWall: null,
     heardAt: Number.NEGATIVE_INFINITY,
+    readLagMs: 0,
     gapsFilled: 0,
     tradesBackfilled: 0,
     tradesQuarantined: 0,
