@@ -10,6 +10,7 @@ import {
   insertSignals,
   listWebhookDeliveries,
   listWebhooks,
+  listWebhookTargets,
   openDatabase,
   readOutbox,
   replayWebhookDelivery,
@@ -364,6 +365,46 @@ describe.each(adapters)('webhook delivery on $name', ({ url, enabled }) => {
       sent.map((s) => s.id),
     );
   });
+
+  // Postgres only: it needs a registration and a signal insert in flight at once, on two connections (PGlite has one,
+  // so the two cannot overlap there).
+  if (url !== undefined) {
+    it.runIf(enabled)(
+      'a webhook registered while signals are being stored receives every signal after its place in the outbox',
+      async () => {
+        await publish(1); // the outbox is not empty
+        // The registration's insert is held for 300 ms after its row (and so its place in the outbox) is computed:
+        // a signal batch stored meanwhile, and handed to the channel, must still reach it if it comes after that place.
+        await database.db.execute(`create function hold_webhook_insert() returns trigger language plpgsql as $$
+        begin perform pg_sleep(0.3); return new; end $$`);
+        await database.db.execute(
+          'create trigger hold_webhook_insert before insert on webhooks for each row execute function hold_webhook_insert()',
+        );
+        try {
+          const registering = register('http://127.0.0.1:1/late');
+          await waitFor('the registration in flight', async () => {
+            const rows = await database.db.execute(
+              "select 1 from pg_stat_activity where query like 'insert into \"webhooks\"%' and state = 'active'",
+            );
+            return [...(rows as unknown as unknown[])].length > 0;
+          });
+          const sent = await publish(3);
+          const hook = await registering;
+          await relay();
+          const target = (await listWebhookTargets(database.db)).find((t) => t.id === hook.id);
+          const after = (await readOutbox(database.db, { afterSeq: target?.afterSeq ?? 0, limit: 100 })).map(
+            (s) => s.id,
+          );
+          // Whichever went first, the webhook gets exactly what was stored after its place: here, the three.
+          expect(after).toEqual(sent.map((s) => s.id));
+          expect((await deliveriesOf(hook.id)).map((d) => d.signalId).sort()).toEqual([...after].sort());
+        } finally {
+          await database.db.execute('drop trigger hold_webhook_insert on webhooks');
+          await database.db.execute('drop function hold_webhook_insert()');
+        }
+      },
+    );
+  }
 
   it.runIf(enabled)(
     'queues deliveries for matching webhooks only, once, and only signals stored after registration',

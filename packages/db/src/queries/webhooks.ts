@@ -115,9 +115,14 @@ function deliveryOf(row: WebhookDeliveryRow, attempts: readonly WebhookAttemptRe
   };
 }
 
+/** The outbox lock `store_signals` takes (migration 0012): signal inserts hold it until they commit. */
+const OUTBOX_LOCK = 0x5167_6e01;
+
 /**
  * Registers a webhook. It receives the signals stored from now on: its `afterSeq` is the newest delivery sequence
- * committed (signal inserts are serialized, so every later commit has a higher one).
+ * committed. The insert holds the outbox lock, as signal inserts do, so no batch commits between reading that
+ * sequence and the registration's own commit: a batch stored meanwhile would have a higher sequence, yet the relay
+ * could hand it to the webhook channel before the new webhook is visible, and the webhook would never get it.
  */
 export async function createWebhook(
   db: Db,
@@ -131,18 +136,22 @@ export async function createWebhook(
     ownerRole?: string | undefined;
   },
 ): Promise<WebhookRecord> {
-  const [row] = await db
-    .insert(webhooks)
-    .values({
-      owner: params.owner ?? 'system',
-      ownerRole: params.ownerRole ?? 'admin',
-      url: params.url,
-      description: params.description,
-      filter: params.filter,
-      secret: params.secret,
-      afterSeq: sql`(select coalesce(max(${signals.seq}), 0) from ${signals})`,
-    })
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+    const [inserted] = await tx
+      .insert(webhooks)
+      .values({
+        owner: params.owner ?? 'system',
+        ownerRole: params.ownerRole ?? 'admin',
+        url: params.url,
+        description: params.description,
+        filter: params.filter,
+        secret: params.secret,
+        afterSeq: sql`(select coalesce(max(${signals.seq}), 0) from ${signals})`,
+      })
+      .returning();
+    return inserted;
+  });
   return webhookOf(row as WebhookRow);
 }
 
