@@ -88,6 +88,22 @@ async function main(): Promise<void> {
         ],
       ),
     );
+    const cpu = d.latencyRunCpu;
+    if (cpu !== null) {
+      console.log(
+        `\nCPU during that run (cores busy on average, of ${cpu.cores}; µs per signal): the whole machine ${cpu.machineCores.toFixed(2)}`,
+      );
+      console.log(
+        textTable(
+          ['process', 'cores', 'µs per signal'],
+          Object.entries(cpu.byProcess).map(([name, cores]) => [
+            name,
+            cores.toFixed(2),
+            ((cores * 1_000_000) / d.latencyRate).toFixed(0),
+          ]),
+        ),
+      );
+    }
   }
 
   console.log('\nSignal history: `signals(filter, first: 20, after)` pages');

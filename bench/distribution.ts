@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { Signal, StrategySpec } from '@alphintra/core';
+import { type MachineCpu, measureMachineCpu } from './machine.ts';
 import { type LatencySummary, Samples } from './measure.ts';
 
 /** Options of `runDistributionBench`: the real servers, all local. */
@@ -61,6 +62,11 @@ export interface DistributionBenchResult {
    * (`PLATFORM_ROLE=api`) beside the platform.
    */
   readonly latencyToGateway: LatencySummary | null;
+  /**
+   * CPU of the machine during the timed fixed-rate run, by process: this one (the platform and the readers), the API
+   * process, PostgreSQL, Kafka and Redis (local servers), as cores busy on average. Null without Linux's `/proc`.
+   */
+  readonly latencyRunCpu: MachineCpu | null;
 }
 
 /**
@@ -319,7 +325,15 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     return ids;
   };
   await runAtRate(warmupSeconds, false);
+  const machine = measureMachineCpu({
+    'platform and readers': ({ pid }) => pid === process.pid,
+    'API process': ({ pid }) => pid === api.pid,
+    PostgreSQL: ({ comm }) => comm === 'postgres',
+    Kafka: ({ cmdline }) => cmdline.includes('kafka.Kafka'),
+    Redis: ({ comm }) => comm.startsWith('redis-server'),
+  });
   await runAtRate(latencySeconds, true);
+  const latencyRunCpu = machine();
 
   const result: DistributionBenchResult = {
     signals: total,
@@ -338,6 +352,7 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     latencyToPubsub: pubsubSamples.summary(),
     latencyToGateway: gatewaySamples.summary(),
     latencyToStored: storedSamples.summary(),
+    latencyRunCpu,
   };
 
   await events.return?.();

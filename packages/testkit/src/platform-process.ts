@@ -8,6 +8,8 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export interface PlatformProcess {
   /** Its gateway's GraphQL URL (on 127.0.0.1). */
   readonly url: string;
+  /** Its process id. */
+  readonly pid: number;
   /** Everything it printed so far. */
   output(): string;
   /** Sends SIGTERM (or `signal`) and resolves with its exit code; null when it was already gone. */
@@ -39,6 +41,7 @@ export async function startPlatformProcess(env: Readonly<Record<string, string>>
   });
   return {
     url,
+    pid: child.pid as number,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
