@@ -66,7 +66,7 @@ function trade(source: string, id: number, time: number, price = '100'): Trade {
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-function setUp(options: { backup?: boolean; now?: () => number; backfillLimit?: number } = {}) {
+function setUp(options: { backup?: boolean; now?: () => number; backfillLimit?: number; graceMs?: number } = {}) {
   const primary = new ScriptedProvider('binance');
   const backup = options.backup ? new ScriptedProvider('coinbase') : undefined;
   const released: Trade[] = [];
@@ -84,7 +84,7 @@ function setUp(options: { backup?: boolean; now?: () => number; backfillLimit?: 
     onBadInput: () => {},
     failoverAfterMs: 0,
     failbackAfterMs: 0,
-    graceMs: 0,
+    graceMs: options.graceMs ?? 0,
     tickMs: 5,
     ...(options.backfillLimit ? { backfillLimit: options.backfillLimit } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -237,6 +237,26 @@ describe('FeedManager', () => {
     await flush();
     expect(watermarks.at(-1)).toBeGreaterThan(T0 + 2_900);
     expect(watermarks.at(-1)).toBeLessThanOrEqual(T0 + 3_000);
+    await manager.stop();
+  });
+
+  it('holds the watermark behind an old trade sent on subscribing (Coinbase’s last_match) for the grace only', async () => {
+    let now = T0;
+    const { primary, manager, watermarks } = setUp({ now: () => now, graceMs: 2_000 });
+    await manager.start();
+    primary.state('CONNECTED');
+    primary.listener?.onConnected();
+    // The last trade before the subscription, an hour old, read just now.
+    primary.lastMessageAt = Date.now();
+    primary.push(trade('binance', 1, T0 - 3_600_000));
+    await flush();
+    expect(Math.max(...watermarks)).toBeLessThanOrEqual(T0 - 3_600_000);
+    // No trade since, a heartbeat heard after the grace: the watermark is the heartbeat's time less the grace.
+    now = T0 + 2_500;
+    primary.lastMessageAt = Date.now();
+    await flush();
+    expect(watermarks.at(-1)).toBeGreaterThan(T0 + 400);
+    expect(watermarks.at(-1)).toBeLessThanOrEqual(T0 + 500);
     await manager.stop();
   });
 

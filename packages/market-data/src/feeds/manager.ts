@@ -115,9 +115,11 @@ interface ProviderSlot {
   heardAt: number;
   /**
    * How far behind the market clock the last trade read from the stream was when it was read (market ms, never
-   * negative): a stream read late (this process stalled while the socket filled) has been read only up to there.
+   * negative), and when that was (market clock): a stream read late (this process stalled while the socket filled)
+   * has been read only up to there.
    */
   readLagMs: number;
+  readAt: number;
   gapsFilled: number;
   tradesBackfilled: number;
   tradesQuarantined: number;
@@ -289,7 +291,8 @@ export class FeedManager {
   }
 
   #onLive(s: ProviderSlot, trade: Trade): void {
-    s.readLagMs = Math.max(0, this.#now() - trade.time);
+    s.readAt = this.#now();
+    s.readLagMs = Math.max(0, s.readAt - trade.time);
     if (!this.#symbols.has(trade.symbol)) {
       this.#quarantine(s, trade, 'UNKNOWN_SYMBOL');
       return;
@@ -517,15 +520,18 @@ export class FeedManager {
       // A message is heard when it is read, not when it arrived: after this process stalled, the socket holds what
       // the exchange sent meanwhile, and the first messages read are stamped with a time the rest of the backlog
       // (older trades, not read yet) is behind. So the stream counts as heard up to that time less how late its
-      // last trade was when read, which is the trade's own time when it came from a backlog, and a network delay
-      // (well within the grace) when it did not.
+      // last trade was when read: the trade's own time when it came from a backlog, a network delay (well within
+      // the grace) when it did not. A backlog is read in far less than the grace once the process runs again, and
+      // each of its trades renews that lag, so the lag holds the watermark back only while trades were read within
+      // the grace: an old trade sent on purpose (Coinbase's `last_match` on subscribing) holds it no longer.
       const wall = Date.now();
       const lastMessageAt = s.provider.stats().lastMessageAt;
       if (lastMessageAt !== null && lastMessageAt !== s.heardWall) {
         s.heardWall = lastMessageAt;
         s.heardAt = now - Math.max(0, wall - lastMessageAt);
       }
-      const watermark = (lastMessageAt === null ? now : Math.min(now, s.heardAt - s.readLagMs)) - this.#graceMs;
+      const behind = now - s.readAt <= this.#graceMs ? s.readLagMs : 0;
+      const watermark = (lastMessageAt === null ? now : Math.min(now, s.heardAt - behind)) - this.#graceMs;
       if (watermark > (this.#watermarks.get(symbol) ?? Number.NEGATIVE_INFINITY)) {
         this.#watermarks.set(symbol, watermark);
         this.#options.onWatermark(symbol, watermark);
@@ -547,6 +553,7 @@ function slot(provider: TradeProvider, role: 'PRIMARY' | 'BACKUP'): ProviderSlot
     heardWall: null,
     heardAt: Number.NEGATIVE_INFINITY,
     readLagMs: 0,
+    readAt: Number.NEGATIVE_INFINITY,
     gapsFilled: 0,
     tradesBackfilled: 0,
     tradesQuarantined: 0,
