@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 /** What each kind of local process used over an interval: busy share of one core, 1 = a whole core. */
 export interface MachineCpu {
   /** The whole machine: busy time of all cores over the interval, as cores (2 = two cores busy throughout). */
   readonly machineCores: number;
+  /** Cores the machine has. */
   readonly cores: number;
   /** By kind of process, as cores busy on average. */
   readonly byProcess: Readonly<Record<string, number>>;
@@ -17,7 +19,6 @@ export type ProcessKinds = Readonly<
 interface Snapshot {
   readonly at: number;
   readonly machineBusy: number;
-  readonly machineTotal: number;
   readonly byProcess: Map<string, number>;
 }
 
@@ -55,7 +56,7 @@ function snapshot(kinds: ProcessKinds): Snapshot | null {
     const kind = Object.entries(kinds).find(([, matches]) => matches({ pid: Number(entry), comm, cmdline }))?.[0];
     if (kind !== undefined) byProcess.set(`${kind}\u0000${entry}`, ticks);
   }
-  return { at: performance.now(), machineBusy: total - idle, machineTotal: total, byProcess };
+  return { at: performance.now(), machineBusy: total - idle, byProcess };
 }
 
 /** Starts measuring; the function it returns ends the interval and answers what was used (null without `/proc`). */
@@ -64,10 +65,6 @@ export function measureMachineCpu(kinds: ProcessKinds): () => MachineCpu | null 
   return () => {
     const end = snapshot(kinds);
     if (start === null || end === null) return null;
-    const cores = Math.max(
-      1,
-      (end.machineTotal - start.machineTotal) / ((end.at - start.at) / 1_000) / TICKS_PER_SECOND,
-    );
     const seconds = (end.at - start.at) / 1_000;
     const byProcess: Record<string, number> = {};
     for (const kind of Object.keys(kinds)) byProcess[kind] = 0;
@@ -78,7 +75,7 @@ export function measureMachineCpu(kinds: ProcessKinds): () => MachineCpu | null 
     }
     return {
       machineCores: (end.machineBusy - start.machineBusy) / TICKS_PER_SECOND / seconds,
-      cores: Math.round(cores),
+      cores: availableParallelism(),
       byProcess,
     };
   };
