@@ -6,11 +6,16 @@
  * Prints a table and writes `bench/results/distribution.json`; it reports against the targets and does not fail
  * on them.
  *
+ * After the distribution part, it times what a durable commit waits for on this machine's disk (`bench/disk.ts`).
+ *
  * Options: `--signals <n>` (sustained run, default 200,000), `--history-rows <n>` (default 10,000,000, 0 skips),
- * `--webhook-receivers <n>` (default 100, 0 skips), `--webhook-signals <n>` (default 200).
+ * `--webhook-receivers <n>` (default 100, 0 skips), `--webhook-signals <n>` (default 200), `--disk-seconds <n>`
+ * (default 10, 0 skips).
  */
 import { parseArgs } from 'node:util';
+import { type DiskFlushResult, measureDiskFlush } from './disk.ts';
 import { type DistributionBenchResult, runDistributionBench } from './distribution.ts';
+import type { MachineCpu } from './machine.ts';
 import { attempt, count, integerOption, latencyLine, machine, ms, textTable, writeReport } from './report.ts';
 import { runSignalHistoryBench, type SignalHistoryBenchResult } from './signals.ts';
 import { runWebhookBench, type WebhookBenchResult } from './webhooks.ts';
@@ -30,12 +35,14 @@ async function main(): Promise<void> {
       'history-rows': { type: 'string' },
       'webhook-receivers': { type: 'string' },
       'webhook-signals': { type: 'string' },
+      'disk-seconds': { type: 'string' },
     },
   });
   const signals = integerOption('signals', values.signals, 200_000);
   const historyRows = integerOption('history-rows', values['history-rows'], 10_000_000);
   const receivers = integerOption('webhook-receivers', values['webhook-receivers'], 100);
   const webhookSignals = integerOption('webhook-signals', values['webhook-signals'], 200);
+  const diskSeconds = integerOption('disk-seconds', values['disk-seconds'], 10);
   const databaseUrl = process.env['DATABASE_URL'];
   const redisUrl = process.env['REDIS_URL'];
   const kafkaBrokers = process.env['KAFKA_BROKERS'];
@@ -46,6 +53,16 @@ async function main(): Promise<void> {
     databaseUrl && redisUrl && kafkaBrokers && signals > 0
       ? await attempt(() => runDistributionBench({ databaseUrl, redisUrl, kafkaBrokers, signals }))
       : { error: 'set DATABASE_URL, REDIS_URL and KAFKA_BROKERS to measure distribution' };
+  // Right after the latency run, with the servers still up and idle: the disk as that run had it, near enough.
+  const disk: Outcome<DiskFlushResult> =
+    diskSeconds === 0
+      ? null
+      : await attempt(() =>
+          measureDiskFlush({
+            seconds: diskSeconds,
+            sameDeviceAs: failed(distribution) || distribution === null ? null : distribution.databaseDirectory,
+          }),
+        );
   const history: Outcome<SignalHistoryBenchResult> =
     historyRows === 0
       ? null
@@ -88,22 +105,20 @@ async function main(): Promise<void> {
         ],
       ),
     );
-    const cpu = d.latencyRunCpu;
-    if (cpu !== null) {
-      console.log(
-        `\nCPU during that run (cores busy on average, of ${cpu.cores}; µs per signal): the whole machine ${cpu.machineCores.toFixed(2)}`,
-      );
-      console.log(
-        textTable(
-          ['process', 'cores', 'µs per signal'],
-          Object.entries(cpu.byProcess).map(([name, cores]) => [
-            name,
-            cores.toFixed(2),
-            ((cores * 1_000_000) / d.latencyRate).toFixed(0),
-          ]),
-        ),
-      );
-    }
+    printCpu('that run', d.latencyRunCpu, d.latencyRate);
+    printCpu('the sustained run (until everything was done)', d.sustainedRunCpu, d.caughtUpPerSecond);
+  }
+
+  console.log('\nThe disk: an 8 KB write + fdatasync every 10 ms, what a durable commit waits for');
+  if (failed(disk) || disk === null) {
+    console.log(`  not measured: ${disk?.error ?? 'skipped'}`);
+  } else {
+    const where =
+      disk.sameDevice === null ? '' : disk.sameDevice ? ", PostgreSQL's file system" : ", not PostgreSQL's file system";
+    console.log(
+      `  ${latencyLine(disk.flush)} ms (p50 / p90 / p99 / max${where}); over ${disk.stallMs} ms: ${count(disk.stalls)} flushes, ` +
+        `${(disk.stalledShare * 100).toFixed(1)} % of the time`,
+    );
   }
 
   console.log('\nSignal history: `signals(filter, first: 20, after)` pages');
@@ -131,8 +146,26 @@ async function main(): Promise<void> {
     );
   }
 
-  writeReport(RESULTS, { ...machine(), targets: TARGETS, distribution, history, webhooks });
+  writeReport(RESULTS, { ...machine(), targets: TARGETS, distribution, disk, history, webhooks });
   process.exit(0);
+}
+
+/** The CPU of each local process over a run, as cores busy and µs per signal at `signalsPerSecond`. */
+function printCpu(heading: string, cpu: MachineCpu | null, signalsPerSecond: number): void {
+  if (cpu === null) return;
+  console.log(
+    `\n${heading} (cores busy on average, of ${cpu.cores}; µs per signal): the whole machine ${cpu.machineCores.toFixed(2)}`,
+  );
+  console.log(
+    textTable(
+      ['process', 'cores', 'µs per signal'],
+      Object.entries(cpu.byProcess).map(([name, cores]) => [
+        name,
+        cores.toFixed(2),
+        ((cores * 1_000_000) / signalsPerSecond).toFixed(0),
+      ]),
+    ),
+  );
 }
 
 main().catch((error: unknown) => {

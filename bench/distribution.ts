@@ -67,6 +67,10 @@ export interface DistributionBenchResult {
    * process, PostgreSQL, Kafka and Redis (local servers), as cores busy on average. Null without Linux's `/proc`.
    */
   readonly latencyRunCpu: MachineCpu | null;
+  /** The same over the sustained run, from the first insert until everything is done (`caughtUpPerSecond`). */
+  readonly sustainedRunCpu: MachineCpu | null;
+  /** PostgreSQL's data directory, where its server says (null when the bench's role may not read the setting). */
+  readonly databaseDirectory: string | null;
 }
 
 /**
@@ -83,7 +87,7 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   const { TOPICS } = await import('@alphintra/bus');
   const { KafkaEventBus } = await import('@alphintra/bus/kafka');
   const { createRedisPubSub } = await import('@alphintra/bus/redis');
-  const { createStrategy, runningStrategySpecs } = await import('@alphintra/db');
+  const { createStrategy, rowsOf, runningStrategySpecs } = await import('@alphintra/db');
   const { templateById } = await import('@alphintra/engine');
   const { loadConfig, silentLog, startPlatform } = await import('@alphintra/platform');
   const { createTestDatabase, startPlatformProcess, syntheticSignal, uniqueSuffix } = await import(
@@ -121,6 +125,10 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     () => silentLog,
   );
   const db = platform.database.db;
+  const databaseDirectory = await db
+    .execute("select current_setting('data_directory') as directory")
+    .then((result) => rowsOf<{ directory: string }>(result)[0]?.directory ?? null)
+    .catch(() => null);
   const template = templateById('ema-crossover');
   if (template === undefined) throw new Error('no ema-crossover template');
   // 50 strategies x 10 symbols: a candle of the run is 500 signals.
@@ -212,6 +220,15 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   const batches = Array.from({ length: Math.ceil(total / batchSize) }, () => nextSignals(batchSize));
   for (const signal of batches.flat().slice(0, total)) expected.add(signal.id);
   const commitsBefore = distributor.stats.commits;
+  const servers = {
+    PostgreSQL: ({ comm }: { comm: string }) => comm === 'postgres',
+    Kafka: ({ cmdline }: { cmdline: string }) => cmdline.includes('kafka.Kafka'),
+    Redis: ({ comm }: { comm: string }) => comm.startsWith('redis-server'),
+  };
+  const sustainedMachine = measureMachineCpu({
+    'platform and readers': ({ pid }) => pid === process.pid,
+    ...servers,
+  });
   const cpuStart = process.cpuUsage();
   const start = performance.now();
   let stored = 0;
@@ -237,6 +254,7 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   await platform.outcomes.drain();
   const caughtUpMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
+  const sustainedRunCpu = sustainedMachine();
   const kafkaReceived = kafkaSeen;
   const pubsubReceived = pubsubSeen;
   if (kafkaReceived < expected.size || pubsubReceived < expected.size) {
@@ -328,9 +346,7 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   const machine = measureMachineCpu({
     'platform and readers': ({ pid }) => pid === process.pid,
     'API process': ({ pid }) => pid === api.pid,
-    PostgreSQL: ({ comm }) => comm === 'postgres',
-    Kafka: ({ cmdline }) => cmdline.includes('kafka.Kafka'),
-    Redis: ({ comm }) => comm.startsWith('redis-server'),
+    ...servers,
   });
   await runAtRate(latencySeconds, true);
   const latencyRunCpu = machine();
@@ -353,6 +369,8 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     latencyToGateway: gatewaySamples.summary(),
     latencyToStored: storedSamples.summary(),
     latencyRunCpu,
+    sustainedRunCpu,
+    databaseDirectory,
   };
 
   await events.return?.();
