@@ -47,6 +47,11 @@ class ScriptedProvider implements TradeProvider {
   push(...trades: Trade[]): void {
     this.listener?.onTrades(trades);
   }
+  /** A message with these trades read from the socket now. */
+  read(...trades: Trade[]): void {
+    this.lastMessageAt = Date.now();
+    this.push(...trades);
+  }
 }
 
 function trade(source: string, id: number, time: number, price = '100'): Trade {
@@ -66,7 +71,15 @@ function trade(source: string, id: number, time: number, price = '100'): Trade {
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-function setUp(options: { backup?: boolean; now?: () => number; backfillLimit?: number; graceMs?: number } = {}) {
+function setUp(
+  options: {
+    backup?: boolean;
+    now?: () => number;
+    processClock?: () => number;
+    backfillLimit?: number;
+    graceMs?: number;
+  } = {},
+) {
   const primary = new ScriptedProvider('binance');
   const backup = options.backup ? new ScriptedProvider('coinbase') : undefined;
   const released: Trade[] = [];
@@ -86,6 +99,9 @@ function setUp(options: { backup?: boolean; now?: () => number; backfillLimit?: 
     failbackAfterMs: 0,
     graceMs: options.graceMs ?? 0,
     tickMs: 5,
+    // The process's own clock stands still unless a test moves it (a stall): no tick is late because the machine
+    // running the tests is busy.
+    processClock: options.processClock ?? (() => 0),
     ...(options.backfillLimit ? { backfillLimit: options.backfillLimit } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -219,24 +235,63 @@ describe('FeedManager', () => {
     await manager.start();
     primary.state('CONNECTED');
     primary.listener?.onConnected();
-    primary.lastMessageAt = Date.now();
-    primary.push(trade('binance', 1, T0 - 50));
+    primary.read(trade('binance', 1, T0 - 50));
     await flush();
     expect(watermarks.at(-1)).toBeGreaterThan(T0 - 1_000);
     // The process stalls for 3 s while the exchange keeps sending: trades of T0 + 100 and T0 + 200 wait in the
     // socket. The first is read (stamped with the time it is read) and a tick comes before the second is.
     now = T0 + 3_000;
-    primary.lastMessageAt = Date.now();
-    primary.push(trade('binance', 2, T0 + 100));
+    primary.read(trade('binance', 2, T0 + 100));
     await flush();
     // A watermark past T0 + 200 would close the candle of a trade not read yet.
     expect(Math.max(...watermarks)).toBeLessThanOrEqual(T0 + 100);
     // The backlog is read to its end, a trade that was sent just now: the watermark follows the clock again.
-    primary.lastMessageAt = Date.now();
-    primary.push(trade('binance', 3, T0 + 200), trade('binance', 4, T0 + 2_990));
+    primary.read(trade('binance', 3, T0 + 200), trade('binance', 4, T0 + 2_990));
     await flush();
     expect(watermarks.at(-1)).toBeGreaterThan(T0 + 2_900);
     expect(watermarks.at(-1)).toBeLessThanOrEqual(T0 + 3_000);
+    await manager.stop();
+  });
+
+  it('after a second stall right after reading a trade of a backlog, still holds the watermark at that trade', async () => {
+    let now = T0;
+    let processClock = 0;
+    const { primary, manager, watermarks } = setUp({
+      now: () => now,
+      processClock: () => processClock,
+      graceMs: 2_000,
+    });
+    await manager.start();
+    primary.state('CONNECTED');
+    primary.listener?.onConnected();
+    primary.read(trade('binance', 1, T0 - 50));
+    await flush();
+    // The process stalls for 3 s while the exchange sends trades of T0 + 100 and T0 + 200. Once it runs again, it
+    // reads the first of them...
+    now = T0 + 3_000;
+    processClock += 3_000;
+    primary.read(trade('binance', 2, T0 + 100));
+    await flush();
+    // ... and stalls again, for longer than the grace, before it reads the second. Its ticks come late: the time
+    // since that read was not silence heard from the exchange.
+    now = T0 + 6_000;
+    processClock += 3_000;
+    await flush();
+    // A watermark past T0 + 200 would close the candle of a trade not read yet (T0 + 1,000 before this rule: the
+    // time the backlog's first trade was read, less the grace).
+    expect(Math.max(...watermarks)).toBeLessThanOrEqual(T0 + 200);
+    // The rest of the backlog is read, to a trade sent just now: the watermark follows the clock again.
+    primary.read(trade('binance', 3, T0 + 200), trade('binance', 4, T0 + 5_990));
+    await flush();
+    expect(watermarks.at(-1)).toBeGreaterThan(T0 + 3_900);
+    expect(watermarks.at(-1)).toBeLessThanOrEqual(T0 + 4_000);
+    // Silence heard while the process runs (its ticks on time) still moves the watermark on after the grace.
+    now = T0 + 9_000;
+    processClock += 5;
+    primary.lastMessageAt = Date.now();
+    await flush();
+    expect(watermarks.at(-1)).toBeGreaterThan(T0 + 6_900);
+    expect(watermarks.at(-1)).toBeLessThanOrEqual(T0 + 7_000);
     await manager.stop();
   });
 
@@ -247,8 +302,7 @@ describe('FeedManager', () => {
     primary.state('CONNECTED');
     primary.listener?.onConnected();
     // The last trade before the subscription, an hour old, read just now.
-    primary.lastMessageAt = Date.now();
-    primary.push(trade('binance', 1, T0 - 3_600_000));
+    primary.read(trade('binance', 1, T0 - 3_600_000));
     await flush();
     expect(Math.max(...watermarks)).toBeLessThanOrEqual(T0 - 3_600_000);
     // No trade since, a heartbeat heard after the grace: the watermark is the heartbeat's time less the grace.

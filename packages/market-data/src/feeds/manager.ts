@@ -82,6 +82,11 @@ export interface FeedManagerOptions {
   readonly now?: () => number;
   /** Tick interval of failover checks and watermarks. Default 100 ms. */
   readonly tickMs?: number;
+  /**
+   * This process's own clock, monotonic ms (default `performance.now`): a tick that comes more than a tick late on
+   * it shows that the process stalled, and did not read its sockets, since the last one.
+   */
+  readonly processClock?: () => number;
 }
 
 const EMPTY_PAGE_RETRIES = 3;
@@ -120,6 +125,11 @@ interface ProviderSlot {
    */
   readLagMs: number;
   readAt: number;
+  /**
+   * Market time this process was seen running (ticking on time, so reading its sockets) since that trade was read:
+   * silence heard while it ran, not while it stalled.
+   */
+  awakeSinceRead: number;
   gapsFilled: number;
   tradesBackfilled: number;
   tradesQuarantined: number;
@@ -166,6 +176,10 @@ export class FeedManager {
   readonly #bandResetAfter: number;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
+  readonly #tickMs: number;
+  readonly #processClock: () => number;
+  /** The last tick, on the market clock and on this process's clock. */
+  #lastTick: { readonly at: number; readonly process: number } | null = null;
 
   constructor(options: FeedManagerOptions) {
     this.#options = options;
@@ -177,6 +191,8 @@ export class FeedManager {
     this.#backfillLimit = options.backfillLimit ?? 1_000;
     this.#maxBackfillTrades = options.maxBackfillTrades ?? 200_000;
     this.#bandResetAfter = options.bandResetAfter ?? 10;
+    this.#tickMs = options.tickMs ?? 100;
+    this.#processClock = options.processClock ?? (() => performance.now());
     this.#primary = slot(options.primary, 'PRIMARY');
     this.#backup = options.backup ? slot(options.backup, 'BACKUP') : null;
     for (const cursor of options.cursors ?? []) {
@@ -187,8 +203,7 @@ export class FeedManager {
 
   /** Connects the providers and starts the failover and watermark clock. */
   async start(): Promise<void> {
-    const tickMs = this.#options.tickMs ?? 100;
-    this.#timer = setInterval(() => this.#tick(), tickMs);
+    this.#timer = setInterval(() => this.#tick(), this.#tickMs);
     await Promise.all(
       [this.#primary, this.#backup].flatMap((s) => (s === null ? [] : [s.provider.start(this.#listener(s))])),
     );
@@ -290,9 +305,25 @@ export class FeedManager {
     return seq;
   }
 
+  /**
+   * Adds the market time since the last tick to each stream's time awake since its last trade was read, unless this
+   * tick comes late on the process's own clock: then the process stalled in between, and the silence of that time
+   * says nothing of what its sockets hold.
+   */
+  #countAwake(now: number): void {
+    const processNow = this.#processClock();
+    const last = this.#lastTick;
+    this.#lastTick = { at: now, process: processNow };
+    if (last === null || processNow - last.process > 2 * this.#tickMs) return;
+    for (const s of [this.#primary, this.#backup]) {
+      if (s !== null) s.awakeSinceRead += Math.max(0, now - Math.max(last.at, s.readAt));
+    }
+  }
+
   #onLive(s: ProviderSlot, trade: Trade): void {
     s.readAt = this.#now();
     s.readLagMs = Math.max(0, s.readAt - trade.time);
+    s.awakeSinceRead = 0;
     if (!this.#symbols.has(trade.symbol)) {
       this.#quarantine(s, trade, 'UNKNOWN_SYMBOL');
       return;
@@ -494,6 +525,7 @@ export class FeedManager {
   #tick(): void {
     if (this.#stopped) return;
     const now = this.#now();
+    this.#countAwake(now);
     const primary = this.#primary;
     if (primary.downSince !== null && now - primary.downSince >= this.#failoverAfterMs) {
       this.#failover(`${primary.provider.name} ${primary.state.toLowerCase()} for ${now - primary.downSince} ms`);
@@ -522,15 +554,16 @@ export class FeedManager {
       // (older trades, not read yet) is behind. So the stream counts as heard up to that time less how late its
       // last trade was when read: the trade's own time when it came from a backlog, a network delay (well within
       // the grace) when it did not. A backlog is read in far less than the grace once the process runs again, and
-      // each of its trades renews that lag, so the lag holds the watermark back only while trades were read within
-      // the grace: an old trade sent on purpose (Coinbase's `last_match` on subscribing) holds it no longer.
+      // each of its trades renews that lag, so the lag holds the watermark back until the process has run for the
+      // grace without reading a trade: an old trade sent on purpose (Coinbase's `last_match` on subscribing) holds it
+      // no longer, and a second stall right after a trade of a backlog was read does not count as silence.
       const wall = Date.now();
       const lastMessageAt = s.provider.stats().lastMessageAt;
       if (lastMessageAt !== null && lastMessageAt !== s.heardWall) {
         s.heardWall = lastMessageAt;
         s.heardAt = now - Math.max(0, wall - lastMessageAt);
       }
-      const behind = now - s.readAt <= this.#graceMs ? s.readLagMs : 0;
+      const behind = s.awakeSinceRead <= this.#graceMs ? s.readLagMs : 0;
       const watermark = (lastMessageAt === null ? now : Math.min(now, s.heardAt - behind)) - this.#graceMs;
       if (watermark > (this.#watermarks.get(symbol) ?? Number.NEGATIVE_INFINITY)) {
         this.#watermarks.set(symbol, watermark);
@@ -554,6 +587,7 @@ function slot(provider: TradeProvider, role: 'PRIMARY' | 'BACKUP'): ProviderSlot
     heardAt: Number.NEGATIVE_INFINITY,
     readLagMs: 0,
     readAt: Number.NEGATIVE_INFINITY,
+    awakeSinceRead: 0,
     gapsFilled: 0,
     tradesBackfilled: 0,
     tradesQuarantined: 0,
