@@ -105,8 +105,8 @@ async function main(): Promise<void> {
         ],
       ),
     );
-    printCpu('that run', d.latencyRunCpu, d.latencyRate);
-    printCpu('the sustained run (until everything was done)', d.sustainedRunCpu, d.caughtUpPerSecond);
+    printCpu('CPU during that run', d.latencyRunCpu, d.latencyRate);
+    printCpu('CPU during the sustained run, until everything was done', d.sustainedRunCpu, d.caughtUpPerSecond);
   }
 
   console.log('\nThe disk: an 8 KB write + fdatasync every 10 ms, what a durable commit waits for');
