@@ -2,6 +2,7 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { type LatencySummary, Samples } from './measure.ts';
 
 /** What `measureDiskFlush` measured. */
@@ -26,12 +27,19 @@ export interface DiskFlushResult {
  * `stalledShare` is the share of the time in which no commit, however small, can be acknowledged within `stallMs`.
  */
 export async function measureDiskFlush(
-  options: { seconds?: number; intervalMs?: number; stallMs?: number; sameDeviceAs?: string | null } = {},
+  options: {
+    seconds?: number;
+    intervalMs?: number;
+    stallMs?: number;
+    /** The directory to probe in (in a temporary directory made there). Default: the system's temporary directory. */
+    in?: string;
+    sameDeviceAs?: string | null;
+  } = {},
 ): Promise<DiskFlushResult> {
   const seconds = options.seconds ?? 10;
   const intervalMs = options.intervalMs ?? 10;
   const stallMs = options.stallMs ?? 10;
-  const directory = mkdtempSync(join(tmpdir(), 'alphintra-disk-'));
+  const directory = mkdtempSync(join(options.in ?? tmpdir(), 'alphintra-disk-'));
   let sameDevice: boolean | null = null;
   if (options.sameDeviceAs) {
     try {
@@ -73,4 +81,15 @@ export async function measureDiskFlush(
     stallMs,
     stalledShare: stalledMs / (performance.now() - started),
   };
+}
+
+// `tsx bench/disk.ts [seconds] [directory]`: the probe alone, in a directory of the disk to judge, e.g. on a host meant
+// for PostgreSQL (`pnpm bench:disk 30 /var/lib/postgresql`).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const seconds = process.argv[2] ? Number(process.argv[2]) : undefined;
+  const result = await measureDiskFlush({
+    ...(seconds === undefined ? {} : { seconds }),
+    ...(process.argv[3] === undefined ? {} : { in: process.argv[3] }),
+  });
+  console.log(JSON.stringify(result, null, 2));
 }
