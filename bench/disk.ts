@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { type LatencySummary, Samples } from './measure.ts';
+import { integerOption } from './report.ts';
 
 /** What `measureDiskFlush` measured. */
 export interface DiskFlushResult {
@@ -86,9 +87,8 @@ export async function measureDiskFlush(
 // `tsx bench/disk.ts [seconds] [directory]`: the probe alone, in a directory of the disk to judge, e.g. on a host meant
 // for PostgreSQL (`pnpm bench:disk 30 /var/lib/postgresql`).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const seconds = process.argv[2] ? Number(process.argv[2]) : undefined;
   const result = await measureDiskFlush({
-    ...(seconds === undefined ? {} : { seconds }),
+    seconds: integerOption('seconds', process.argv[2], 10),
     ...(process.argv[3] === undefined ? {} : { in: process.argv[3] }),
   });
   console.log(JSON.stringify(result, null, 2));
