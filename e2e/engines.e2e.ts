@@ -1,27 +1,15 @@
 import { KafkaEventBus } from '@alphintra/bus/kafka';
 import { AlphintraClient, CreateStrategyDocument, UpdateStrategyDocument } from '@alphintra/client';
-import type { Signal, StrategyDocument } from '@alphintra/core';
+import type { Signal } from '@alphintra/core';
 import { type Database, DrizzleCandleStore, deactivateStrategy, listSignals, openDatabase } from '@alphintra/db';
 import { EngineService, type Platform, SignalDistributor, silentLog, startPlatform } from '@alphintra/platform';
-import { createTestDatabase, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
+import { createTestDatabase, everyCandleDocument, serviceUrl, uniqueSuffix } from '@alphintra/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candlesOf, TRADES_SLICE, testPlatformConfig, waitFor } from './support.ts';
 
 const databaseUrl = serviceUrl('DATABASE_URL');
 const kafkaBrokers = serviceUrl('KAFKA_BROKERS');
 const enabled = databaseUrl !== undefined && kafkaBrokers !== undefined;
-
-/** Signals on every closed 1m candle: each evaluated candle leaves exactly one signal behind. */
-function everyCandle(stopPercent: number): StrategyDocument {
-  return {
-    version: 1,
-    interval: '1m',
-    indicators: {},
-    rules: [{ id: 'always', side: 'BUY', when: { gt: [{ field: 'close' }, 0] } }],
-    stopLoss: { percent: stopPercent },
-    takeProfit: { percent: 2 * stopPercent },
-  };
-}
 
 /**
  * Two engine processes on Kafka: the platform's own engine and a second `EngineService` with its own Kafka
@@ -77,7 +65,7 @@ describe.skipIf(!enabled)('two engine processes on Kafka', () => {
 
   it.runIf(enabled)('applies an update in both engines, and a version switch skips and repeats no candle', async () => {
     const created = await client.request(CreateStrategyDocument, {
-      input: { name: 'every candle', symbols: ['XRPETH'], document: everyCandle(1), activate: true },
+      input: { name: 'every candle', symbols: ['XRPETH'], document: everyCandleDocument(1), activate: true },
     });
     const { id } = created.createStrategy.strategy;
     await waitFor(
@@ -90,7 +78,7 @@ describe.skipIf(!enabled)('two engine processes on Kafka', () => {
     const minutes = () => platform.candles.query({ symbol: 'XRPETH', interval: '1m' });
     await waitFor('a third of the replay', async () => (await minutes()).length >= 100);
     await client.request(UpdateStrategyDocument, {
-      input: { id, document: everyCandle(1.5), changeNote: 'wider stops' },
+      input: { id, document: everyCandleDocument(1.5), changeNote: 'wider stops' },
     });
     await waitFor('both engines to run v2 only', () => {
       const [a, b] = [running(platform.engine, id), running(second, id)];
@@ -113,7 +101,7 @@ describe.skipIf(!enabled)('two engine processes on Kafka', () => {
 
   it.runIf(enabled)('applies a change whose event never reached Kafka in both engines, from the database', async () => {
     const created = await client.request(CreateStrategyDocument, {
-      input: { name: 'event lost', symbols: ['XRPETH'], document: everyCandle(3), activate: true },
+      input: { name: 'event lost', symbols: ['XRPETH'], document: everyCandleDocument(3), activate: true },
     });
     const { id } = created.createStrategy.strategy;
     await waitFor(

@@ -32,4 +32,9 @@ export interface StrategySpec {
    * (null = no bound, e.g. a backtest).
    */
   readonly activatedAt: number | null;
+  /**
+   * Epoch ms after which this version no longer signals, set on a run a change replaced (its successor's
+   * activation): the engine evaluates it only on candles that close up to it. Unset on a running version.
+   */
+  readonly endsAt?: number | null;
 }

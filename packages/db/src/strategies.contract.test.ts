@@ -1,18 +1,20 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StrategyDocument } from '@alphintra/core';
+import type { Candle, StrategyDocument } from '@alphintra/core';
 import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, type Db, MIGRATIONS_FOLDER, openDatabase } from './client.ts';
+import { insertCandles, saveEngineProgress } from './queries/market.ts';
 import {
   activateStrategy,
   archiveStrategy,
   createStrategy,
   deactivateStrategy,
+  endedStrategyRuns,
   getStrategies,
   getStrategyByName,
   getStrategyVersion,
@@ -91,6 +93,59 @@ describe.each(adapters)('strategies on $name', ({ url, enabled }) => {
     await database?.close();
     await drop();
   });
+
+  it.runIf(enabled)(
+    'keeps each run a change replaced, ending at its successor’s activation, for engines behind it',
+    async () => {
+      const symbol = 'ENDSUSD';
+      const minute = (i: number): Candle => ({
+        symbol,
+        interval: '1m',
+        openTime: Date.UTC(2026, 0, 1, 0, i),
+        closeTime: Date.UTC(2026, 0, 1, 0, i + 1),
+        open: '1',
+        high: '1',
+        low: '1',
+        close: '1',
+        volume: '1',
+        trades: 1,
+        source: 'replay',
+        complete: true,
+        lastTradeTime: Date.UTC(2026, 0, 1, 0, i + 1) - 1,
+      });
+      const { strategy } = await createStrategy(
+        db,
+        newStrategy('ends-a', { symbols: [symbol], run: { mode: 'LIVE' } }),
+      );
+      await insertCandles(db, [minute(0)]);
+      await updateStrategy(db, strategy.id, { document: emaDocument(4, 20) }); // v2, LIVE from minute 0's close
+      await insertCandles(db, [minute(1)]);
+      await activateStrategy(db, strategy.id, { version: 1, mode: 'SHADOW' }); // v1 again, from minute 1's close
+      await promoteStrategy(db, strategy.id, 1); // v2 replaced where v1's run began
+      const v1Ends = minute(0).closeTime;
+      const v2Ends = minute(1).closeTime;
+
+      const owedTo = async (consumer: string, lastOpenTime: number) => {
+        await saveEngineProgress(db, consumer, [{ symbol, interval: '1m', lastOpenTime }]);
+        return (await endedStrategyRuns(db, consumer))
+          .filter((s) => s.id === strategy.id)
+          .map((s) => [s.version, s.mode, s.activatedAt, s.endsAt]);
+      };
+      // An engine that evaluated nothing after the strategy started owes both runs up to their ends.
+      expect(await owedTo('ends-behind', minute(0).openTime)).toEqual([
+        [1, 'LIVE', 0, v1Ends],
+        [2, 'LIVE', v1Ends, v2Ends],
+      ]);
+      // One that evaluated minute 0 (up to v1's end) owes only v2's run; one past both, nothing.
+      expect(await owedTo('ends-between', minute(1).openTime)).toEqual([[2, 'LIVE', v1Ends, v2Ends]]);
+      expect(await owedTo('ends-passed', minute(2).openTime)).toEqual([]);
+      // Progress on another series is no debt; an inactive strategy runs nothing, ended runs included.
+      await saveEngineProgress(db, 'ends-elsewhere', [{ symbol: 'OTHERUSD', interval: '1m', lastOpenTime: 0 }]);
+      expect((await endedStrategyRuns(db, 'ends-elsewhere')).filter((s) => s.id === strategy.id)).toEqual([]);
+      await deactivateStrategy(db, strategy.id);
+      expect(await owedTo('ends-behind', minute(0).openTime)).toEqual([]);
+    },
+  );
 
   it.runIf(enabled)('creates version 1 with its change row, and refuses a taken name writing nothing', async () => {
     const before = await latestStrategyChange(db);

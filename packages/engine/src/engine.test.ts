@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Candle, Signal, StrategyDocument, StrategySpec } from '@alphintra/core';
+import { everyCandleDocument } from '@alphintra/testkit';
 import { bollingerbands, ema, truerange, wema } from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
 import { loadRecordedKlines } from './__fixtures__/klines.ts';
@@ -233,14 +234,7 @@ describe('InferenceEngine', () => {
 
   it("lets a replaced version evaluate the candles up to its successor's activation, then only the successor", () => {
     // Signals on every candle: which version gave each one is the whole question.
-    const always = (stopPercent: number): StrategyDocument => ({
-      version: 1,
-      interval: '1m',
-      indicators: {},
-      rules: [{ id: 'always', side: 'BUY', when: { gt: [{ field: 'close' }, 0] } }],
-      stopLoss: { percent: stopPercent },
-      takeProfit: { percent: 2 * stopPercent },
-    });
+    const always = everyCandleDocument;
     const v1 = documentSpec(always(1), { id: 'switch', activatedAt: (candles[0] as Candle).openTime });
     // Activated when the candle store held candles up to 199 while this engine had evaluated up to 99 only.
     const v2 = documentSpec(always(1.5), { id: 'switch', version: 2, activatedAt: (candles[199] as Candle).closeTime });

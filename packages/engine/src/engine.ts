@@ -116,7 +116,7 @@ export class InferenceEngine {
     for (const runner of this.#runners.values()) compiledByFingerprint.set(runner.fingerprint, runner.compiled);
 
     for (const spec of specs) {
-      if (spec.status !== 'ACTIVE') continue;
+      if (spec.status !== 'ACTIVE' || spec.endsAt != null) continue;
       const version = versionKey(spec);
       if (versions.has(version)) continue;
       const fingerprint = JSON.stringify([spec.interval, spec.document]);
@@ -130,26 +130,8 @@ export class InferenceEngine {
         });
         continue;
       }
-      let compiled = compiledByFingerprint.get(fingerprint);
-      if (compiled === undefined) {
-        if (spec.document.interval !== spec.interval) {
-          rejected.push({
-            id: spec.id,
-            version: spec.version,
-            problems: [
-              { path: '/interval', message: `the document runs on ${spec.document.interval}, not ${spec.interval}` },
-            ],
-          });
-          continue;
-        }
-        const result = compileDocument(spec.document, model ?? undefined);
-        if (!result.ok) {
-          rejected.push({ id: spec.id, version: spec.version, problems: result.problems });
-          continue;
-        }
-        compiled = result.compiled;
-        compiledByFingerprint.set(fingerprint, compiled);
-      }
+      const compiled = this.#compile(spec, fingerprint, model, compiledByFingerprint, rejected);
+      if (compiled === null) continue;
       let record = this.#versions.get(version);
       if (record === undefined || this.#hasOtherDocument(version, fingerprint)) record = new VersionRecord(spec);
       record.spec = spec;
@@ -173,7 +155,8 @@ export class InferenceEngine {
         runners.set(key, runner);
       }
     }
-    const retiring = this.#retire(runners, versions);
+    const ended = this.#ended(specs, versions, compiledByFingerprint, rejected);
+    const retiring = [...ended, ...this.#retire(runners, versions, new Set(ended))];
 
     const bySeries = new Map<string, StrategyRunner[]>();
     const modelSeries = new Set<string>();
@@ -193,6 +176,88 @@ export class InferenceEngine {
     return rejected;
   }
 
+  /** The spec's document compiled (once per fingerprint), or null with the problems added to `rejected`. */
+  #compile(
+    spec: StrategySpec,
+    fingerprint: string,
+    model: LoadedModel | null,
+    compiledByFingerprint: Map<string, CompiledDocument>,
+    rejected: RejectedStrategy[],
+  ): CompiledDocument | null {
+    const known = compiledByFingerprint.get(fingerprint);
+    if (known !== undefined) return known;
+    if (spec.document.interval !== spec.interval) {
+      rejected.push({
+        id: spec.id,
+        version: spec.version,
+        problems: [
+          { path: '/interval', message: `the document runs on ${spec.document.interval}, not ${spec.interval}` },
+        ],
+      });
+      return null;
+    }
+    const result = compileDocument(spec.document, model ?? undefined);
+    if (!result.ok) {
+      rejected.push({ id: spec.id, version: spec.version, problems: result.problems });
+      return null;
+    }
+    compiledByFingerprint.set(fingerprint, result.compiled);
+    return result.compiled;
+  }
+
+  /**
+   * Runners for the ended runs given (specs with `endsAt`: a version a change replaced, up to its successor's
+   * activation), on the series that have not passed that time yet: an engine that starts behind a change, or
+   * reloads while behind it, evaluates those candles with the version that ran then, as a backtest over them does.
+   * A runner of the old set for the same version and document carries on; a version running again now is left
+   * to its current run; of several ended runs of one version, the latest counts.
+   */
+  #ended(
+    specs: readonly StrategySpec[],
+    versions: ReadonlyMap<string, VersionRecord>,
+    compiledByFingerprint: Map<string, CompiledDocument>,
+    rejected: RejectedStrategy[],
+  ): StrategyRunner[] {
+    const latest = new Map<string, StrategySpec & { endsAt: number }>();
+    for (const spec of specs) {
+      const { endsAt } = spec;
+      if (spec.status !== 'ACTIVE' || endsAt == null || versions.has(versionKey(spec))) continue;
+      const seen = latest.get(versionKey(spec));
+      if (seen === undefined || seen.endsAt < endsAt) latest.set(versionKey(spec), { ...spec, endsAt });
+    }
+    const earlier = new Map<string, StrategyRunner>();
+    for (const runner of [...this.#retiring, ...this.#runners.values()]) {
+      earlier.set(`${versionKey(runner.spec)}\u0000${runner.symbol}`, runner);
+    }
+    const ended: StrategyRunner[] = [];
+    for (const [version, spec] of latest) {
+      const fingerprint = JSON.stringify([spec.interval, spec.document]);
+      const pin = spec.document.model;
+      const model = pin === undefined ? null : (this.#models.get(modelKey(pin)) ?? null);
+      if (pin !== undefined && model === null) continue;
+      const compiled = this.#compile(spec, fingerprint, model, compiledByFingerprint, rejected);
+      if (compiled === null) continue;
+      let record: VersionRecord | undefined;
+      for (const symbol of new Set(spec.symbols)) {
+        const series = this.#series.get(seriesKey(symbol, spec.interval));
+        if (series !== undefined && series.lastCloseTime >= spec.endsAt) continue;
+        const existing = earlier.get(`${version}\u0000${symbol}`);
+        let runner: StrategyRunner;
+        if (existing !== undefined && existing.fingerprint === fingerprint && existing.model === model) {
+          runner = existing;
+        } else {
+          record ??= new VersionRecord(spec);
+          runner = new StrategyRunner(record, symbol, compiled, fingerprint, model);
+          const own = this.#seriesOf(symbol, spec.interval);
+          runner.attach(own.graph, [...own.history]);
+        }
+        runner.retiresAfter = spec.endsAt;
+        ended.push(runner);
+      }
+    }
+    return ended;
+  }
+
   /**
    * The runners of the old set that keep evaluating: a version replaced by another of its strategy (an update, a
    * promotion, a rollback) evaluates the candles that close up to its successor's activation, which is market
@@ -203,6 +268,7 @@ export class InferenceEngine {
   #retire(
     runners: ReadonlyMap<string, StrategyRunner>,
     versions: ReadonlyMap<string, VersionRecord>,
+    ended: ReadonlySet<StrategyRunner>,
   ): StrategyRunner[] {
     const successorStart = new Map<string, number>();
     for (const runner of runners.values()) {
@@ -220,10 +286,11 @@ export class InferenceEngine {
       retiring.push(runner);
     };
     for (const runner of this.#retiring) {
+      if (ended.has(runner)) continue;
       settle(runner, successorStart.has(runner.spec.id) ? runner.retiresAfter : undefined);
     }
     for (const [key, runner] of this.#runners) {
-      if (runners.get(key) === runner) continue;
+      if (runners.get(key) === runner || ended.has(runner)) continue;
       settle(runner, versions.has(versionKey(runner.spec)) ? undefined : successorStart.get(runner.spec.id));
     }
     return retiring;

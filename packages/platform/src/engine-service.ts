@@ -3,6 +3,7 @@ import { type BusConsumer, type BusMessage, type EventBus, TOPICS } from '@alphi
 import { type Candle, type CandleStore, INTERVALS, type Interval, type Signal } from '@alphintra/core';
 import {
   type Db,
+  endedStrategyRuns,
   latestStrategyChange,
   loadEngineProgress,
   progressKey,
@@ -127,7 +128,11 @@ export class EngineService {
   async #reload(): Promise<void> {
     const [seq, specs] = await retryForever(
       'loading running strategies',
-      async () => [await latestStrategyChange(this.#db), await runningStrategySpecs(this.#db)] as const,
+      async () =>
+        [
+          await latestStrategyChange(this.#db),
+          [...(await runningStrategySpecs(this.#db)), ...(await endedStrategyRuns(this.#db, this.#progressName))],
+        ] as const,
       (m, e) => this.#log.warn(m, e),
       () => this.#stopped,
     );

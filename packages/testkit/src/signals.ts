@@ -1,5 +1,20 @@
-import { type Signal, type StrategySpec, signalId } from '@alphintra/core';
+import { type Signal, type StrategyDocument, type StrategySpec, signalId } from '@alphintra/core';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+
+/**
+ * A document that signals BUY on every closed 1m candle, with stops `stopPercent` % away: each candle evaluated
+ * leaves exactly one signal, so which version gave it (and its stop) says which version evaluated the candle.
+ */
+export function everyCandleDocument(stopPercent: number): StrategyDocument {
+  return {
+    version: 1,
+    interval: '1m',
+    indicators: {},
+    rules: [{ id: 'always', side: 'BUY', when: { gt: [{ field: 'close' }, 0] } }],
+    stopLoss: { percent: stopPercent },
+    takeProfit: { percent: 2 * stopPercent },
+  };
+}
 
 /**
  * A well-formed signal of `strategy` for the candle closing at `closeTime`, with its deterministic id: what the

@@ -6,16 +6,18 @@ import type {
   StrategySpec,
   StrategyStatus,
 } from '@alphintra/core';
-import { and, arrayContains, asc, count, eq, exists, gt, inArray, max, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, count, eq, exists, gt, inArray, lt, max, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
-import { candles } from '../schema/market.ts';
+import { candles, engineProgress } from '../schema/market.ts';
 import {
   type LegacyStrategyType,
+  type StrategyRunRow,
   type StrategyVersionState,
   type StrategyVisibility,
   strategies,
   strategyChanges,
+  strategyRunEnds,
   strategyRuns,
   strategyVersionStats,
   strategyVersions,
@@ -375,6 +377,15 @@ async function marketTime(tx: Db, symbols: readonly string[], interval: string):
   return row?.at ?? new Date(0);
 }
 
+/** Keeps the runs a change replaced, ending where their successor's run begins (`strategy_run_ends`). */
+async function recordRunEnds(tx: Db, replaced: readonly StrategyRunRow[], endedAt: Date): Promise<void> {
+  if (replaced.length === 0) return;
+  await tx
+    .insert(strategyRunEnds)
+    .values(replaced.map((run) => ({ ...run, endedAt })))
+    .onConflictDoNothing();
+}
+
 /** Runs a mutation in one transaction and reads the strategy back in it. */
 async function mutate(
   db: Db,
@@ -473,10 +484,11 @@ async function appendVersion(
     .where(
       and(eq(strategyRuns.strategyId, id), eq(strategyRuns.version, currentVersion), eq(strategyRuns.mode, 'LIVE')),
     )
-    .returning({ version: strategyRuns.version });
+    .returning();
   if (moved.length > 0) {
     const activatedAt = await marketTime(tx, next.symbols, next.document.interval);
     await tx.insert(strategyRuns).values({ strategyId: id, version, mode: 'LIVE', activatedAt });
+    await recordRunEnds(tx, moved, activatedAt);
   }
   await tx.update(strategies).set({ currentVersion: version, updatedAt: now }).where(eq(strategies.id, id));
   return recordChange(tx, id, version, type);
@@ -604,11 +616,17 @@ export async function promoteStrategy(db: Db, id: string, version: number): Prom
     const row = await versionRow(tx, id, version);
     const now = new Date();
     const activatedAt = await marketTime(tx, row.symbols, row.interval);
-    await tx.delete(strategyRuns).where(and(eq(strategyRuns.strategyId, id), ne(strategyRuns.version, version)));
-    await tx
+    const replaced = await tx
+      .delete(strategyRuns)
+      .where(and(eq(strategyRuns.strategyId, id), ne(strategyRuns.version, version)))
+      .returning();
+    const [promoted] = await tx
       .insert(strategyRuns)
       .values({ strategyId: id, version, mode: 'LIVE', activatedAt })
-      .onConflictDoUpdate({ target: [strategyRuns.strategyId, strategyRuns.version], set: { mode: 'LIVE' } });
+      .onConflictDoUpdate({ target: [strategyRuns.strategyId, strategyRuns.version], set: { mode: 'LIVE' } })
+      .returning({ activatedAt: strategyRuns.activatedAt });
+    // The engine ends the replaced runs where the promoted one's run began (kept if it ran already, in shadow).
+    await recordRunEnds(tx, replaced, promoted?.activatedAt ?? activatedAt);
     await tx
       .update(strategies)
       .set({ currentVersion: version, status: 'ACTIVE', updatedAt: now })
@@ -828,21 +846,80 @@ export async function runningStrategySpecs(db: Db): Promise<StrategySpec[]> {
     )
     .where(eq(strategies.status, 'ACTIVE'))
     .orderBy(asc(strategies.createdAt), asc(strategies.id), asc(strategyRuns.version));
-  return rows.map((row) => {
-    const version = toVersion(row);
-    return {
-      id: row.strategyId,
-      name: row.name,
-      version: row.version,
-      source: version.source,
-      symbols: version.symbols,
-      interval: version.interval,
-      document: version.document,
-      status: row.status,
-      mode: row.mode,
-      activatedAt: row.activatedAt.getTime(),
-    };
-  });
+  return rows.map((row) => toSpec(row));
+}
+
+/** What the engine runs of a version row joined with its strategy and run. */
+function toSpec(
+  row: VersionRow & {
+    name: string;
+    status: StrategyStatus;
+    mode: StrategyMode;
+    activatedAt: Date;
+    endedAt?: Date;
+  },
+): StrategySpec {
+  const version = toVersion(row);
+  return {
+    id: row.strategyId,
+    name: row.name,
+    version: row.version,
+    source: version.source,
+    symbols: version.symbols,
+    interval: version.interval,
+    document: version.document,
+    status: row.status,
+    mode: row.mode,
+    activatedAt: row.activatedAt.getTime(),
+    ...(row.endedAt === undefined ? {} : { endsAt: row.endedAt.getTime() }),
+  };
+}
+
+/**
+ * The runs a change replaced that an engine may still owe candles to: one spec per ended run of an ACTIVE
+ * strategy, with `endsAt` (its successor's activation), where a series of the version is one the engine's
+ * progress (`consumer`, as in `engine_progress`) has not reached that time on. A series with no progress is
+ * warm-up only to the engine, so it owes nothing there.
+ */
+export async function endedStrategyRuns(db: Db, consumer: string): Promise<StrategySpec[]> {
+  const rows = await db
+    .select({
+      ...versionColumns,
+      name: strategies.name,
+      status: strategies.status,
+      mode: strategyRunEnds.mode,
+      activatedAt: strategyRunEnds.activatedAt,
+      endedAt: strategyRunEnds.endedAt,
+    })
+    .from(strategyRunEnds)
+    .innerJoin(strategies, eq(strategies.id, strategyRunEnds.strategyId))
+    .innerJoin(
+      strategyVersions,
+      and(
+        eq(strategyVersions.strategyId, strategyRunEnds.strategyId),
+        eq(strategyVersions.version, strategyRunEnds.version),
+      ),
+    )
+    .where(
+      and(
+        eq(strategies.status, 'ACTIVE'),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(engineProgress)
+            .where(
+              and(
+                eq(engineProgress.consumer, consumer),
+                eq(engineProgress.interval, strategyVersions.interval),
+                sql`${engineProgress.symbol} = any(${strategyVersions.symbols})`,
+                lt(engineProgress.lastOpenTime, strategyRunEnds.endedAt),
+              ),
+            ),
+        ),
+      ),
+    )
+    .orderBy(asc(strategies.createdAt), asc(strategies.id), asc(strategyRunEnds.version), asc(strategyRunEnds.endedAt));
+  return rows.map((row) => toSpec(row));
 }
 
 /** The newest change's `seq` (0 when nothing has changed yet): an engine reloads when it grows. */

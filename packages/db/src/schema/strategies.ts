@@ -101,6 +101,30 @@ export const strategyRuns = pgTable(
 );
 
 /**
+ * Runs a change replaced with a successor (an update, a rollback, a promotion), each with the market time the
+ * successor took over at (its activation). An engine that (re)starts behind that time still owes the candles up
+ * to it to the replaced version, which a backtest over the same candles gives them to.
+ */
+export const strategyRunEnds = pgTable(
+  'strategy_run_ends',
+  {
+    strategyId: uuid().notNull(),
+    version: integer().notNull(),
+    mode: strategyMode().notNull(),
+    activatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+    /** The successor's activation: candles that close after it are not this run's. */
+    endedAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.strategyId, t.version, t.endedAt] }),
+    foreignKey({
+      columns: [t.strategyId, t.version],
+      foreignColumns: [strategyVersions.strategyId, strategyVersions.version],
+    }).onDelete('cascade'),
+  ],
+);
+
+/**
  * One row per strategy mutation, written in the mutation's transaction: an engine that missed the bus event
  * sees a newer `seq` here and reloads.
  */
