@@ -87,8 +87,13 @@ describe.each(engines)('live Binance market data on $engine', ({ postgres, enabl
   beforeAll(async () => {
     if (!enabled) return;
     // Paused until the platform subscribes, so the test knows the first trade it can hear.
-    fake = await startFakeBinance({ trades: script.trades, clock, ratePerSecond: RATE, pingIntervalMs: 250 });
-    fake.pause();
+    fake = await startFakeBinance({
+      trades: script.trades,
+      clock,
+      ratePerSecond: RATE,
+      pingIntervalMs: 250,
+      paused: true,
+    });
     let dbUrl: string | undefined;
     if (postgres && databaseUrl) {
       const created = await createTestDatabase(databaseUrl);

@@ -51,8 +51,13 @@ describe('MarketDataService on a live provider', () => {
   beforeAll(async () => {
     // The first trades are the fake's history (and klines), with their recorded times; the rest stream live once
     // the service is connected, stamped with the market clock.
-    fake = await startFakeBinance({ trades: all, published: HISTORY, clock: () => NOW, ratePerSecond: 400 });
-    fake.pause();
+    fake = await startFakeBinance({
+      trades: all,
+      published: HISTORY,
+      clock: () => NOW,
+      ratePerSecond: 400,
+      paused: true,
+    });
     database = await openDatabase({});
     await bus.ensureTopics([{ topic: TOPICS.candles }, { topic: TOPICS.strategyEvents }]);
     await bus.consume({
@@ -98,6 +103,12 @@ describe('MarketDataService on a live provider', () => {
   it('warms a symbol without history up from the exchange’s klines, as history only', async () => {
     const first = service();
     await first.start();
+    // Live from the service's subscription on: a trade published before it would be news to no one.
+    const subscribed = Date.now() + 60_000;
+    while (!fake.subscriptions().some((streams) => streams.includes('xrpeth@trade'))) {
+      if (Date.now() > subscribed) throw new Error('the service never subscribed to xrpeth@trade');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     fake.resume();
     // Until every live trade has come in (the warm-up before it is slow on a busy machine).
     const deadline = Date.now() + 120_000;

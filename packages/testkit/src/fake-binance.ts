@@ -35,6 +35,11 @@ export interface FakeBinanceOptions {
   readonly published?: number;
   /** Trades published per second of the fake's clock (default 100). */
   readonly ratePerSecond?: number;
+  /**
+   * Start with the trade clock stopped: nothing is published live until `resume()` (default false). A test that
+   * pauses right after the start would otherwise let the time the start took count, on a busy machine seconds.
+   */
+  readonly paused?: boolean;
   /** Rewrite `T` (and `E`) to the wall time a trade is published (default true); false keeps the recorded times. */
   readonly retime?: boolean;
   /** Connections older than this are closed, like Binance's 24 h limit (default 24 h). */
@@ -186,12 +191,14 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
 
   // The trade clock: trade i is due once (i / rate) seconds of unpaused time have passed since the start.
   const startedAt = Date.now();
-  let pausedAt: number | null = null;
+  let pausedAt: number | null = options.paused === true ? startedAt : null;
   let pausedTotal = 0;
   let next = 0;
   for (; next < Math.min(options.published ?? 0, options.trades.length); next++) {
     const trade = options.trades[next] as BinanceTradePayload;
-    history.set(trade.s, [...(history.get(trade.s) ?? []), trade]);
+    const list = history.get(trade.s);
+    if (list === undefined) history.set(trade.s, [trade]);
+    else list.push(trade);
     published.set(trade.s, (published.get(trade.s) ?? 0) + 1);
   }
 

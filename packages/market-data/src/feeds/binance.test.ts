@@ -291,8 +291,7 @@ describe('BinanceProvider against the fake Binance', () => {
   });
 
   it('answers ping frames, which count as messages', async () => {
-    fake = await startFakeBinance({ trades: RECORDED.slice(0, 10), pingIntervalMs: 60_000 });
-    fake.pause();
+    fake = await startFakeBinance({ trades: RECORDED.slice(0, 10), pingIntervalMs: 60_000, paused: true });
     const binance = makeProvider(fake);
     const collected = collector();
     binance.setSymbols(['XRPETH']);
