@@ -72,6 +72,21 @@ describe.skipIf(!postgresUrl)('openPostgres: prepared statements', () => {
   });
 });
 
+/**
+ * A proxy in front of the database's server that ends the client's connection right after forwarding a query
+ * with `pg_sleep`: the reply never comes, the connection closes. With the database's URL through it.
+ */
+async function cutAtSleep(url: string): Promise<{ proxy: TcpProxy; through: string }> {
+  const target = new URL(url);
+  const proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432), {
+    cutAfter: (chunk) => chunk.includes('pg_sleep'),
+  });
+  const through = new URL(url);
+  through.hostname = '127.0.0.1';
+  through.port = String(proxy.port);
+  return { proxy, through: through.toString() };
+}
+
 describe.skipIf(!postgresUrl)('openPostgres: a connection that closes inside a transaction', () => {
   const fresh = useTestDatabase();
 
@@ -79,18 +94,11 @@ describe.skipIf(!postgresUrl)('openPostgres: a connection that closes inside a t
   // scheduled for the next turn of the event loop on a connection whose socket is gone, and throws there, out of
   // every caller's reach: the process dies (porsager/postgres#1208).
   it('fails the transaction with CONNECTION_CLOSED, throws nothing outside it, and the next query reconnects', async () => {
-    const target = new URL(fresh.url);
-    // Ends the client's connection right after forwarding the query: the reply never comes, the connection closes.
-    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432), {
-      cutAfter: (chunk) => chunk.includes('pg_sleep'),
-    });
-    const through = new URL(fresh.url);
-    through.hostname = '127.0.0.1';
-    through.port = String(proxy.port);
+    const { proxy, through } = await cutAtSleep(fresh.url);
     const uncaught: unknown[] = [];
     const record = (error: unknown) => uncaught.push(error);
     process.on('uncaughtException', record);
-    const database = await openPostgres(through.toString());
+    const database = await openPostgres(through);
     try {
       const failure = await database.db
         .transaction((tx) => tx.execute(sql`select pg_sleep(5)`))
@@ -109,6 +117,32 @@ describe.skipIf(!postgresUrl)('openPostgres: a connection that closes inside a t
     } finally {
       process.off('uncaughtException', record);
       await database.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe.skipIf(!postgresUrl)('openPostgres: closing after a connection was cut mid-query', () => {
+  const fresh = useTestDatabase();
+
+  // Unpatched, postgres.js keeps the failed query as the closed connection's query in flight, and `end()` waits
+  // for it until its timeout (5 s in `close`): every shutdown after a database outage took that long.
+  it('ends at once instead of waiting its timeout for the query that failed', async () => {
+    const { proxy, through } = await cutAtSleep(fresh.url);
+    try {
+      const database = await openPostgres(through);
+      const failure = await database.db.execute(sql`select pg_sleep(30)`).then(
+        () => null,
+        (error: Error) => error,
+      );
+      expect(proxy.cuts).toBe(1);
+      // Drizzle wraps the driver's error outside a transaction.
+      expect(failure?.cause).toMatchObject({ code: 'CONNECTION_CLOSED' });
+      const closing = database.close().then(() => 'closed');
+      // `close` gives the connections 5 s to finish: resolving well before that means it did not wait for them.
+      const waiting = new Promise((resolve) => setTimeout(resolve, 2_500, 'still waiting')).then(String);
+      expect(await Promise.race([closing, waiting])).toBe('closed');
+    } finally {
       await proxy.close();
     }
   });
