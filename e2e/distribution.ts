@@ -80,7 +80,11 @@ export async function consumeSignals(
   const positions = new Set<string>();
   await consumer.connect();
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.subscribe({ topic, fromBeginning: false });
+  // A reader of given strategies reads the topic from its start (older records are other runs', filtered out). A new
+  // group commits nothing on a partition until it has read a record there, and kafkajs resolves such a partition
+  // again on every rejoin: from the end, it would skip what was produced between the first join and a rejoin after
+  // a broker outage (a symbol first seen while the broker was down). A reader of every strategy starts at the end.
+  await consumer.subscribe({ topic, fromBeginning: strategyIds !== null });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
       const position = `${partition}@${message.offset}`;
