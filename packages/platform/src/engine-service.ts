@@ -128,11 +128,15 @@ export class EngineService {
   async #reload(): Promise<void> {
     const [seq, specs] = await retryForever(
       'loading running strategies',
-      async () =>
-        [
-          await latestStrategyChange(this.#db),
-          [...(await runningStrategySpecs(this.#db)), ...(await endedStrategyRuns(this.#db, this.#progressName))],
-        ] as const,
+      async () => {
+        // The change first: the versions read after it reflect it at least (a newer one only reloads again).
+        const seq = await latestStrategyChange(this.#db);
+        const [running, ended] = await Promise.all([
+          runningStrategySpecs(this.#db),
+          endedStrategyRuns(this.#db, this.#progressName),
+        ]);
+        return [seq, [...running, ...ended]] as const;
+      },
       (m, e) => this.#log.warn(m, e),
       () => this.#stopped,
     );
