@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { coalesceWrites } from '@alphintra/subgraph-kit/ws-writes';
 import {
   createGatewayRuntime,
   type GatewayPlugin,
@@ -93,6 +94,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     path: gateway.graphqlEndpoint,
     ...(limits === null ? {} : { maxPayload: limits.maxBodyBytes }),
   });
+  coalesceWrites(wsServer);
   const ws = useServer(
     getGraphQLWSOptions<Record<string, unknown>, Extra>(gateway, (ctx) => ({
       req: ctx.extra.request,

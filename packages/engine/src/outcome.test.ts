@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Candle } from '@alphintra/core';
 import { describe, expect, it } from 'vitest';
 import { type FollowedSignal, followSignal, OutcomeTracker, type SignalOutcome } from './outcome.ts';
@@ -177,6 +179,23 @@ describe('OutcomeTracker', () => {
         expect(outcomes).toEqual([expected]);
       }
     }
+  });
+  it('keeps what an outcome needs, not the signal it was handed: a whole signal is collected while followed', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const tracker = new OutcomeTracker();
+    // A signal as the engine makes it carries more than the tracker reads (its explanation, here).
+    const handed = () => {
+      const whole = { ...SIGNALS.g, explanation: { rule: 'r', indicators: [{ name: 'ema', value: 1 }] } };
+      tracker.track(whole);
+      return new WeakRef(whole);
+    };
+    const ref = handed();
+    // A collection only after this turn: V8 keeps objects a WeakRef was made of (or read) alive until its end.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(ref.deref()).toBeUndefined();
+    expect(tracker.open()).toEqual([followSignal(SIGNALS.g, CANDLES)]);
   });
 });
 

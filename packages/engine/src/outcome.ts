@@ -31,7 +31,15 @@ export type FollowedSignal = Pick<
  * - a candle that reaches neither and closes exactly at `expiresAt` closes it EXPIRED at its close.
  */
 class FollowState {
-  readonly #signal: FollowedSignal;
+  // The fields an outcome needs, not the signal handed in: a followed signal can stay open for hours, and a whole
+  // `Signal` (its explanation, metadata, parameters and decimal strings) is larger than all of these together.
+  readonly #id: string;
+  readonly #symbol: string;
+  readonly #action: FollowedSignal['action'];
+  readonly #timestamp: number;
+  readonly #expiresAt: number;
+  readonly #strategyId: string;
+  readonly #strategyVersion: number;
   readonly #entry: number;
   readonly #stop: number;
   readonly #target: number;
@@ -40,24 +48,25 @@ class FollowState {
   #lastClose: number | null = null;
 
   constructor(signal: FollowedSignal) {
-    this.#signal = signal;
+    this.#id = signal.id;
+    this.#symbol = signal.symbol;
+    this.#action = signal.action;
+    this.#timestamp = signal.timestamp;
+    this.#expiresAt = signal.expiresAt;
+    this.#strategyId = signal.strategyId;
+    this.#strategyVersion = signal.strategyVersion;
     this.#entry = Number(signal.priceTarget);
     this.#stop = Number(signal.stopLoss);
     this.#target = Number(signal.takeProfit);
     this.#buy = signal.action === 'BUY';
   }
 
-  get signal(): FollowedSignal {
-    return this.#signal;
-  }
-
   /** The outcome the candle closes the signal with, or null while it stays open (or the candle is not its own). */
   step(candle: Candle): SignalOutcome | null {
-    const signal = this.#signal;
     // Candles before the signal, and a candle seen already (a redelivery), change nothing.
-    if (candle.openTime < signal.timestamp || candle.openTime <= this.#lastOpenTime) return null;
-    if (candle.closeTime > signal.expiresAt) {
-      return this.#closed('EXPIRED', signal.expiresAt, this.#lastClose ?? this.#entry);
+    if (candle.openTime < this.#timestamp || candle.openTime <= this.#lastOpenTime) return null;
+    if (candle.closeTime > this.#expiresAt) {
+      return this.#closed('EXPIRED', this.#expiresAt, this.#lastClose ?? this.#entry);
     }
     this.#lastOpenTime = candle.openTime;
     const open = Number(candle.open);
@@ -72,7 +81,7 @@ class FollowState {
     }
     if (targetReached) return this.#closed('TAKE_PROFIT', candle.closeTime, this.#target);
     this.#lastClose = close;
-    if (candle.closeTime === signal.expiresAt) return this.#closed('EXPIRED', signal.expiresAt, close);
+    if (candle.closeTime === this.#expiresAt) return this.#closed('EXPIRED', this.#expiresAt, close);
     return null;
   }
 
@@ -92,15 +101,14 @@ class FollowState {
     exitPrice: number | null,
     returnPct: number | null,
   ): SignalOutcome {
-    const signal = this.#signal;
     return {
-      signalId: signal.id,
-      strategyId: signal.strategyId,
-      strategyVersion: signal.strategyVersion,
-      symbol: signal.symbol,
-      action: signal.action,
+      signalId: this.#id,
+      strategyId: this.#strategyId,
+      strategyVersion: this.#strategyVersion,
+      symbol: this.#symbol,
+      action: this.#action,
       status,
-      openedAt: signal.timestamp,
+      openedAt: this.#timestamp,
       entryPrice: this.#entry,
       closedAt,
       exitPrice,

@@ -16,6 +16,7 @@ import { WebSocketServer } from 'ws';
 import { guardResolvers, type RequestContext } from './access.ts';
 import { isUserFacing } from './errors.ts';
 import { refuseUnstorableText, unstorableTextError } from './text.ts';
+import { coalesceWrites } from './ws-writes.ts';
 
 /** How to run one subgraph. */
 export interface SubgraphOptions<TContext extends RequestContext> {
@@ -98,6 +99,7 @@ export async function startSubgraph<TContext extends RequestContext>(
   const app = express();
   const httpServer: Server = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  coalesceWrites(wsServer);
   const mask = maskError(onUnexpected);
   const wsCleanup = useServer(
     {
