@@ -77,9 +77,9 @@ export interface DistributionBenchResult {
  * Signal distribution through the platform as it runs (`startPlatform` on PostgreSQL, Redis and Kafka, all local):
  * synthetic signals handed to its `SignalDistributor` (PostgreSQL, `signals.seq` in one serialized transaction),
  * delivered by its outbox relays to Kafka `trading.signals` (idempotent producer, acks all) and the Redis pub/sub;
- * counted on a Kafka consumer group and a Redis subscriber in this process. First sustained, candles back to back;
- * then at a fixed rate (after an untimed warm-up at that rate), timing each signal from just before its hand-over to
- * each reader and to a GraphQL subscriber through the gateway of an API process (`PLATFORM_ROLE=api`) beside it.
+ * counted on a Kafka consumer group and a Redis subscriber in this process. First at a fixed rate (after an untimed
+ * warm-up at that rate), timing each signal from just before its hand-over to each reader and to a GraphQL subscriber
+ * through the gateway of an API process (`PLATFORM_ROLE=api`) beside it; then sustained, candles back to back.
  */
 export async function runDistributionBench(options: DistributionBenchOptions): Promise<DistributionBenchResult> {
   const { AlphintraClient, LiveSignalsDocument } = await import('@alphintra/client');
@@ -214,61 +214,16 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   }
   const distributor = platform.distributor;
 
-  // Sustained: candles back to back, as many in flight as the engine evaluates at once (one per partition of the
-  // candle topic, each in order); the distributor stores what arrives during a commit in the next one, and the
-  // relays deliver behind.
-  const batches = Array.from({ length: Math.ceil(total / batchSize) }, () => nextSignals(batchSize));
-  for (const signal of batches.flat().slice(0, total)) expected.add(signal.id);
-  const commitsBefore = distributor.stats.commits;
   const servers = {
     PostgreSQL: ({ comm }: { comm: string }) => comm === 'postgres',
     Kafka: ({ cmdline }: { cmdline: string }) => cmdline.includes('kafka.Kafka'),
     Redis: ({ comm }: { comm: string }) => comm.startsWith('redis-server'),
   };
-  const sustainedMachine = measureMachineCpu({
-    'platform and readers': ({ pid }) => pid === process.pid,
-    ...servers,
-  });
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  let stored = 0;
-  const inFlight = new Set<Promise<void>>();
-  for (const batch of batches) {
-    while (inFlight.size >= concurrentCandles) await Promise.race(inFlight);
-    const storing: Promise<void> = distributor.distribute(batch).then((fresh) => {
-      stored += fresh.length;
-      inFlight.delete(storing);
-    });
-    inFlight.add(storing);
-  }
-  await Promise.all(inFlight);
-  const storedMs = performance.now() - start;
-  const commits = distributor.stats.commits - commitsBefore;
-  while (kafkaSeen < expected.size || pubsubSeen < expected.size) {
-    if (performance.now() - start > 600_000) break;
-    await sleep(50);
-  }
-  // The outcome service follows every stored signal too (its OPEN record is written once per signal): the CPU figure
-  // counts that work, and the latency run below starts on a platform that has caught up, not one still busy with
-  // the sustained run's backlog.
-  await platform.outcomes.drain();
-  const caughtUpMs = performance.now() - start;
-  const cpu = process.cpuUsage(cpuStart);
-  const sustainedRunCpu = sustainedMachine();
-  const kafkaReceived = kafkaSeen;
-  const pubsubReceived = pubsubSeen;
-  if (kafkaReceived < expected.size || pubsubReceived < expected.size) {
-    console.warn(`lost signals: kafka ${expected.size - kafkaReceived}, pubsub ${expected.size - pubsubReceived}`);
-  }
-  const kafkaMs = lastKafka - start;
-  const pubsubMs = lastPubsub - start;
-  // The sustained run's signals and ids are not needed any more: kept, they are hundreds of megabytes of heap that
-  // every old-generation collection of this process (the platform's too) would walk during the latency run.
-  batches.length = 0;
-  expected.clear();
-  onKafka.clear();
-  onPubsub.clear();
 
+  // The latency run first, on the platform as it started (after its warm-up): a steady 1,000 signals/s. After the
+  // sustained run the platform is still digesting it for a while (hundreds of megabytes of garbage for the next
+  // old-generation collections, 200,000 open outcomes followed), which is not that steady state.
+  //
   // A GraphQL subscriber on the symbol the latency run's signals are on, through the gateway of an API process
   // (`PLATFORM_ROLE=api`) on the platform's database and pub/sub, as a deployment runs it: the GraphQL work is not
   // charged to the process that stores and delivers.
@@ -350,6 +305,56 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   });
   await runAtRate(latencySeconds, true);
   const latencyRunCpu = machine();
+  // The API process only serves the latency run's subscriber: during the sustained run it would decode every
+  // batch of the pub/sub on the same two cores.
+  await events.return?.();
+  await reading.catch(() => {});
+  await client.close().catch(() => {});
+  await api.stop();
+
+  // Sustained: candles back to back, as many in flight as the engine evaluates at once (one per partition of the
+  // candle topic, each in order); the distributor stores what arrives during a commit in the next one, and the
+  // relays deliver behind.
+  const batches = Array.from({ length: Math.ceil(total / batchSize) }, () => nextSignals(batchSize));
+  for (const signal of batches.flat().slice(0, total)) expected.add(signal.id);
+  const commitsBefore = distributor.stats.commits;
+  const sustainedMachine = measureMachineCpu({
+    'platform and readers': ({ pid }) => pid === process.pid,
+    ...servers,
+  });
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  let stored = 0;
+  const inFlight = new Set<Promise<void>>();
+  for (const batch of batches) {
+    while (inFlight.size >= concurrentCandles) await Promise.race(inFlight);
+    const storing: Promise<void> = distributor.distribute(batch).then((fresh) => {
+      stored += fresh.length;
+      inFlight.delete(storing);
+    });
+    inFlight.add(storing);
+  }
+  await Promise.all(inFlight);
+  const storedMs = performance.now() - start;
+  const commits = distributor.stats.commits - commitsBefore;
+  while (kafkaSeen < expected.size || pubsubSeen < expected.size) {
+    if (performance.now() - start > 600_000) break;
+    await sleep(50);
+  }
+  // The outcome service follows every stored signal too (its OPEN record is written once per signal): the CPU figure
+  // counts that work, and the latency run below starts on a platform that has caught up, not one still busy with
+  // the sustained run's backlog.
+  await platform.outcomes.drain();
+  const caughtUpMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  const sustainedRunCpu = sustainedMachine();
+  const kafkaReceived = kafkaSeen;
+  const pubsubReceived = pubsubSeen;
+  if (kafkaReceived < expected.size || pubsubReceived < expected.size) {
+    console.warn(`lost signals: kafka ${expected.size - kafkaReceived}, pubsub ${expected.size - pubsubReceived}`);
+  }
+  const kafkaMs = lastKafka - start;
+  const pubsubMs = lastPubsub - start;
 
   const result: DistributionBenchResult = {
     signals: total,
@@ -373,10 +378,6 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     databaseDirectory,
   };
 
-  await events.return?.();
-  await reading.catch(() => {});
-  await client.close().catch(() => {});
-  await api.stop();
   await consumer.close();
   await readerBus.close();
   await listener.close();
