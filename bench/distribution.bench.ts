@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { type DiskFlushResult, measureDiskFlush } from './disk.ts';
 import { type DistributionBenchResult, runDistributionBench } from './distribution.ts';
 import type { MachineCpu } from './machine.ts';
+import type { LatencySummary } from './measure.ts';
 import { attempt, count, integerOption, latencyLine, machine, ms, textTable, writeReport } from './report.ts';
 import { runSignalHistoryBench, type SignalHistoryBenchResult } from './signals.ts';
 import { runWebhookBench, type WebhookBenchResult } from './webhooks.ts';
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
           ['... all of it delivered and followed by the outcome service /s', count(d.caughtUpPerSecond), ''],
           ['lost (Kafka / pub/sub)', `${d.signals - d.kafkaReceived} / ${d.signals - d.pubsubReceived}`, '0 / 0'],
           ['commits (group commit)', count(d.commits), ''],
-          ['CPU of the process per signal', `${d.cpuMicrosPerSignal.toFixed(1)} µs`, ''],
+          ['CPU of the platform process per signal', `${d.cpuMicrosPerSignal.toFixed(1)} µs`, ''],
         ],
       ),
     );
@@ -102,8 +103,16 @@ async function main(): Promise<void> {
           ['Redis subscriber', latencyLine(d.latencyToPubsub)],
           ['GraphQL subscriber via gateway', latencyLine(d.latencyToGateway)],
           ['(of which: stored, the commit acknowledged)', latencyLine(d.latencyToStored)],
+          ['floor: bare insert, produce, publish -> Kafka consumer', latencyLine(d.floor.toKafka)],
+          ['floor: ... -> Redis subscriber', latencyLine(d.floor.toPubsub)],
+          ['floor: ... -> the insert committed', latencyLine(d.floor.toCommitted)],
         ],
       ),
+    );
+    const ratio = (ours: LatencySummary | null, floor: LatencySummary | null) =>
+      ours && floor ? `${(ours.p99 / floor.p99).toFixed(2)}` : 'n/a';
+    console.log(
+      `p99 against the floor in the same run: Kafka ${ratio(d.latencyToKafka, d.floor.toKafka)}x, Redis ${ratio(d.latencyToPubsub, d.floor.toPubsub)}x, commit ${ratio(d.latencyToStored, d.floor.toCommitted)}x`,
     );
     printCpu('CPU during that run', d.latencyRunCpu, d.latencyRate);
     printCpu('CPU during the sustained run, until everything was done', d.sustainedRunCpu, d.caughtUpPerSecond);

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { Signal, StrategySpec } from '@alphintra/core';
+import { type DistributionFloorResult, runDistributionFloor } from './floor.ts';
 import { type MachineCpu, measureMachineCpu } from './machine.ts';
 import { type LatencySummary, Samples } from './measure.ts';
+import { handOverAtRate, ReadersProcess, wallClock } from './readers-process.ts';
 
 /** Options of `runDistributionBench`: the real servers, all local. */
 export interface DistributionBenchOptions {
@@ -43,7 +45,7 @@ export interface DistributionBenchResult {
    * (which shares the process's CPU with the relays, and comes out of it before they finish or after).
    */
   readonly caughtUpPerSecond: number;
-  /** User + system CPU of this process (platform and readers) per signal in the sustained run, µs. */
+  /** User + system CPU of this process (the platform; the readers have their own) per signal, sustained, µs. */
   readonly cpuMicrosPerSignal: number;
   readonly latencyRate: number;
   /**
@@ -62,9 +64,12 @@ export interface DistributionBenchResult {
    * (`PLATFORM_ROLE=api`) beside the platform.
    */
   readonly latencyToGateway: LatencySummary | null;
+  /** The same rate through a bare durable insert, produce and publish, with the same clients and readers. */
+  readonly floor: DistributionFloorResult;
   /**
-   * CPU of the machine during the timed fixed-rate run, by process: this one (the platform and the readers), the API
-   * process, PostgreSQL, Kafka and Redis (local servers), as cores busy on average. Null without Linux's `/proc`.
+   * CPU of the machine during the timed fixed-rate run, by process: this one (the platform), the readers' process,
+   * the API process, PostgreSQL, Kafka and Redis (local servers), as cores busy on average. Null without Linux's
+   * `/proc`.
    */
   readonly latencyRunCpu: MachineCpu | null;
   /** The same over the sustained run, from the first insert until everything is done (`caughtUpPerSecond`). */
@@ -77,16 +82,12 @@ export interface DistributionBenchResult {
  * Signal distribution through the platform as it runs (`startPlatform` on PostgreSQL, Redis and Kafka, all local):
  * synthetic signals handed to its `SignalDistributor` (PostgreSQL, `signals.seq` in one serialized transaction),
  * delivered by its outbox relays to Kafka `trading.signals` (idempotent producer, acks all) and the Redis pub/sub;
- * counted on a Kafka consumer group and a Redis subscriber in this process. First at a fixed rate (after an untimed
+ * counted on a Kafka consumer group and a Redis subscriber in a process of their own. First at a fixed rate (after an untimed
  * warm-up at that rate), timing each signal from just before its hand-over to each reader and to a GraphQL subscriber
  * through the gateway of an API process (`PLATFORM_ROLE=api`) beside it; then sustained, candles back to back.
  */
 export async function runDistributionBench(options: DistributionBenchOptions): Promise<DistributionBenchResult> {
-  const { AlphintraClient, LiveSignalsDocument } = await import('@alphintra/client');
-  const { SIGNALS_CHANNEL, signalsOfMessage } = await import('@alphintra/core');
-  const { TOPICS } = await import('@alphintra/bus');
-  const { KafkaEventBus } = await import('@alphintra/bus/kafka');
-  const { createRedisPubSub } = await import('@alphintra/bus/redis');
+  const { SIGNALS_CHANNEL } = await import('@alphintra/core');
   const { createStrategy, rowsOf, runningStrategySpecs } = await import('@alphintra/db');
   const { templateById } = await import('@alphintra/engine');
   const { loadConfig, silentLog, startPlatform } = await import('@alphintra/platform');
@@ -101,7 +102,6 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   const latencySeconds = options.latencySeconds ?? 10;
   const warmupSeconds = options.warmupSeconds ?? 2;
   const suffix = uniqueSuffix();
-  const quiet = { warn: () => {}, error: () => {} };
   const channelPrefix = `bench-${suffix}:`;
 
   const created = await createTestDatabase(options.databaseUrl);
@@ -157,58 +157,17 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     return out.slice(0, count);
   };
 
-  // Receipt of each signal id on each reader; the creation time of the ones being timed.
-  const onKafka = new Set<string>();
-  const onPubsub = new Set<string>();
-  // The ids of the sustained run, and how many of them each reader has seen, counted as they arrive: recounting
-  // while waiting would cost this process (which runs the platform) CPU in proportion to the wait.
-  const expected = new Set<string>();
-  let kafkaSeen = 0;
-  let pubsubSeen = 0;
-  let lastKafka = 0;
-  let lastPubsub = 0;
-  const createdAt = new Map<string, number>();
-  const kafkaSamples = new Samples();
-  const pubsubSamples = new Samples();
-  const gatewaySamples = new Samples();
-  const storedSamples = new Samples();
-  const onGateway = new Set<string>();
-
-  const readerBus = new KafkaEventBus({ brokers: options.kafkaBrokers.split(','), clientId: 'bench', logger: quiet });
-  const consumer = await readerBus.consume({
-    groupId: `bench-${suffix}-reader`,
-    topics: [TOPICS.signals],
-    handler: (message) => {
-      const now = performance.now();
-      const id = message.headers['signal-id'] ?? '';
-      if (!onKafka.has(id)) {
-        onKafka.add(id);
-        if (expected.has(id)) kafkaSeen++;
-      }
-      lastKafka = now;
-      const at = createdAt.get(id);
-      if (at !== undefined) kafkaSamples.push(now - at);
-    },
+  // The readers run in a process of their own, as a deployment's consumers do: their decoding is not charged to the
+  // platform's process, and the two share the machine's cores the way separate processes do.
+  const readers = await ReadersProcess.start({
+    KAFKA_BROKERS: options.kafkaBrokers,
+    REDIS_URL: options.redisUrl,
+    REDIS_CHANNEL_PREFIX: channelPrefix,
+    READER_GROUP_ID: `bench-${suffix}-reader`,
   });
-  const listener = createRedisPubSub({ url: options.redisUrl, channelPrefix, logger: quiet });
-  await listener.subscribe(
-    SIGNALS_CHANNEL,
-    (message: { id: string } | { id: string }[]) => {
-      const now = performance.now();
-      for (const payload of signalsOfMessage(message)) {
-        if (!onPubsub.has(payload.id)) {
-          onPubsub.add(payload.id);
-          if (expected.has(payload.id)) pubsubSeen++;
-        }
-        lastPubsub = now;
-        const at = createdAt.get(payload.id);
-        if (at !== undefined) pubsubSamples.push(now - at);
-      }
-    },
-    {},
-  );
-  // The subscription is live once a probe comes back.
-  for (let probe = 0; !onPubsub.has(`probe-${probe - 1}`); probe++) {
+  // The Redis subscription is live once a probe comes back.
+  for (let probe = 0; readers.progress.seen.pubsub === 0; probe++) {
+    if (probe > 200) throw new Error('the Redis subscriber did not come up');
     await platform.pubsub.publish(SIGNALS_CHANNEL, { id: `probe-${probe}` });
     await sleep(50);
   }
@@ -218,6 +177,10 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     PostgreSQL: ({ comm }: { comm: string }) => comm === 'postgres',
     Kafka: ({ cmdline }: { cmdline: string }) => cmdline.includes('kafka.Kafka'),
     Redis: ({ comm }: { comm: string }) => comm.startsWith('redis-server'),
+  };
+  const processes = {
+    platform: ({ pid }: { pid: number }) => pid === process.pid,
+    readers: ({ pid }: { pid: number }) => pid === readers.pid,
   };
 
   // The latency run first, on the platform as it started (after its warm-up): a steady 1,000 signals/s. After the
@@ -235,18 +198,9 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     REDIS_CHANNEL_PREFIX: channelPrefix,
     KAFKA_BROKERS: options.kafkaBrokers,
   });
-  const client = new AlphintraClient({ url: api.url });
-  const events = client.subscribe(LiveSignalsDocument, { filter: { symbols: [latencySymbol] } });
-  const reading = (async () => {
-    for await (const event of events) {
-      const now = performance.now();
-      onGateway.add(event.signals.id);
-      const at = createdAt.get(event.signals.id);
-      if (at !== undefined) gatewaySamples.push(now - at);
-    }
-  })();
+  await readers.request({ type: 'gateway', url: api.url, symbol: latencySymbol });
   // The gateway's subscription is live once a stored signal comes through it.
-  for (let probe = 0; onGateway.size === 0; probe++) {
+  for (let probe = 0; readers.progress.seen.gateway === 0; probe++) {
     if (probe > 200) throw new Error('the gateway subscription did not come up');
     await distributor.distribute([
       syntheticSignal(strategies[0] as StrategySpec, base + minute++ * 60_000, latencySymbol),
@@ -269,60 +223,52 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     }
     return out;
   };
-  const runAtRate = async (seconds: number, timed: boolean): Promise<string[]> => {
-    const started = performance.now();
-    const ids: string[] = [];
-    const pending: Promise<unknown>[] = [];
-    for (let tick = 0; tick < seconds * 100; tick++) {
-      const wait = started + tick * 10 - performance.now();
-      if (wait > 0) await sleep(wait);
-      const batch = tickSignals();
-      const now = performance.now();
-      for (const signal of batch) {
-        if (timed) createdAt.set(signal.id, now);
-        ids.push(signal.id);
-      }
-      // Not awaited: signals keep coming at their rate whatever a commit costs, as candles do.
-      pending.push(
+  const kafkaSamples = new Samples();
+  const pubsubSamples = new Samples();
+  const gatewaySamples = new Samples();
+  const storedSamples = new Samples();
+  const runAtRate = (seconds: number, timed: boolean) =>
+    handOverAtRate({
+      readers,
+      ticks: Array.from({ length: seconds * 100 }, tickSignals),
+      handOver: (batch, now) =>
         distributor.distribute(batch).then(() => {
           const at = performance.now();
-          if (timed) for (let index = 0; index < batch.length; index++) storedSamples.push(at - now);
+          if (timed) for (let count = 0; count < batch.length; count++) storedSamples.push(at - now);
         }),
-      );
-    }
-    await Promise.all(pending);
-    while (!ids.every((id) => onKafka.has(id) && onPubsub.has(id) && onGateway.has(id))) {
-      if (performance.now() - started > seconds * 1_000 + 60_000) break;
-      await sleep(20);
-    }
-    return ids;
-  };
+      awaited: ['kafka', 'pubsub', 'gateway'],
+      ...(timed ? { samples: { kafka: kafkaSamples, pubsub: pubsubSamples, gateway: gatewaySamples } } : {}),
+    });
   await runAtRate(warmupSeconds, false);
-  const machine = measureMachineCpu({
-    'platform and readers': ({ pid }) => pid === process.pid,
-    'API process': ({ pid }) => pid === api.pid,
-    ...servers,
-  });
+  const machine = measureMachineCpu({ ...processes, 'API process': ({ pid }) => pid === api.pid, ...servers });
   await runAtRate(latencySeconds, true);
   const latencyRunCpu = machine();
   // The API process only serves the latency run's subscriber: during the sustained run it would decode every
   // batch of the pub/sub on the same two cores.
-  await events.return?.();
-  await reading.catch(() => {});
-  await client.close().catch(() => {});
+  await readers.request({ type: 'stopGateway' });
   await api.stop();
+
+  // The floor at the same rate, with the platform idle beside it: what a bare durable insert, produce and publish
+  // cost this machine (`floor.ts`).
+  const floor = await runDistributionFloor({
+    databaseUrl: created.url,
+    redisUrl: options.redisUrl,
+    kafkaBrokers: options.kafkaBrokers,
+    tick: tickSignals,
+    seconds: latencySeconds,
+    warmupSeconds,
+    suffix,
+  });
 
   // Sustained: candles back to back, as many in flight as the engine evaluates at once (one per partition of the
   // candle topic, each in order); the distributor stores what arrives during a commit in the next one, and the
   // relays deliver behind.
   const batches = Array.from({ length: Math.ceil(total / batchSize) }, () => nextSignals(batchSize));
-  for (const signal of batches.flat().slice(0, total)) expected.add(signal.id);
+  await readers.request({ type: 'expect', ids: batches.flat().map((signal) => signal.id) });
   const commitsBefore = distributor.stats.commits;
-  const sustainedMachine = measureMachineCpu({
-    'platform and readers': ({ pid }) => pid === process.pid,
-    ...servers,
-  });
+  const sustainedMachine = measureMachineCpu({ ...processes, ...servers });
   const cpuStart = process.cpuUsage();
+  const startWall = wallClock();
   const start = performance.now();
   let stored = 0;
   const inFlight = new Set<Promise<void>>();
@@ -337,24 +283,23 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   await Promise.all(inFlight);
   const storedMs = performance.now() - start;
   const commits = distributor.stats.commits - commitsBefore;
-  while (kafkaSeen < expected.size || pubsubSeen < expected.size) {
-    if (performance.now() - start > 600_000) break;
-    await sleep(50);
-  }
+  const delivered = await readers.waitFor(
+    ({ received }) => received.kafka >= total && received.pubsub >= total,
+    600_000,
+  );
   // The outcome service follows every stored signal too (its OPEN record is written once per signal): the CPU figure
-  // counts that work, and the latency run below starts on a platform that has caught up, not one still busy with
-  // the sustained run's backlog.
+  // counts that work.
   await platform.outcomes.drain();
   const caughtUpMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
   const sustainedRunCpu = sustainedMachine();
-  const kafkaReceived = kafkaSeen;
-  const pubsubReceived = pubsubSeen;
-  if (kafkaReceived < expected.size || pubsubReceived < expected.size) {
-    console.warn(`lost signals: kafka ${expected.size - kafkaReceived}, pubsub ${expected.size - pubsubReceived}`);
+  const kafkaReceived = delivered.received.kafka;
+  const pubsubReceived = delivered.received.pubsub;
+  if (kafkaReceived < total || pubsubReceived < total) {
+    console.warn(`lost signals: kafka ${total - kafkaReceived}, pubsub ${total - pubsubReceived}`);
   }
-  const kafkaMs = lastKafka - start;
-  const pubsubMs = lastPubsub - start;
+  const kafkaMs = delivered.last.kafka - startWall;
+  const pubsubMs = delivered.last.pubsub - startWall;
 
   const result: DistributionBenchResult = {
     signals: total,
@@ -373,14 +318,13 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     latencyToPubsub: pubsubSamples.summary(),
     latencyToGateway: gatewaySamples.summary(),
     latencyToStored: storedSamples.summary(),
+    floor,
     latencyRunCpu,
     sustainedRunCpu,
     databaseDirectory,
   };
 
-  await consumer.close();
-  await readerBus.close();
-  await listener.close();
+  await readers.close();
   await platform.close();
   await created.drop();
   return result;
