@@ -1,7 +1,8 @@
 /**
  * `pnpm bench` (fourth part): distribution. Signals through the platform's outbox to Kafka and the Redis pub/sub,
  * sustained and at 1,000/s with the latency to a Kafka consumer, a Redis subscriber and a GraphQL subscriber
- * through the gateway; signal history pages over millions of stored signals; webhook fan-out to local receivers.
+ * through the gateway, beside a floor at the same rate (`floor.ts`: a bare durable insert, produce and publish);
+ * signal history pages over millions of stored signals; webhook fan-out to local receivers.
  * Needs `DATABASE_URL`, `REDIS_URL` and `KAFKA_BROKERS` (a part without its servers is reported as skipped).
  * Prints a table and writes `bench/results/distribution.json`; it reports against the targets and does not fail
  * on them.
