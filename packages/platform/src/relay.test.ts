@@ -424,6 +424,35 @@ describe('OutboxReader', () => {
     expect(reader.reads).toBe(readsAtFar + 1);
   });
 
+  it('keeps its window when a read sent before a hand-over comes back after it', async () => {
+    let minute = 130_000;
+    const batch = (n: number) =>
+      Array.from({ length: n }, () => {
+        minute++;
+        return syntheticSignal(strategy, BASE + minute * 60_000);
+      });
+    const reader = new OutboxReader(database.db);
+    const fast = reader.follower();
+    const slow = reader.follower();
+    const first = await storeSignals(database.db, batch(5));
+    reader.stored(first);
+    expect(await slow.read(first.afterSeq, 2)).toEqual(first.signals.slice(0, 2));
+    // The next batch is committed; before the distributor hands it over, the fast follower (at the window's end)
+    // reads the database and finds it there. The hand-over comes while that read is on its way back.
+    const second = await storeSignals(database.db, batch(5));
+    const reading = fast.read((first.signals.at(-1) as StoredSignal).seq, 100);
+    reader.stored(second);
+    expect(await reading).toEqual(second.signals);
+    // The window still holds both batches: the slow follower reads on from memory.
+    const readsBefore = reader.reads;
+    expect(reader.held).toBe(10);
+    expect(await slow.read((first.signals[1] as StoredSignal).seq, 100)).toEqual([
+      ...first.signals.slice(2),
+      ...second.signals,
+    ]);
+    expect(reader.reads).toBe(readsBefore);
+  });
+
   it('answers every read as the database does, from its window or not, fed or read, shadow signals left out', async () => {
     let minute = 0;
     const reader = new OutboxReader(database.db, { windowSize: 25 });

@@ -165,16 +165,26 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
   }
 
   #remember(afterSeq: number, to: number, rows: readonly StoredSignal[], newest = false): void {
+    const holding = this.#to > this.#from;
+    // A read or batch that starts inside the window, or at its end, extends it by what lies past its end. A read can
+    // start inside: it was sent when the window ended there, and batches were handed over while it ran (the
+    // distributor hands a batch over after its commit, and a relay may read the database in between). Starting a
+    // new window from it instead would drop the signals before it, and send every follower behind to the database.
+    if (holding && afterSeq >= this.#from && afterSeq <= this.#to) {
+      if (to <= this.#to) return;
+      for (const row of rows) if (row.seq > this.#to) this.#window.push(row);
+      this.#to = to;
+      this.#endsStored = newest;
+      this.#trim();
+      return;
+    }
     // A reader behind the window (one slower than the others, or catching up) leaves it to the newest signals, which
     // the others are reading: replacing it would send every reader to the database in turn.
-    if (!newest && afterSeq < this.#from && this.#to > this.#from) return;
-    if (afterSeq === this.#to && this.#to > this.#from) {
-      for (const row of rows) this.#window.push(row);
-    } else {
-      this.#window = [...rows];
-      this.#head = 0;
-      this.#from = afterSeq;
-    }
+    if (!newest && afterSeq < this.#from && holding) return;
+    // Past a gap (another process stored in between), or nothing held: a new window.
+    this.#window = [...rows];
+    this.#head = 0;
+    this.#from = afterSeq;
     this.#to = to;
     this.#endsStored = newest;
     this.#trim();
