@@ -165,12 +165,11 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     REDIS_CHANNEL_PREFIX: channelPrefix,
     READER_GROUP_ID: `bench-${suffix}-reader`,
   });
-  // The Redis subscription is live once a probe comes back.
-  for (let probe = 0; readers.progress.seen.pubsub === 0; probe++) {
-    if (probe > 200) throw new Error('the Redis subscriber did not come up');
-    await platform.pubsub.publish(SIGNALS_CHANNEL, { id: `probe-${probe}` });
-    await sleep(50);
-  }
+  await readers.untilSeen(
+    'pubsub',
+    (n) => platform.pubsub.publish(SIGNALS_CHANNEL, { id: `probe-${n}` }),
+    'the Redis subscriber',
+  );
   const distributor = platform.distributor;
 
   const servers = {
@@ -200,13 +199,12 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   });
   await readers.request({ type: 'gateway', url: api.url, symbol: latencySymbol });
   // The gateway's subscription is live once a stored signal comes through it.
-  for (let probe = 0; readers.progress.seen.gateway === 0; probe++) {
-    if (probe > 200) throw new Error('the gateway subscription did not come up');
-    await distributor.distribute([
-      syntheticSignal(strategies[0] as StrategySpec, base + minute++ * 60_000, latencySymbol),
-    ]);
-    await sleep(50);
-  }
+  await readers.untilSeen(
+    'gateway',
+    () =>
+      distributor.distribute([syntheticSignal(strategies[0] as StrategySpec, base + minute++ * 60_000, latencySymbol)]),
+    'the gateway subscription',
+  );
   await sleep(200);
 
   // Fixed rate: a batch every 10 ms (10 signals at 1,000/s), all on one symbol, each timed from just before the

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Signal } from '@alphintra/core';
 import postgres from 'postgres';
 import { type LatencySummary, Samples } from './measure.ts';
@@ -81,12 +80,11 @@ export async function runDistributionFloor(options: DistributionFloorOptions): P
       awaited: ['kafka', 'pubsub'],
       ...(timed ? { samples: { kafka: toKafka, pubsub: toPubsub } } : {}),
     });
-  // The subscription is live once a probe comes back.
-  for (let probe = 0; readers.progress.seen.pubsub === 0; probe++) {
-    if (probe > 200) throw new Error('the Redis subscriber did not come up');
-    await pubsub.publish(SIGNALS_CHANNEL, { id: `probe-${probe}` });
-    await sleep(50);
-  }
+  await readers.untilSeen(
+    'pubsub',
+    (n) => pubsub.publish(SIGNALS_CHANNEL, { id: `probe-${n}` }),
+    'the Redis subscriber',
+  );
   try {
     await run(options.warmupSeconds, false);
     await run(options.seconds, true);

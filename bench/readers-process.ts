@@ -63,6 +63,18 @@ export class ReadersProcess {
     return answer as Promise<Answer<T>>;
   }
 
+  /**
+   * Sends probes (`probe(n)`, one every 50 ms, at most 200) until `reader` has seen a message: its subscription is
+   * live from then on. `what` names it in the error when it never is.
+   */
+  async untilSeen(reader: Reader, probe: (n: number) => Promise<unknown>, what: string): Promise<void> {
+    for (let n = 0; this.#progress.seen[reader] === 0; n++) {
+      if (n > 200) throw new Error(`${what} did not come up`);
+      await probe(n);
+      await sleep(50);
+    }
+  }
+
   /** The first progress report that satisfies `done`, or the last one after `timeoutMs`. */
   async waitFor(done: (progress: Progress) => boolean, timeoutMs: number): Promise<Progress> {
     const deadline = performance.now() + timeoutMs;
