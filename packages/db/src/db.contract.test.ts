@@ -93,4 +93,47 @@ describe.each(adapters)('database on $name', ({ url, enabled }) => {
     expect(none.items).toHaveLength(0);
     await expect(listSignals(database.db, { first: 1, after: 'nonsense' })).rejects.toThrow(/not a cursor/);
   });
+
+  it.runIf(enabled)('stores every field as it was given, whatever characters its text holds', async () => {
+    const { strategy } = await createStrategy(database.db, {
+      name: 'odd-text-owner',
+      source: 'NO_CODE',
+      symbols: ['XRPETH'],
+      document: {
+        version: 1,
+        interval: '1m',
+        indicators: {},
+        rules: [{ id: 'always', side: 'BUY', when: { gt: [{ field: 'close' }, 0] } }],
+        stopLoss: { percent: 1 },
+        takeProfit: { percent: 2 },
+      },
+    });
+    const time = Date.UTC(2020, 1, 29, 23, 59, 0);
+    // Quotes, backslashes, braces, commas, blanks, the word NULL, an empty string, non-ASCII text, and the doubles
+    // JSON cannot hold: each column of the batch travels as one array literal, where text must be quoted and escaped.
+    const odd: Signal = {
+      ...signalAt(strategy.id, time),
+      strategyName: 'a "quoted", {braced} back\\slash  ✓',
+      metadata: { marketConditions: 'RANGING', volatility: Number.NEGATIVE_INFINITY, volumeProfile: 'LOW' },
+      executionParams: { orderType: 'LIMIT', timeInForce: 'GTC', maxSlippage: 5e-324 },
+      explanation: {
+        rule: 'line\nbreak "and" \\ {x}',
+        indicators: [
+          { name: 'ema"9"', value: -0.5 },
+          { name: '\\', value: null },
+        ],
+      },
+      confidence: Number.NaN,
+      riskScore: Number.POSITIVE_INFINITY,
+      quantity: '-0.000000000000000001',
+      latencyMs: Number.NaN,
+    };
+    const empty: Signal = { ...signalAt(strategy.id, time + 60_000), strategyName: '' };
+    const nullWord: Signal = { ...signalAt(strategy.id, time + 120_000), strategyName: 'NULL' };
+    // The same signal twice in one batch is stored once, at its first place.
+    const stored = await insertSignals(database.db, [odd, empty, nullWord, odd]);
+    expect(stored.map((signal) => signal.id)).toEqual([odd.id, empty.id, nullWord.id]);
+    expect(stored.map((signal) => signal.seq)).toEqual([...stored.map((signal) => signal.seq)].sort((a, b) => a - b));
+    expect(await getSignals(database.db, [odd.id, empty.id, nullWord.id])).toEqual([odd, empty, nullWord]);
+  });
 });
