@@ -185,8 +185,8 @@ export async function settled(what: string, count: () => Promise<number>, pauseM
 
 /**
  * A TCP proxy in front of PostgreSQL that reads just enough of the wire protocol to lose one commit reply. Signals
- * are stored by one statement, `select ... from store_signals($1)`, outside any transaction block: PostgreSQL commits
- * it when it processes the Sync that follows, then answers ReadyForQuery. On the first such statement (a simple
+ * are stored by one statement, `select ... from store_signal_columns($1, ...)`, outside any transaction block:
+ * PostgreSQL commits it when it processes the Sync that follows, then answers ReadyForQuery. On the first such statement (a simple
  * Query, or the extended protocol's Bind of a statement parsed as it, which is what postgres.js sends), the proxy
  * forwards it, holds the server's reply back, and once the reply holds the statement's CommandComplete and then
  * ReadyForQuery with the status "idle" (committed, no transaction open), cuts both sides of the connection. Only once.
@@ -222,7 +222,7 @@ export class CommitCuttingProxy {
     let cutting = false;
     let held = Buffer.alloc(0);
 
-    const storesSignals = (query: string) => /\bstore_signals\(/i.test(query);
+    const storesSignals = (query: string) => /\bstore_signal_columns\(/i.test(query);
     client.on('data', (chunk: Buffer) => {
       fromClient = Buffer.concat([fromClient, chunk]);
       let commitSent = false;

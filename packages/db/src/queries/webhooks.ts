@@ -115,7 +115,10 @@ function deliveryOf(row: WebhookDeliveryRow, attempts: readonly WebhookAttemptRe
   };
 }
 
-/** The outbox lock `store_signals` takes (migration 0012): signal inserts hold it until they commit. */
+/**
+ * The outbox lock `store_signal_columns` takes (migration 0014, as `store_signals` of 0012 does): signal inserts hold
+ * it until they commit.
+ */
 const OUTBOX_LOCK = 0x5167_6e01;
 
 /**
