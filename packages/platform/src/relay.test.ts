@@ -312,13 +312,22 @@ describe('OutboxReader', () => {
     await database?.close();
   });
 
-  it('keeps its window on the newest signals when a reader behind it reads', async () => {
-    let minute = 10_000;
-    const batch = () =>
-      Array.from({ length: 10 }, () => {
+  /** Batches of the test strategy's signals, one minute apart from `start` on; every `shadowEvery`th a shadow. */
+  const batchesFrom = (start: number, shadowEvery = 0) => {
+    let minute = start;
+    return (n: number): Signal[] =>
+      Array.from({ length: n }, () => {
         minute++;
-        return syntheticSignal(strategy, BASE + minute * 60_000);
+        return {
+          ...syntheticSignal(strategy, BASE + minute * 60_000),
+          shadow: shadowEvery > 0 && minute % shadowEvery === 0,
+        };
       });
+  };
+
+  it('keeps its window on the newest signals when a reader behind it reads', async () => {
+    const next = batchesFrom(10_000);
+    const batch = () => next(10);
     await insertSignals(database.db, batch());
     const start = (await readOutbox(database.db, { afterSeq: 0, limit: 100_000 })).at(-1)?.seq ?? 0;
     await insertSignals(database.db, batch());
@@ -339,12 +348,7 @@ describe('OutboxReader', () => {
   });
 
   it('takes the batches stored in its process from memory, and reads only what another process stored', async () => {
-    let minute = 50_000;
-    const batch = (n: number) =>
-      Array.from({ length: n }, () => {
-        minute++;
-        return { ...syntheticSignal(strategy, BASE + minute * 60_000), shadow: minute % 5 === 0 };
-      });
+    const batch = batchesFrom(50_000, 5);
     const reader = new OutboxReader(database.db);
     const start = (await storeSignals(database.db, batch(3))).signals.at(-1)?.seq ?? 0;
     // Batches this process stores, handed to the reader as the distributor does: no read of the database.
@@ -373,12 +377,7 @@ describe('OutboxReader', () => {
   });
 
   it('keeps for a follower behind the others what it has still to read, up to maxWindow', async () => {
-    let minute = 90_000;
-    const batch = (n: number) =>
-      Array.from({ length: n }, () => {
-        minute++;
-        return syntheticSignal(strategy, BASE + minute * 60_000);
-      });
+    const batch = batchesFrom(90_000);
     const reader = new OutboxReader(database.db, { windowSize: 10, maxWindow: 60 });
     const fast = reader.follower();
     const slow = reader.follower();
@@ -425,12 +424,7 @@ describe('OutboxReader', () => {
   });
 
   it('keeps its window when a read sent before a hand-over comes back after it', async () => {
-    let minute = 130_000;
-    const batch = (n: number) =>
-      Array.from({ length: n }, () => {
-        minute++;
-        return syntheticSignal(strategy, BASE + minute * 60_000);
-      });
+    const batch = batchesFrom(130_000);
     const reader = new OutboxReader(database.db);
     const fast = reader.follower();
     const slow = reader.follower();
@@ -454,7 +448,7 @@ describe('OutboxReader', () => {
   });
 
   it('answers every read as the database does, from its window or not, fed or read, shadow signals left out', async () => {
-    let minute = 0;
+    const next = batchesFrom(0, 7);
     const reader = new OutboxReader(database.db, { windowSize: 25 });
     // A fixed pseudo-random walk of reads (positions behind, at and past the window) between inserts.
     let state = 7;
@@ -463,10 +457,7 @@ describe('OutboxReader', () => {
       return state % n;
     };
     for (let round = 0; round < 40; round++) {
-      const batch = Array.from({ length: 1 + random(12) }, () => {
-        minute++;
-        return { ...syntheticSignal(strategy, BASE + minute * 60_000), shadow: minute % 7 === 0 };
-      });
+      const batch = next(1 + random(12));
       // Two in three batches stored by this process (handed to the reader), the others by another process.
       const stored = await storeSignals(database.db, batch);
       if (random(3) > 0) reader.stored(stored);

@@ -173,18 +173,15 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
     if (holding && afterSeq >= this.#from && afterSeq <= this.#to) {
       if (to <= this.#to) return;
       for (const row of rows) if (row.seq > this.#to) this.#window.push(row);
-      this.#to = to;
-      this.#endsStored = newest;
-      this.#trim();
-      return;
+    } else {
+      // A reader behind the window (one slower than the others, or catching up) leaves it to the newest signals,
+      // which the others are reading: replacing it would send every reader to the database in turn.
+      if (!newest && afterSeq < this.#from && holding) return;
+      // Past a gap (another process stored in between), or nothing held: a new window.
+      this.#window = [...rows];
+      this.#head = 0;
+      this.#from = afterSeq;
     }
-    // A reader behind the window (one slower than the others, or catching up) leaves it to the newest signals, which
-    // the others are reading: replacing it would send every reader to the database in turn.
-    if (!newest && afterSeq < this.#from && holding) return;
-    // Past a gap (another process stored in between), or nothing held: a new window.
-    this.#window = [...rows];
-    this.#head = 0;
-    this.#from = afterSeq;
     this.#to = to;
     this.#endsStored = newest;
     this.#trim();

@@ -54,7 +54,7 @@ const ESCAPED_ALL = /[\\"]/g;
  * A PostgreSQL array literal: each element quoted (`\` and `"` escaped), null as `NULL`. It is the text form of an
  * array of any type, which the server casts (`::uuid[]`, `::timestamptz[]`, ...).
  */
-export function arrayLiteral(values: readonly (string | null)[]): string {
+function arrayLiteral(values: readonly (string | null)[]): string {
   const parts = new Array<string>(values.length);
   for (let index = 0; index < values.length; index++) {
     const value = values[index] as string | null;
@@ -111,19 +111,8 @@ const SIGNAL_COLUMNS: readonly (readonly [type: string, value: (signal: Signal) 
  * JSON objects into rows (migration 0014; `docs/architecture.md`).
  */
 function signalColumns(batch: readonly Signal[]): SQL {
-  const values = SIGNAL_COLUMNS.map(() => new Array<string | null>(batch.length));
-  for (let row = 0; row < batch.length; row++) {
-    const signal = batch[row] as Signal;
-    for (let column = 0; column < SIGNAL_COLUMNS.length; column++) {
-      (values[column] as (string | null)[])[row] = (SIGNAL_COLUMNS[column] as (typeof SIGNAL_COLUMNS)[number])[1](
-        signal,
-      );
-    }
-  }
   return sql.join(
-    SIGNAL_COLUMNS.map(
-      ([type], column) => sql`${arrayLiteral(values[column] as (string | null)[])}::${sql.raw(type)}[]`,
-    ),
+    SIGNAL_COLUMNS.map(([type, value]) => sql`${arrayLiteral(batch.map(value))}::${sql.raw(type)}[]`),
     sql`, `,
   );
 }
