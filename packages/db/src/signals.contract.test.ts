@@ -1,12 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Signal, signalId } from '@alphintra/core';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
 import { describe, expect, it } from 'vitest';
-import { type Database, MIGRATIONS_FOLDER } from './client.ts';
 import {
   getSignals,
   insertSignals,
@@ -14,7 +7,7 @@ import {
   listStrategySignals,
   signalCountsByVersion,
 } from './queries/signals.ts';
-import { DATABASE_ADAPTERS, useTestDatabase } from './test-database.ts';
+import { DATABASE_ADAPTERS, earlierDatabase, useTestDatabase } from './test-database.ts';
 
 const BASE = Date.UTC(2019, 9, 11, 0, 0, 0);
 const MINUTE = 60_000;
@@ -154,18 +147,8 @@ describe.each(DATABASE_ADAPTERS)('signals on $name', ({ url, enabled }) => {
 describe('migration 0002_signals_explained', () => {
   it('gives signals stored before it an empty explanation, an expiry at their own time, and live status', async () => {
     // Migrate a fresh database to 0001 only, store a signal as the old code did, then apply the rest.
-    const early = mkdtempSync(join(tmpdir(), 'alphintra-migrations-'));
+    const { client, db, upgrade, close } = await earlierDatabase('0002_');
     try {
-      cpSync(MIGRATIONS_FOLDER, early, { recursive: true });
-      const journalFile = join(early, 'meta', '_journal.json');
-      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-      const upTo = journal.entries.findIndex((e) => e.tag.startsWith('0002_'));
-      journal.entries = journal.entries.slice(0, upTo);
-      writeFileSync(journalFile, JSON.stringify(journal));
-
-      const client = new PGlite();
-      const db = drizzle({ client, casing: 'snake_case' });
-      await migrate(db, { migrationsFolder: early });
       const { rows } = await client.query<{ id: string }>("insert into strategies (name) values ('old') returning id");
       const owner = rows[0]?.id ?? '';
       const old = signalOf(owner, 0);
@@ -178,12 +161,11 @@ describe('migration 0002_signals_explained', () => {
            '2019-10-10T23:59:58.766Z', null)`,
         [old.id, owner],
       );
-      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-      const [stored] = await getSignals(db as unknown as Database['db'], [old.id]);
+      await upgrade();
+      const [stored] = await getSignals(db, [old.id]);
       expect(stored).toEqual({ ...old, explanation: { rule: '', indicators: [] }, expiresAt: BASE, shadow: false });
-      await client.close();
     } finally {
-      rmSync(early, { recursive: true, force: true });
+      await close();
     }
   });
 });

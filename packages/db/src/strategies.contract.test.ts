@@ -1,13 +1,7 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Candle, StrategyDocument } from '@alphintra/core';
 import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, type Db, MIGRATIONS_FOLDER, openDatabase } from './client.ts';
+import { type Database, type Db, openDatabase } from './client.ts';
 import { insertCandles, saveEngineProgress } from './queries/market.ts';
 import {
   activateStrategy,
@@ -36,6 +30,7 @@ import {
   saveStrategyVersionStats,
   updateStrategy,
 } from './queries/strategies.ts';
+import { earlierDatabase } from './test-database.ts';
 
 const postgresUrl = serviceUrl('DATABASE_URL');
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -459,19 +454,8 @@ describe.each(adapters)('strategies on $name', ({ url, enabled }) => {
 describe('strategies written before documents', () => {
   it('read as the template documents with their parameters, and keep running after the migration', async () => {
     // Migrate a fresh database to 0002 only, store strategies as the old code did, then apply the rest.
-    const early = mkdtempSync(join(tmpdir(), 'alphintra-migrations-'));
-    const client = new PGlite();
+    const { client, db, upgrade, close } = await earlierDatabase('0003_strategy_documents');
     try {
-      cpSync(MIGRATIONS_FOLDER, early, { recursive: true });
-      const journalFile = join(early, 'meta', '_journal.json');
-      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-      journal.entries = journal.entries.slice(
-        0,
-        journal.entries.findIndex((e) => e.tag === '0003_strategy_documents'),
-      );
-      writeFileSync(journalFile, JSON.stringify(journal));
-      const raw = drizzle({ client, casing: 'snake_case' });
-      await migrate(raw, { migrationsFolder: early });
       const { rows } = await client.query<{ id: string; name: string }>(
         `insert into strategies (name, status, current_version, updated_at) values
            ('old-ema', 'ACTIVE', 2, '2024-05-01T10:00:00.123Z'), ('old-rsi', 'INACTIVE', 1, now())
@@ -486,8 +470,7 @@ describe('strategies written before documents', () => {
            ($2, 1, 'RSI_REVERSION', 'NO_CODE', '{ETHBTC}', '15m', '{"period":7,"oversold":25,"overbought":80,"atrPeriod":10,"takeProfitAtr":4}')`,
         [ema, rsi],
       );
-      await migrate(raw, { migrationsFolder: MIGRATIONS_FOLDER });
-      const db = raw as unknown as Db;
+      await upgrade();
 
       const emaDoc: StrategyDocument = {
         version: 1,
@@ -579,8 +562,7 @@ describe('strategies written before documents', () => {
       );
       expect(stored.rows).toEqual([{ document: rsiDoc, type: null }]);
     } finally {
-      await client.close();
-      rmSync(early, { recursive: true, force: true });
+      await close();
     }
   });
 });

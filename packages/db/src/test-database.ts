@@ -1,6 +1,12 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, serviceUrl } from '@alphintra/testkit';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
 import { afterAll, beforeAll } from 'vitest';
-import { type Database, openDatabase } from './client.ts';
+import { type Database, type Db, MIGRATIONS_FOLDER, openDatabase } from './client.ts';
 import { strategies } from './schema/strategies.ts';
 
 const postgresUrl = serviceUrl('DATABASE_URL');
@@ -49,4 +55,37 @@ export function useTestDatabase(adapter: { readonly url: string | undefined; rea
     },
   };
   return handle;
+}
+
+/**
+ * A fresh PGlite database migrated up to, not including, the first migration whose tag starts with `before`: to
+ * store data as an earlier version did. `upgrade` applies the remaining migrations; `close` ends it.
+ */
+export async function earlierDatabase(before: string) {
+  const early = mkdtempSync(join(tmpdir(), 'alphintra-migrations-'));
+  const client = new PGlite();
+  const close = async () => {
+    await client.close();
+    rmSync(early, { recursive: true, force: true });
+  };
+  const raw = drizzle({ client, casing: 'snake_case' });
+  try {
+    cpSync(MIGRATIONS_FOLDER, early, { recursive: true });
+    const journalFile = join(early, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+    const upTo = journal.entries.findIndex((e) => e.tag.startsWith(before));
+    if (upTo < 0) throw new Error(`no migration ${before}`);
+    journal.entries = journal.entries.slice(0, upTo);
+    writeFileSync(journalFile, JSON.stringify(journal));
+    await migrate(raw, { migrationsFolder: early });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    client,
+    db: raw as unknown as Db,
+    upgrade: () => migrate(raw, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close,
+  };
 }

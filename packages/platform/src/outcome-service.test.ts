@@ -6,6 +6,7 @@ import {
   DrizzleCandleStore,
   getOutcomes,
   insertSignals,
+  loadDeliveryCursor,
   openDatabase,
   type StoredOutcome,
 } from '@alphintra/db';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaOutcomeChannel } from './channels.ts';
 import { silentLog } from './log.ts';
 import { toCandleMessage } from './market-data-service.ts';
-import { OutcomeService, outcomeOutbox } from './outcome-service.ts';
+import { OUTCOMES_CHANNEL, OUTCOMES_CLOSED_CURSOR, OutcomeService, outcomeOutbox } from './outcome-service.ts';
 import { OutboxRelay } from './relay.ts';
 
 const M = 60_000;
@@ -232,33 +233,44 @@ describe('OutcomeService', () => {
     const a = signal(0, 'BUY', { entry: 100, stop: 95, target: 104 }, 10);
     const b = signal(1, 'SELL', { entry: 101, stop: 104, target: 92 }, 10);
     const c = signal(2, 'BUY', { entry: 102, stop: 80, target: 200 }, 3);
-    await insertSignals(database.db, [a, b, c]);
+    const seq = new Map((await insertSignals(database.db, [a, b, c])).map((s) => [s.id, s.seq]));
+    const seqOf = (s: Signal) => seq.get(s.id) as number;
+    const cursor = (channel: string) => loadDeliveryCursor(database.db, channel);
     let service = await start();
     await service.drain();
-    expect(await stored([a, b, c])).toEqual(await expected([a, b, c]));
-    expect((await stored([a, b, c])).map((o) => o?.status)).toEqual(['OPEN', 'OPEN', 'OPEN']);
+    // Open outcomes are not written: each is its signal without a row, and the service follows it.
+    expect((await expected([a, b, c])).map((o) => o.status)).toEqual(['OPEN', 'OPEN', 'OPEN']);
+    expect(await stored([a, b, c])).toEqual([undefined, undefined, undefined]);
+    expect(service.following).toBe(3);
+    // Handed through c; closed through what came before a (the oldest still open).
+    await until(async () => (await cursor(OUTCOMES_CHANNEL)) === seqOf(c), 'the outcomes cursor at c');
+    await until(async () => (await cursor(OUTCOMES_CLOSED_CURSOR)) === seqOf(a) - 1, 'closed through before a');
 
     // Candles 3 and 4, stored then on the bus as the market-data service does.
     for (const i of [3, 4]) {
       await store.put([candle(i)]);
       await bus.produce(TOPICS.candles, [{ key: SYMBOL, value: JSON.stringify(toCandleMessage(candle(i))) }]);
     }
-    await until(async () => (await stored([a, b])).every((o) => o?.status !== 'OPEN'), 'a and b to close');
-    expect(await stored([a, b, c])).toEqual(await expected([a, b, c]));
-    expect((await stored([a, b, c])).map((o) => o?.status)).toEqual(['TAKE_PROFIT', 'STOP_LOSS', 'OPEN']);
+    await until(async () => (await stored([a, b])).every((o) => o !== undefined), 'a and b to close');
+    expect(await stored([a, b])).toEqual(await expected([a, b]));
+    expect((await stored([a, b])).map((o) => o?.status)).toEqual(['TAKE_PROFIT', 'STOP_LOSS']);
+    expect(await stored([c])).toEqual([undefined]);
+    await until(async () => (await cursor(OUTCOMES_CLOSED_CURSOR)) === seqOf(c) - 1, 'closed through before c');
 
     // Down while candles 5 to 7 are stored (never on the bus) and a signal on candle 4 arrives late: SELL 96 ->
     // target 89.5 on candle 6.
     await service.stop();
     await store.put([5, 6, 7].map(candle));
     const d = signal(4, 'SELL', { entry: 96, stop: 120, target: 89.5 }, 10);
-    await insertSignals(database.db, [d]);
+    const [late] = await insertSignals(database.db, [d]);
+    // c, open at the stop, is found again between the two cursors; d comes from the outbox.
     service = await start();
     await service.drain();
     const all = [a, b, c, d];
     expect(await stored(all)).toEqual(await expected(all));
     expect((await stored(all)).map((o) => o?.status)).toEqual(['TAKE_PROFIT', 'STOP_LOSS', 'EXPIRED', 'TAKE_PROFIT']);
     expect(service.following).toBe(0);
+    await until(async () => (await cursor(OUTCOMES_CLOSED_CURSOR)) === late?.seq, 'closed through d');
 
     // Each closed outcome once on Kafka, keyed by symbol, in the standard format.
     await until(async () => consumed.length >= 4, 'four outcome records');

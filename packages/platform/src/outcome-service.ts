@@ -1,10 +1,10 @@
 import { type BusConsumer, type BusMessage, type EventBus, TOPICS } from '@alphintra/bus';
-import { type Candle, type CandleStore, type Interval, isInterval, type Signal } from '@alphintra/core';
+import { type Candle, type CandleStore, type Interval, isInterval } from '@alphintra/core';
 import {
   type Db,
   latestOutcomeSeq,
+  loadDeliveryCursor,
   type OutcomeWrite,
-  openOutcomeOf,
   openOutcomeSignals,
   readOutcomeOutbox,
   type StoredOutcome,
@@ -15,11 +15,18 @@ import {
 import { OutcomeTracker, type SignalOutcome } from '@alphintra/engine';
 import type { Log } from './log.ts';
 import type { CandleMessage } from './market-data-service.ts';
-import { type CursorWriter, type DeliveryChannel, OutboxRelay, type OutboxSource } from './relay.ts';
+import { CursorWriter, type DeliveryChannel, OutboxRelay, type OutboxSource } from './relay.ts';
 import { retryForever, SerialQueue } from './retry.ts';
 
 /** The name of the outcome service's cursor on the signal outbox (`delivery_cursors`). */
 export const OUTCOMES_CHANNEL = 'outcomes';
+
+/**
+ * The outcome service's second cursor (`delivery_cursors`): every live signal through it that the service follows
+ * has its closed outcome stored. After a restart the service follows again the signals between it and
+ * `OUTCOMES_CHANNEL`'s cursor that have none (migration 0015 starts it where an earlier version left off).
+ */
+export const OUTCOMES_CLOSED_CURSOR = 'outcomes-closed';
 
 /** The closed outcomes in delivery order (`signal_outcomes.seq`): what the Kafka outcome relay reads. */
 export function outcomeOutbox(db: Db): OutboxSource<StoredOutcome> {
@@ -55,8 +62,11 @@ export const OUTCOME_GATHER_MS = 50;
 
 /**
  * Follows every live signal until its take profit, its stop loss or its expiry (the engine's `OutcomeTracker`,
- * the rules of `followSignal`), and stores each outcome: OPEN when it learns of the signal, then closed, with its
- * place in the outcome outbox, in one transaction.
+ * the rules of `followSignal`), and stores each outcome once, when it closes, with its place in the outcome outbox,
+ * in one transaction. An open outcome is not written: it is the signal without an outcome row (what the API shows as
+ * OPEN). Two cursors say where the service stands: `outcomes` (signals handed to it) and `outcomes-closed` (signals
+ * whose outcome is closed and stored, or that it does not follow); after a restart it follows again the signals
+ * between the two that have no closed outcome.
  *
  * It talks to the rest only through the database and the bus, so it can run as its own process. It learns of
  * signals from the signal outbox like a delivery channel (its own cursor, `outcomes`, from the first signal on), and
@@ -71,8 +81,18 @@ export class OutcomeService {
   readonly #relay: OutboxRelay;
   /** Per followed series: the open time of the newest stored candle fed to the tracker (every older one was). */
   readonly #until = new Map<string, { readonly symbol: string; readonly interval: Interval; until: number }>();
-  /** Outcomes computed and not yet committed, by signal id (a closed one replaces an OPEN one, never the reverse). */
+  /** Closed outcomes not yet committed, by signal id. */
   readonly #unsaved = new Map<string, OutcomeWrite>();
+  /**
+   * The followed signals whose closed outcome is not committed yet: signal id -> sequence, in sequence order (they
+   * are followed in outbox order, and a signal followed again keeps its place), so the first is the oldest.
+   */
+  readonly #open = new Map<string, number>();
+  /** The highest sequence handed to the service. */
+  #learnedThrough = 0;
+  /** The `outcomes-closed` cursor as last saved. */
+  #closedThrough = 0;
+  readonly #cursors: CursorWriter;
   /** Strategy versions' intervals by `<id>|<version>`: a version never changes, so each is read once. */
   readonly #intervals = new Map<string, Interval>();
   /** Every read and write of the tracker, one at a time: a candle and a signal never interleave. */
@@ -83,16 +103,17 @@ export class OutcomeService {
 
   constructor(options: OutcomeServiceOptions) {
     this.#options = options;
+    this.#cursors = options.cursors ?? new CursorWriter({ db: options.db, log: options.log });
     const channel: DeliveryChannel = { name: OUTCOMES_CHANNEL, deliver: (signals) => this.#learn(signals) };
     this.#relay = new OutboxRelay({
       db: options.db,
       channel,
       log: options.log,
       fromStart: true,
-      // Nobody waits on an OPEN outcome: reading the signals of several batches at once makes one write of them.
+      // Nobody waits on an open outcome: reading the signals of several batches at once makes one pass of them.
       gatherMs: options.gatherMs ?? OUTCOME_GATHER_MS,
       ...(options.reader === undefined ? {} : { reader: options.reader }),
-      ...(options.cursors === undefined ? {} : { cursors: options.cursors }),
+      cursors: this.#cursors,
     });
   }
 
@@ -107,14 +128,22 @@ export class OutcomeService {
   }
 
   /**
-   * Catches the outcomes stored OPEN up with the candle store, then follows new signals from the outbox and new
-   * candles from the bus.
+   * Catches the signals it was handed before and has not closed up with the candle store, then follows new signals
+   * from the outbox and new candles from the bus.
    */
   async start(groupPrefix = 'alphintra'): Promise<void> {
     const { db, bus, log } = this.#options;
     const open = await retryForever(
       'loading open outcomes',
-      () => openOutcomeSignals(db),
+      async () => {
+        const [learned, closed] = await Promise.all([
+          loadDeliveryCursor(db, OUTCOMES_CHANNEL),
+          loadDeliveryCursor(db, OUTCOMES_CLOSED_CURSOR),
+        ]);
+        this.#learnedThrough = learned ?? 0;
+        this.#closedThrough = closed ?? 0;
+        return openOutcomeSignals(db, { afterSeq: this.#closedThrough, throughSeq: this.#learnedThrough });
+      },
       (m, e) => log.warn(m, e),
       () => this.#stopped,
     );
@@ -155,6 +184,7 @@ export class OutcomeService {
     await this.#consumer?.close();
     await this.#relay.stop();
     await this.#queue.drain();
+    await this.#cursors.flush();
   }
 
   /** Runs a task on the queue and resolves (or rejects) with it. */
@@ -164,11 +194,11 @@ export class OutcomeService {
     });
   }
 
-  /** The outbox channel: follows the batch's signals; resolves once their outcomes are committed. */
+  /** The outbox channel: follows the batch's signals; resolves once the outcomes they closed at once are committed. */
   async #learn(signals: readonly StoredSignal[]): Promise<void> {
     const intervals = await this.#intervalsOf(signals);
     await this.#run(async () => {
-      const followed: { signal: Signal; interval: Interval }[] = [];
+      const followed: { signal: StoredSignal; interval: Interval }[] = [];
       for (const signal of signals) {
         const interval = intervals.get(`${signal.strategyId}|${signal.strategyVersion}`);
         if (interval === undefined || !isInterval(interval)) {
@@ -180,6 +210,7 @@ export class OutcomeService {
         followed.push({ signal, interval });
       }
       await this.#follow(followed);
+      this.#learnedThrough = Math.max(this.#learnedThrough, signals.at(-1)?.seq ?? 0);
       // A rejection makes the relay deliver the batch again; the signals followed already are kept, so nothing is
       // computed twice and the unsaved outcomes go with the next attempt.
       await this.#flush(true);
@@ -202,8 +233,8 @@ export class OutcomeService {
    * Starts following signals: each first on its series' stored candles after it, up to where the series stands (one
    * read per series: a candle before a signal is no candle of its).
    */
-  async #follow(signals: readonly { readonly signal: Signal; readonly interval: Interval }[]): Promise<void> {
-    const bySeries = new Map<string, { signal: Signal; interval: Interval }[]>();
+  async #follow(signals: readonly { readonly signal: StoredSignal; readonly interval: Interval }[]): Promise<void> {
+    const bySeries = new Map<string, { signal: StoredSignal; interval: Interval }[]>();
     for (const item of signals) {
       const key = seriesKey(item.signal.symbol, item.interval);
       const list = bySeries.get(key);
@@ -220,9 +251,9 @@ export class OutcomeService {
       const history =
         series !== undefined && from > series.until ? [] : await this.#stored(symbol, interval, from, series?.until);
       for (const { signal } of items) {
+        if (!this.#open.has(signal.id)) this.#open.set(signal.id, signal.seq);
         const closed = this.#tracker.track(signal, interval, history);
         if (closed !== null) this.#keep(closed, interval);
-        else if (!this.#unsaved.has(signal.id)) this.#keep(openOutcomeOf(signal), interval);
       }
       if (series === undefined && this.#tracker.isFollowing(symbol, interval)) {
         this.#until.set(key, { symbol, interval, until: history.at(-1)?.openTime ?? from - 1 });
@@ -298,25 +329,37 @@ export class OutcomeService {
     }
   }
 
+  /** Keeps a closed outcome for the next flush (a closed outcome never changes: the first is kept). */
   #keep(outcome: SignalOutcome, interval: Interval): void {
-    const known = this.#unsaved.get(outcome.signalId);
-    if (known !== undefined && known.outcome.status !== 'OPEN' && outcome.status === 'OPEN') return;
-    this.#unsaved.set(outcome.signalId, { outcome, interval });
+    if (!this.#unsaved.has(outcome.signalId)) this.#unsaved.set(outcome.signalId, { outcome, interval });
   }
 
-  /** Commits the unsaved outcomes; on failure they are kept for the next flush (and `rethrow` says so). */
+  /**
+   * Commits the unsaved outcomes, then moves the `outcomes-closed` cursor up to the oldest signal still open; on
+   * failure they are kept for the next flush (and `rethrow` says so).
+   */
   async #flush(rethrow = false): Promise<void> {
-    if (this.#unsaved.size === 0) return;
-    const writes = [...this.#unsaved.values()];
-    try {
-      const closed = await saveOutcomes(this.#options.db, writes);
-      for (const write of writes) {
-        if (this.#unsaved.get(write.outcome.signalId) === write) this.#unsaved.delete(write.outcome.signalId);
+    if (this.#unsaved.size > 0) {
+      const writes = [...this.#unsaved.values()];
+      try {
+        const closed = await saveOutcomes(this.#options.db, writes);
+        for (const { outcome } of writes) {
+          this.#unsaved.delete(outcome.signalId);
+          this.#open.delete(outcome.signalId);
+        }
+        if (closed.length > 0) this.#options.onClosed?.(closed);
+      } catch (error) {
+        if (rethrow) throw error;
+        if (!this.#stopped) this.#options.log.warn(`storing ${writes.length} outcomes failed; retrying`, error);
+        return;
       }
-      if (closed.length > 0) this.#options.onClosed?.(closed);
-    } catch (error) {
-      if (rethrow) throw error;
-      if (!this.#stopped) this.#options.log.warn(`storing ${writes.length} outcomes failed; retrying`, error);
+    }
+    // Every signal before the oldest one still open is closed and stored, or not followed.
+    const oldest = this.#open.values().next();
+    const through = oldest.done ? this.#learnedThrough : oldest.value - 1;
+    if (through > this.#closedThrough) {
+      this.#closedThrough = through;
+      this.#cursors.save(OUTCOMES_CLOSED_CURSOR, through);
     }
   }
 

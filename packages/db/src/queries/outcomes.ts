@@ -1,10 +1,10 @@
 import type { Interval, Signal, SignalOutcome } from '@alphintra/core';
-import { and, asc, eq, gte, inArray, lt, max, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, lte, max, ne, notExists, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../client.ts';
 import { type SignalOutcomeRow, signalOutcomes } from '../schema/outcomes.ts';
 import { signals } from '../schema/signals.ts';
 import { strategyVersions } from '../schema/strategies.ts';
-import { signalFromRow } from './signals.ts';
+import { type StoredSignal, signalFromRow } from './signals.ts';
 
 /** A closed outcome as stored: with its delivery sequence (the outcome outbox order); `id` is the signal's. */
 export interface StoredOutcome extends SignalOutcome {
@@ -18,9 +18,9 @@ export interface OutcomeWrite {
   readonly interval: Interval;
 }
 
-/** A live signal whose outcome is still open, with the interval it is followed on. */
+/** A live signal whose outcome is still open, with its place in the outbox and the interval it is followed on. */
 export interface OpenSignal {
-  readonly signal: Signal;
+  readonly signal: StoredSignal;
   readonly interval: Interval;
 }
 
@@ -74,6 +74,7 @@ function float(value: number | null): number | string | null {
  * commit order: an OPEN one is inserted unless its signal has a row already; a closed one
  * inserts or closes the row (only an OPEN row: a closed outcome never changes) and gives it its place in the outcome
  * outbox (`seq`). Returns the signal ids of the outcomes closed by this call, so a redelivery closes nothing twice.
+ * The outcome service writes closed outcomes only: an open one is its signal without a row.
  */
 export async function saveOutcomes(db: Db, writes: readonly OutcomeWrite[]): Promise<string[]> {
   if (writes.length === 0) return [];
@@ -101,15 +102,41 @@ export async function saveOutcomes(db: Db, writes: readonly OutcomeWrite[]): Pro
   return rows.filter((row) => row.status !== 'OPEN').map((row) => row.signal_id);
 }
 
-/** The live signals whose outcome is stored OPEN, oldest first, with the interval each is followed on. */
-export async function openOutcomeSignals(db: Db): Promise<OpenSignal[]> {
-  const rows = await db
-    .select({ signal: signals, interval: signalOutcomes.interval })
+/**
+ * The live signals with a sequence in (`afterSeq`, `throughSeq`] and no closed outcome, in outbox order, each with
+ * the interval of its strategy version (a signal whose version has none is not followed, so not here): what the
+ * outcome service still follows after a restart, between its two cursors. An OPEN row of an earlier version counts
+ * as no row.
+ */
+export async function openOutcomeSignals(
+  db: Db,
+  params: { readonly afterSeq: number; readonly throughSeq: number },
+): Promise<OpenSignal[]> {
+  if (params.throughSeq <= params.afterSeq) return [];
+  const closed = db
+    .select({ one: sql`1` })
     .from(signalOutcomes)
-    .innerJoin(signals, eq(signals.id, signalOutcomes.signalId))
-    .where(eq(signalOutcomes.status, 'OPEN'))
+    .where(and(eq(signalOutcomes.signalId, signals.id), ne(signalOutcomes.status, 'OPEN')));
+  const rows = await db
+    .select({ signal: signals, interval: strategyVersions.interval })
+    .from(signals)
+    .innerJoin(
+      strategyVersions,
+      and(eq(strategyVersions.strategyId, signals.strategyId), eq(strategyVersions.version, signals.strategyVersion)),
+    )
+    .where(
+      and(
+        gt(signals.seq, params.afterSeq),
+        lte(signals.seq, params.throughSeq),
+        eq(signals.shadow, false),
+        notExists(closed),
+      ),
+    )
     .orderBy(asc(signals.seq));
-  return rows.map((row) => ({ signal: signalFromRow(row.signal), interval: row.interval as Interval }));
+  return rows.map((row) => ({
+    signal: { ...signalFromRow(row.signal), seq: row.signal.seq },
+    interval: row.interval as Interval,
+  }));
 }
 
 /** The interval of each (strategy id, version) asked, keyed `<id>|<version>`: what its signals are followed on. */

@@ -2,7 +2,6 @@ import { OUTCOME_STATUSES } from '@alphintra/core';
 import {
   bigint,
   doublePrecision,
-  index,
   integer,
   numeric,
   pgEnum,
@@ -20,10 +19,12 @@ export const outcomeStatus = pgEnum('outcome_status', OUTCOME_STATUSES);
 export const signalOutcomeSeq = pgSequence('signal_outcome_seq');
 
 /**
- * What became of each live signal the outcome service follows: OPEN from when it learns of the signal, then closed
- * once (TAKE_PROFIT, STOP_LOSS or EXPIRED), never changed again. A closed row is its own outbox record: it gets its
- * delivery sequence (`seq`) in the transaction that closes it, under an advisory lock, so sequence order is commit
- * order and the Kafka relay reading `seq > cursor` never passes over one.
+ * What became of each live signal the outcome service follows, once it is closed (TAKE_PROFIT, STOP_LOSS or
+ * EXPIRED): one row per signal, written once and never changed. A live signal without a row is OPEN; the service
+ * does not write that (it is the signal itself): one write per signal instead of two. A closed row is its
+ * own outbox record: it gets its delivery sequence (`seq`) in the transaction that closes it, under an advisory lock,
+ * so sequence order is commit order and the Kafka relay reading `seq > cursor` never passes over one. Rows of an
+ * earlier version may be OPEN (null `seq`); closing such a row updates it.
  */
 export const signalOutcomes = pgTable(
   'signal_outcomes',
@@ -44,14 +45,11 @@ export const signalOutcomes = pgTable(
     closedAt: timestamp({ withTimezone: true, precision: 3 }),
     exitPrice: numeric(),
     returnPct: doublePrecision(),
-    /** Null while OPEN. */
+    /** Null only on an OPEN row of an earlier version. */
     seq: bigint({ mode: 'number' }).unique(),
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
-  (t) => [
-    // The service's restart reads the open ones; few among many.
-    index('signal_outcomes_open_idx').on(t.status, t.symbol, t.interval),
-  ],
+  // No index by status: nothing looks open outcomes up by their row (an open outcome has none).
 );
 
 export type SignalOutcomeRow = typeof signalOutcomes.$inferSelect;
