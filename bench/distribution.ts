@@ -285,7 +285,7 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
     ({ received }) => received.kafka >= total && received.pubsub >= total,
     600_000,
   );
-  // The outcome service follows every stored signal too (its OPEN record is written once per signal): the CPU figure
+  // The outcome service follows every stored signal too (it writes an outcome only once one closes): the CPU figure
   // counts that work.
   await platform.outcomes.drain();
   const caughtUpMs = performance.now() - start;
