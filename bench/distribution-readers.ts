@@ -25,7 +25,7 @@ export type Reader = (typeof READERS)[number];
 /** What the bench asks. Each request is answered with a message of the same `type` once done. */
 export type ReadersRequest =
   | { readonly type: 'expect'; readonly ids: readonly string[] }
-  | { readonly type: 'gateway'; readonly url: string; readonly symbol: string }
+  | { readonly type: 'gateway'; readonly url: string; readonly symbol: string; readonly token?: string }
   | { readonly type: 'stopGateway' }
   | { readonly type: 'receipts' }
   | { readonly type: 'close' };
@@ -94,8 +94,8 @@ async function main(): Promise<void> {
   );
 
   let gateway: { stop: () => Promise<void> } | null = null;
-  const startGateway = (url: string, symbol: string) => {
-    const client = new AlphintraClient({ url });
+  const startGateway = (url: string, symbol: string, token: string | undefined) => {
+    const client = new AlphintraClient({ url, ...(token === undefined ? {} : { token }) });
     const events = client.subscribe(LiveSignalsDocument, { filter: { symbols: [symbol] } });
     const reading = (async () => {
       for await (const event of events) receive('gateway', event.signals.id, wallClock());
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
           last = byReader(() => 0);
           break;
         case 'gateway':
-          gateway = startGateway(request.url, request.symbol);
+          gateway = startGateway(request.url, request.symbol, request.token);
           break;
         case 'stopGateway':
           await gateway?.stop();

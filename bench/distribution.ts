@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { Signal, StrategySpec } from '@alphintra/core';
+import { SignJWT } from 'jose';
 import { type DistributionFloorResult, runDistributionFloor } from './floor.ts';
 import { type MachineCpu, measureMachineCpu } from './machine.ts';
 import { type LatencySummary, Samples } from './measure.ts';
@@ -187,17 +189,27 @@ export async function runDistributionBench(options: DistributionBenchOptions): P
   // old-generation collections, 200,000 open outcomes followed), which is not that steady state.
   //
   // A GraphQL subscriber on the symbol the latency run's signals are on, through the gateway of an API process
-  // (`PLATFORM_ROLE=api`) on the platform's database and pub/sub, as a deployment runs it: the GraphQL work is not
-  // charged to the process that stores and delivers.
+  // (`PLATFORM_ROLE=api`) on the platform's database and pub/sub, as a deployment runs it: in production mode
+  // (`NODE_ENV=production`, which needs authentication: an admin's HS256 token, who may read every signal), and the
+  // GraphQL work is not charged to the process that stores and delivers.
   const latencySymbol = symbols[0] as string;
+  const jwtSecret = randomBytes(32).toString('base64url');
   const api = await startPlatformProcess({
     PLATFORM_ROLE: 'api',
+    NODE_ENV: 'production',
+    AUTH_JWT_SECRET: jwtSecret,
     DATABASE_URL: created.url,
     REDIS_URL: options.redisUrl,
     REDIS_CHANNEL_PREFIX: channelPrefix,
     KAFKA_BROKERS: options.kafkaBrokers,
   });
-  await readers.request({ type: 'gateway', url: api.url, symbol: latencySymbol });
+  const token = await new SignJWT({ roles: ['admin'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench-admin')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(jwtSecret));
+  await readers.request({ type: 'gateway', url: api.url, symbol: latencySymbol, token });
   // The gateway's subscription is live once a stored signal comes through it.
   await readers.untilSeen(
     'gateway',
