@@ -6,3 +6,4 @@ export * from './names.ts';
 export * from './outcome.ts';
 export * from './signal.ts';
 export * from './strategy.ts';
+export * from './time.ts';

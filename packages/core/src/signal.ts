@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StrategySource } from './strategy.ts';
+import { isoTime } from './time.ts';
 
 export type SignalAction = 'BUY' | 'SELL';
 export type MarketConditions = 'TRENDING_UP' | 'TRENDING_DOWN' | 'RANGING';
@@ -105,7 +106,7 @@ export const SIGNAL_SCHEMA_VERSION = '2';
 export function toStandardSignal(signal: Signal): StandardSignal {
   return {
     signal_id: signal.id,
-    timestamp: new Date(signal.timestamp).toISOString(),
+    timestamp: isoTime(signal.timestamp),
     strategy_id: signal.strategyId,
     strategy_version: signal.strategyVersion,
     strategy_source: signal.strategySource === 'AI_ML' ? 'ai_ml' : 'no_code',
@@ -129,7 +130,7 @@ export function toStandardSignal(signal: Signal): StandardSignal {
       time_in_force: signal.executionParams.timeInForce,
       max_slippage: signal.executionParams.maxSlippage,
     },
-    expires_at: new Date(signal.expiresAt).toISOString(),
+    expires_at: isoTime(signal.expiresAt),
   };
 }
 

@@ -1,8 +1,14 @@
+import { isoTime } from '@alphintra/core';
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
+/** The largest epoch ms a JavaScript date holds, either side of 1970. */
+const MAX_DATE_MS = 8.64e15;
+
 function toIso(value: unknown): string {
+  // Signals and candles carry their times as epoch ms, many alike (one candle's signals share theirs).
+  if (typeof value === 'number' && Math.abs(value) <= MAX_DATE_MS) return isoTime(value);
   const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : new Date(String(value));
   if (Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime cannot represent ${String(value)}`);
   return date.toISOString();

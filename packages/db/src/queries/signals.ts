@@ -1,4 +1,4 @@
-import type { Signal, SignalAction } from '@alphintra/core';
+import { isoTime, type Signal, type SignalAction } from '@alphintra/core';
 import { and, count, desc, eq, gte, inArray, lt, max, type SQL, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.ts';
@@ -63,8 +63,6 @@ function arrayLiteral(values: readonly (string | null)[]): string {
   return `{${parts.join(',')}}`;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
 /**
  * The parameters of `store_signal_columns` (migration 0014), in its order: each column's SQL type and how a signal
  * gives its value as text. A `double precision` goes as `String(value)`, so NaN and ±Infinity, which PostgreSQL reads
@@ -72,7 +70,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  */
 const SIGNAL_COLUMNS: readonly (readonly [type: string, value: (signal: Signal) => string | null])[] = [
   ['uuid', (s) => s.id],
-  ['timestamptz', (s) => iso(s.timestamp)],
+  ['timestamptz', (s) => isoTime(s.timestamp)],
   ['uuid', (s) => s.strategyId],
   ['text', (s) => s.strategyName],
   ['integer', (s) => String(s.strategyVersion)],
@@ -91,7 +89,7 @@ const SIGNAL_COLUMNS: readonly (readonly [type: string, value: (signal: Signal) 
   ['text', (s) => s.executionParams.orderType],
   ['text', (s) => s.executionParams.timeInForce],
   ['double precision', (s) => String(s.executionParams.maxSlippage)],
-  ['timestamptz', (s) => iso(s.marketDataTimestamp)],
+  ['timestamptz', (s) => isoTime(s.marketDataTimestamp)],
   ['double precision', (s) => (s.latencyMs === null ? null : String(s.latencyMs))],
   [
     'jsonb',
@@ -101,7 +99,7 @@ const SIGNAL_COLUMNS: readonly (readonly [type: string, value: (signal: Signal) 
         indicators: s.explanation.indicators.map(({ name, value }) => ({ name, value })),
       }),
   ],
-  ['timestamptz', (s) => iso(s.expiresAt)],
+  ['timestamptz', (s) => isoTime(s.expiresAt)],
   ['boolean', (s) => String(s.shadow)],
 ];
 
