@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
-// kafkajs' own record encoder, as patched (patches/kafkajs@2.2.4.patch: varints written in place, buffers not
-// zero-filled): the bytes it writes must still be the Kafka record format byte for byte.
+// kafkajs' own record encoder and checksum, as patched (patches/kafkajs@2.2.4.patch: varints written in place, buffers
+// not zero-filled, a record's headers written into its own encoder, CRC-32C eight bytes at a time): the bytes it
+// writes must still be the Kafka record format byte for byte.
 const require = createRequire(import.meta.url);
 const Encoder = require('kafkajs/src/protocol/encoder') as new () => {
   writeVarInt(value: number): unknown;
@@ -17,6 +18,8 @@ const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (record:
   value: string | Buffer | null;
   headers?: Record<string, string>;
 }) => { readonly buffer: Buffer };
+
+const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C') as (buffer: Buffer) => number;
 
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (args: {
   topic: string;
@@ -137,5 +140,34 @@ describe('kafkajs encoder (patched)', () => {
     for (const record of records) {
       expect(hex(Record(record).buffer)).toBe(hex(expectedRecord(record)));
     }
+  });
+
+  it('checksums record batches with CRC-32C: the published check values, and a bitwise CRC on every length', () => {
+    // The catalogue's check value (CRC-32/ISCSI of "123456789") and RFC 3720's B.4 vectors.
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(crc32C(Buffer.alloc(32, 0))).toBe(0x8a9136aa);
+    expect(crc32C(Buffer.alloc(32, 0xff))).toBe(0x62a8ab43);
+    expect(crc32C(Buffer.from(Array.from({ length: 32 }, (_, i) => i)))).toBe(0x46dd794e);
+    expect(crc32C(Buffer.from(Array.from({ length: 32 }, (_, i) => 31 - i)))).toBe(0x113fdb5c);
+    // The reflected polynomial 0x82f63b78 one bit at a time, on every length around the 8-byte steps.
+    const bitwise = (bytes: Buffer): number => {
+      let crc = 0xffffffff;
+      for (const byte of bytes) {
+        crc ^= byte;
+        for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+      }
+      return (crc ^ 0xffffffff) >>> 0;
+    };
+    // Bytes of a linear congruential generator: the same every run.
+    const bytes = Buffer.alloc(1_100);
+    let seed = 7;
+    for (let index = 0; index < bytes.length; index++) {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      bytes[index] = seed & 0xff;
+    }
+    for (let length = 0; length <= 40; length++)
+      expect(crc32C(bytes.subarray(0, length))).toBe(bitwise(bytes.subarray(0, length)));
+    expect(crc32C(bytes)).toBe(bitwise(bytes));
+    expect(crc32C(bytes.subarray(3))).toBe(bitwise(bytes.subarray(3)));
   });
 });
