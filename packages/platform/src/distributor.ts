@@ -7,9 +7,11 @@ import { retryForever } from './retry.ts';
 export interface SignalDistributorOptions {
   readonly db: Db;
   readonly log: Log;
+  /** Called as each insert starts; each is followed by one `onStored` once committed (none if given up on stop). */
+  readonly onStoring?: () => void;
   /**
-   * Called after each commit that stored new signals, in commit order, with what it stored: the relays look at the
-   * outbox now (and a reader in this process may keep the batch rather than read it back).
+   * Called after each commit, in commit order, with what it stored (no signals when every one was stored already):
+   * the relays look at the outbox now (and a reader in this process may keep the batch rather than read it back).
    */
   readonly onStored?: (batch: StoredBatch) => void;
   /** Most signals per insert when calls are coalesced (a single larger call is never split). Default 5,000. */
@@ -36,6 +38,7 @@ interface Pending {
 export class SignalDistributor {
   readonly #db: Db;
   readonly #log: Log;
+  readonly #onStoring: () => void;
   readonly #onStored: (batch: StoredBatch) => void;
   readonly #maxBatch: number;
   #queue: Pending[] = [];
@@ -49,6 +52,7 @@ export class SignalDistributor {
   constructor(options: SignalDistributorOptions) {
     this.#db = options.db;
     this.#log = options.log;
+    this.#onStoring = options.onStoring ?? (() => {});
     this.#onStored = options.onStored ?? (() => {});
     this.#maxBatch = options.maxBatch ?? 5_000;
   }
@@ -76,6 +80,7 @@ export class SignalDistributor {
       const group = this.#take();
       const batch = group.flatMap((pending) => pending.signals);
       let stored: StoredBatch;
+      this.#onStoring();
       try {
         stored = await retryForever(
           'storing signals',
@@ -105,7 +110,7 @@ export class SignalDistributor {
         }
         pending.resolve(mine);
       }
-      if (stored.signals.length > 0) this.#onStored(stored);
+      this.#onStored(stored);
     }
     this.#flushing = false;
   }

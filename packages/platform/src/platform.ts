@@ -427,8 +427,10 @@ export async function startPlatform(
       log: logFor('distributor'),
       // The relays of this process take each committed batch from memory (the reader keeps it) rather than read it
       // back; relays elsewhere, and these after a gap, read the outbox.
+      onStoring: () => reader.storing(),
       onStored: (batch) => {
         reader.stored(batch);
+        if (batch.signals.length === 0) return;
         for (const relay of relays) relay.wake();
         outcomes.wake();
       },

@@ -447,6 +447,58 @@ describe('OutboxReader', () => {
     expect(reader.reads).toBe(readsBefore);
   });
 
+  it('waits at the end of its window for a batch its process is committing, rather than read it back', async () => {
+    const batch = batchesFrom(140_000);
+    const reader = new OutboxReader(database.db, { handOverWaitMs: 10_000 });
+    const first = await storeSignals(database.db, batch(5));
+    reader.stored(first);
+    const end = (first.signals.at(-1) as StoredSignal).seq;
+    // The distributor starts the next insert; it commits, and a relay at the window's end reads before the
+    // hand-over: it waits for the batch instead of reading it back.
+    reader.storing();
+    const second = await storeSignals(database.db, batch(5));
+    const readsBefore = reader.reads;
+    let answered = false;
+    const reading = reader.read(end, 100).then((rows) => {
+      answered = true;
+      return rows;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    reader.stored(second);
+    expect(await reading).toEqual(second.signals);
+    expect(reader.reads).toBe(readsBefore);
+    // Nothing is being committed: a read at the end reads the database (another process may have stored).
+    expect(await reader.read((second.signals.at(-1) as StoredSignal).seq, 100)).toEqual([]);
+    expect(reader.reads).toBe(readsBefore + 1);
+  });
+
+  it('reads the database at the end of its window when a hand-over is late, or another process stored', async () => {
+    const batch = batchesFrom(150_000);
+    const reader = new OutboxReader(database.db, { handOverWaitMs: 20 });
+    const first = await storeSignals(database.db, batch(5));
+    reader.stored(first);
+    // A commit announced and not handed over within the bound (a slow commit, or one given up on stop).
+    reader.storing();
+    const other = await storeSignals(database.db, batch(3));
+    const readsBefore = reader.reads;
+    expect(await reader.read((first.signals.at(-1) as StoredSignal).seq, 100)).toEqual(other.signals);
+    expect(reader.reads).toBe(readsBefore + 1);
+    // A hand-over after another process's batch: the gap is read from the database, the batch from memory.
+    const gap = await storeSignals(database.db, batch(2));
+    reader.storing();
+    const mine = await storeSignals(database.db, batch(4));
+    reader.stored(mine);
+    const answered: StoredSignal[] = [];
+    for (let at = (other.signals.at(-1) as StoredSignal).seq; ; ) {
+      const part = await reader.read(at, 100);
+      if (part.length === 0) break;
+      answered.push(...part);
+      at = (part.at(-1) as StoredSignal).seq;
+    }
+    expect(answered).toEqual([...gap.signals, ...mine.signals]);
+  });
+
   it('answers every read as the database does, from its window or not, fed or read, shadow signals left out', async () => {
     const next = batchesFrom(0, 7);
     const reader = new OutboxReader(database.db, { windowSize: 25 });

@@ -49,6 +49,11 @@ export interface OutboxReaderOptions {
    * database. Default 100,000.
    */
   readonly maxWindow?: number;
+  /**
+   * Longest a read at the end of the window waits for a batch this process is committing (`storing`) to be handed
+   * over before it reads the database instead. Default 100 ms.
+   */
+  readonly handOverWaitMs?: number;
 }
 
 /**
@@ -80,11 +85,17 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
   /** Where each follower last read (`afterSeq`): the window keeps what the slowest still has to read. */
   readonly #followers: { at: number }[] = [];
   #reads = 0;
+  readonly #handOverWaitMs: number;
+  /** Commits of this process announced by `storing` and not yet handed over by `stored`. */
+  #storing = 0;
+  /** Resolved by the next `stored`: what reads at the end of the window wait for. */
+  #nextHandOver: { readonly promise: Promise<void>; readonly resolve: () => void } | null = null;
 
   constructor(db: Db, options: OutboxReaderOptions = {}) {
     this.#db = db;
     this.#windowSize = options.windowSize ?? 20_000;
     this.#maxWindow = Math.max(this.#windowSize, options.maxWindow ?? 100_000);
+    this.#handOverWaitMs = options.handOverWaitMs ?? 100;
   }
 
   /** Database reads so far. */
@@ -129,6 +140,17 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
       // The window ends first: the rest from the database, after the window.
       return [...known, ...(await this.read(this.#to, limit - known.length))];
     }
+    // At the end of a window that ends with this process's newest batch, while it commits the next one: that batch
+    // comes with its hand-over, so wait for it rather than read it back from the database between its commit and
+    // its hand-over (decoding, as rows, signals the process has in hand). A commit that takes longer is read as
+    // before; another process's batch in between shows as a gap at the hand-over, read then.
+    if (afterSeq === this.#to && this.#endsStored && this.#storing > 0) {
+      const handedOver = this.#nextHandOver?.promise ?? this.#newHandOver();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([handedOver, new Promise((resolve) => (timer = setTimeout(resolve, this.#handOverWaitMs)))]);
+      clearTimeout(timer);
+      if (afterSeq < this.#to) return this.read(afterSeq, limit);
+    }
     let reading = this.#inflight.get(afterSeq);
     if (reading === undefined || reading.limit < limit) {
       reading = { limit, rows: this.#fetch(afterSeq, limit) };
@@ -158,10 +180,32 @@ export class OutboxReader implements OutboxSource<StoredSignal> {
    * one, and a relay still behind it reads the gap from the database.
    */
   stored(batch: StoredBatch): void {
+    if (this.#storing > 0) this.#storing--;
     const last = batch.signals.at(-1);
-    if (last === undefined || last.seq <= this.#to) return;
-    const live = batch.signals.filter((signal) => !signal.shadow);
-    this.#remember(batch.afterSeq, last.seq, live, true);
+    if (last !== undefined && last.seq > this.#to) {
+      const live = batch.signals.filter((signal) => !signal.shadow);
+      this.#remember(batch.afterSeq, last.seq, live, true);
+    }
+    const waiting = this.#nextHandOver;
+    this.#nextHandOver = null;
+    waiting?.resolve();
+  }
+
+  /**
+   * A batch of this process is being committed: it comes with `stored` (empty when nothing in it was new), so a
+   * read at the end of the window waits for it (`handOverWaitMs` at most) instead of reading it back.
+   */
+  storing(): void {
+    this.#storing++;
+  }
+
+  #newHandOver(): Promise<void> {
+    let resolve = () => {};
+    const promise = new Promise<void>((done) => {
+      resolve = done;
+    });
+    this.#nextHandOver = { promise, resolve };
+    return promise;
   }
 
   #remember(afterSeq: number, to: number, rows: readonly StoredSignal[], newest = false): void {
