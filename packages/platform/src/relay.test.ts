@@ -55,6 +55,21 @@ function countingReader(db: Database['db']) {
   return reader;
 }
 
+/**
+ * Reads on from `afterSeq` as a relay does, until `limit` signals or an empty answer: an answer may stop early at the
+ * newest batch the process stored, the rest coming with the next read.
+ */
+async function readOn(reader: OutboxReader, afterSeq: number, limit: number): Promise<StoredSignal[]> {
+  const answered: StoredSignal[] = [];
+  for (let at = afterSeq; answered.length < limit; ) {
+    const part = await reader.read(at, limit - answered.length);
+    if (part.length === 0) break;
+    answered.push(...part);
+    at = (part.at(-1) as StoredSignal).seq;
+  }
+  return answered;
+}
+
 /** The database, counting its `execute` calls (a relay's cursor writes, when it reads through a reader). */
 function countingExecutes(db: Database['db']) {
   let count = 0;
@@ -489,14 +504,10 @@ describe('OutboxReader', () => {
     reader.storing();
     const mine = await storeSignals(database.db, batch(4));
     reader.stored(mine);
-    const answered: StoredSignal[] = [];
-    for (let at = (other.signals.at(-1) as StoredSignal).seq; ; ) {
-      const part = await reader.read(at, 100);
-      if (part.length === 0) break;
-      answered.push(...part);
-      at = (part.at(-1) as StoredSignal).seq;
-    }
-    expect(answered).toEqual([...gap.signals, ...mine.signals]);
+    expect(await readOn(reader, (other.signals.at(-1) as StoredSignal).seq, 100)).toEqual([
+      ...gap.signals,
+      ...mine.signals,
+    ]);
   });
 
   it('answers every read as the database does, from its window or not, fed or read, shadow signals left out', async () => {
@@ -521,13 +532,7 @@ describe('OutboxReader', () => {
         const expected = all.filter((s) => s.seq > afterSeq).slice(0, limit);
         // An answer may stop early at the newest batch this process stored (the rest comes with the next read, as
         // a relay reads on): read on until the limit or an empty answer, and it is what the database answers.
-        const answered: StoredSignal[] = [];
-        for (let at = afterSeq; answered.length < limit; ) {
-          const part = await reader.read(at, limit - answered.length);
-          if (part.length === 0) break;
-          answered.push(...part);
-          at = part.at(-1)?.seq ?? at;
-        }
+        const answered = await readOn(reader, afterSeq, limit);
         expect(answered.map((s) => s.seq)).toEqual(expected.map((s) => s.seq));
       }
     }
